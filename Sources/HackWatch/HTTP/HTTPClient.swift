@@ -1,0 +1,185 @@
+import CCurl
+import Foundation
+
+/// A blocking HTTP client over libcurl. Thread-safe: every call uses its own easy handle, so
+/// many Dispatch queues may call `send` at once.
+///
+/// Defaults: TLS verification on, `CURLOPT_NOSIGNAL`, SIGPIPE ignored, proxies from the usual
+/// environment (`http_proxy`, `https_proxy`, `no_proxy`, read by libcurl itself), only
+/// `http`, `https` and `file` URLs, redirects only to `http`/`https`.
+public struct HTTPClient: Sendable {
+    /// The version string sent as `User-Agent: hackwatch/VERSION`.
+    public static let version = "0.1.0"
+
+    /// The User-Agent sent with every request.
+    public var userAgent: String
+
+    /// Creates a client; initialises libcurl once per process.
+    public init(userAgent: String = "hackwatch/\(HTTPClient.version)") {
+        self.userAgent = userAgent
+        _ = HTTPClient.globalInit
+    }
+
+    private static let globalInit: Void = {
+        hw_ignore_sigpipe()
+        curl_global_init(Int(CURL_GLOBAL_ALL))
+    }()
+
+    /// Performs `request` and returns the response whatever its status; throws `HTTPError` on
+    /// transport failure, a body over `maxBodyBytes`, or too many redirects.
+    public func send(_ request: HTTPRequest) throws(HTTPError) -> HTTPResponse {
+        let lower = request.url.lowercased()
+        guard lower.hasPrefix("http://") || lower.hasPrefix("https://") || lower.hasPrefix("file://") else {
+            throw .invalidURL(request.redactedURL)
+        }
+        guard let handle = curl_easy_init() else {
+            throw .transport(url: request.redactedURL, code: -1, detail: "curl_easy_init failed")
+        }
+        defer { curl_easy_cleanup(handle) }
+
+        let sink = TransferSink(limit: request.maxBodyBytes)
+        let sinkPointer = Unmanaged.passUnretained(sink).toOpaque()
+        var headerList: UnsafeMutablePointer<curl_slist>?
+        defer { curl_slist_free_all(headerList) }
+        var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+
+        let code: CURLcode = errorBuffer.withUnsafeMutableBufferPointer { errorPointer in
+            hw_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorPointer.baseAddress)
+            hw_curl_setopt_string(handle, CURLOPT_URL, request.url)
+            hw_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+            hw_curl_setopt_string(handle, CURLOPT_USERAGENT, userAgent)
+            hw_curl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https,file")
+            hw_curl_setopt_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
+            hw_curl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1)
+            hw_curl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2)
+            if let caFile = request.caFile { hw_curl_setopt_string(handle, CURLOPT_CAINFO, caFile) }
+            hw_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(request.connectTimeout))
+            hw_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Self.milliseconds(request.timeout))
+            hw_curl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, request.maxRedirects > 0 ? 1 : 0)
+            hw_curl_setopt_long(handle, CURLOPT_MAXREDIRS, request.maxRedirects)
+            // Servers that announce a length over the limit are refused before any body arrives.
+            hw_curl_setopt_off(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(request.maxBodyBytes))
+            hw_curl_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, "")
+            hw_curl_setopt_write_function(handle, CURLOPT_WRITEFUNCTION, Self.writeBody)
+            hw_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, sinkPointer)
+            hw_curl_setopt_write_function(handle, CURLOPT_HEADERFUNCTION, Self.writeHeader)
+            hw_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, sinkPointer)
+
+            for header in request.headers {
+                headerList = curl_slist_append(headerList, "\(header.name): \(header.value)")
+            }
+            switch request.method {
+            case .get:
+                hw_curl_setopt_long(handle, CURLOPT_HTTPGET, 1)
+            case .head:
+                hw_curl_setopt_long(handle, CURLOPT_NOBODY, 1)
+            case .post:
+                let body = request.body ?? []
+                hw_curl_setopt_long(handle, CURLOPT_POST, 1)
+                // POSTFIELDSIZE first, so COPYPOSTFIELDS copies exactly that many bytes (NULs included).
+                hw_curl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
+                body.withUnsafeBufferPointer { bytes in
+                    let base = bytes.baseAddress.map { UnsafeMutableRawPointer(mutating: $0) }
+                    var empty: UInt8 = 0
+                    hw_curl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, base ?? UnsafeMutableRawPointer(&empty))
+                }
+                // No "Expect: 100-continue" round trip for webhook bodies.
+                headerList = curl_slist_append(headerList, "Expect:")
+            }
+            if let headerList { hw_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList) }
+            return curl_easy_perform(handle)
+        }
+
+        if code != CURLE_OK {
+            let detail = Self.detail(code: code, buffer: errorBuffer, url: request.url)
+            throw Self.error(for: code, request: request, sink: sink, detail: detail)
+        }
+        var status = 0
+        hw_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        if lower.hasPrefix("file://") && status == 0 { status = 200 }
+        return HTTPResponse(status: status, headers: sink.headers, body: sink.body)
+    }
+
+    private static func milliseconds(_ span: TimeSpan) -> Int {
+        max(1, Int((span.seconds * 1000).rounded()))
+    }
+
+    /// libcurl's message, with the raw URL scrubbed in case libcurl echoed it.
+    private static func detail(code: CURLcode, buffer: [CChar], url: String) -> String {
+        let fromBuffer = buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        let text = fromBuffer.isEmpty ? String(cString: curl_easy_strerror(code)) : fromBuffer
+        return text.replacingOccurrences(of: url, with: URLRedaction.redact(url))
+    }
+
+    private static func error(for code: CURLcode, request: HTTPRequest, sink: TransferSink, detail: String) -> HTTPError {
+        let url = request.redactedURL
+        if sink.exceeded || code == CURLE_FILESIZE_EXCEEDED {
+            return .tooLarge(url: url, limit: request.maxBodyBytes)
+        }
+        switch code {
+        case CURLE_OPERATION_TIMEDOUT:
+            return .timeout(url: url, seconds: request.timeout.seconds)
+        case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY,
+             CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_GOT_NOTHING:
+            return .connect(url: url, detail: detail)
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM,
+             CURLE_SSL_CIPHER, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR:
+            return .tls(url: url, detail: detail)
+        case CURLE_TOO_MANY_REDIRECTS:
+            return .tooManyRedirects(url: url, limit: request.maxRedirects)
+        case CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT:
+            return .invalidURL(url)
+        default:
+            return .transport(url: url, code: Int(code.rawValue), detail: detail)
+        }
+    }
+
+    private static let writeBody: hw_curl_write_cb = { data, size, count, userdata in
+        let sink = Unmanaged<TransferSink>.fromOpaque(userdata!).takeUnretainedValue()
+        let length = size * count
+        guard sink.body.count + length <= sink.limit else {
+            sink.exceeded = true
+            return 0  // aborts the transfer: CURLE_WRITE_ERROR
+        }
+        if let data, length > 0 {
+            data.withMemoryRebound(to: UInt8.self, capacity: length) {
+                sink.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: length))
+            }
+        }
+        return length
+    }
+
+    private static let writeHeader: hw_curl_write_cb = { data, size, count, userdata in
+        let sink = Unmanaged<TransferSink>.fromOpaque(userdata!).takeUnretainedValue()
+        let length = size * count
+        guard let data else { return length }
+        let line = data.withMemoryRebound(to: UInt8.self, capacity: length) {
+            String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+        }
+        sink.addHeaderLine(line)
+        return length
+    }
+}
+
+/// Collects one transfer's headers and body (used from libcurl's callbacks on one thread).
+private final class TransferSink {
+    let limit: Int
+    var body: [UInt8] = []
+    var headers: [(name: String, value: String)] = []
+    var exceeded = false
+
+    init(limit: Int) { self.limit = limit }
+
+    func addHeaderLine(_ raw: String) {
+        // Swift reads "\r\n" as one Character, so trim by isNewline rather than by "\r".
+        let line = raw.trimmingCharacters(in: .newlines)
+        if line.hasPrefix("HTTP/") {
+            headers.removeAll()  // a new response (redirect or 100 Continue): keep only the last
+            return
+        }
+        guard let colon = line.firstIndex(of: ":") else { return }
+        let name = String(line[..<colon]).trimmingCharacters(in: .whitespaces)
+        let value = String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+        headers.append((name, value))
+    }
+}

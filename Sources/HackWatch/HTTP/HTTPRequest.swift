@@ -1,0 +1,78 @@
+import Foundation
+
+/// An HTTP request for `HTTPClient`.
+public struct HTTPRequest: Sendable {
+    /// HTTP methods hackwatch uses.
+    public enum Method: String, Sendable { case get = "GET", post = "POST", head = "HEAD" }
+
+    /// `http(s)://` or `file://` URL. May hold secrets (webhook tokens): never log it, use `redactedURL`.
+    public var url: String
+    public var method: Method
+    /// Request headers in order; names are case-insensitive.
+    public var headers: [(name: String, value: String)]
+    /// Request body (POST).
+    public var body: [UInt8]?
+    /// Time allowed for the TCP/TLS connect.
+    public var connectTimeout: TimeSpan
+    /// Time allowed for the whole exchange.
+    public var timeout: TimeSpan
+    /// The largest response body accepted; larger ones abort with `HTTPError.tooLarge`.
+    public var maxBodyBytes: Int
+    /// Redirects followed at most (0: none).
+    public var maxRedirects: Int
+    /// A PEM bundle of CA certificates to trust instead of the system's.
+    public var caFile: String?
+
+    /// Creates a request with hackwatch's defaults: 10 s connect, 30 s total, 10 MiB body, 5 redirects.
+    public init(url: String, method: Method = .get, headers: [(name: String, value: String)] = [],
+                body: [UInt8]? = nil, connectTimeout: TimeSpan = TimeSpan(seconds: 10),
+                timeout: TimeSpan = TimeSpan(seconds: 30), maxBodyBytes: Int = 10 << 20,
+                maxRedirects: Int = 5, caFile: String? = nil) {
+        self.url = url
+        self.method = method
+        self.headers = headers
+        self.body = body
+        self.connectTimeout = connectTimeout
+        self.timeout = timeout
+        self.maxBodyBytes = maxBodyBytes
+        self.maxRedirects = maxRedirects
+        self.caFile = caFile
+    }
+
+    /// Adds `If-None-Match` / `If-Modified-Since` from a previous response's validators.
+    public mutating func addValidators(_ validators: HTTPValidators?) {
+        guard let validators else { return }
+        if let etag = validators.etag { headers.append(("If-None-Match", etag)) }
+        if let lastModified = validators.lastModified { headers.append(("If-Modified-Since", lastModified)) }
+    }
+
+    /// The URL with path and query hidden, safe for logs and errors.
+    public var redactedURL: String { URLRedaction.redact(url) }
+}
+
+/// Cache validators of a response, kept per feed for conditional GET.
+public struct HTTPValidators: Hashable, Sendable, Codable {
+    public var etag: String?
+    public var lastModified: String?
+    public init(etag: String? = nil, lastModified: String? = nil) {
+        self.etag = etag
+        self.lastModified = lastModified
+    }
+    public var isEmpty: Bool { etag == nil && lastModified == nil }
+}
+
+/// Hides the secret parts of URLs (webhook tokens live in paths and queries).
+public enum URLRedaction {
+    /// `https://hooks.slack.com/services/T0/B0/XXX?x=1` → `https://hooks.slack.com/…`.
+    /// Userinfo is dropped too. `file://` URLs keep their path (they hold no secrets).
+    public static func redact(_ url: String) -> String {
+        guard let schemeEnd = url.range(of: "://") else { return "<url>" }
+        let scheme = url[..<schemeEnd.lowerBound]
+        if scheme.lowercased() == "file" { return url }
+        let rest = url[schemeEnd.upperBound...]
+        var authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        let hidden = rest.count > authority.count ? "/…" : ""
+        return "\(scheme)://\(authority)\(hidden)"
+    }
+}
