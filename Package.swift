@@ -37,8 +37,9 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "hackwatch-bench", dependencies: ["HackWatch"], path: "Sources/hackwatch-bench"),
-        .testTarget(name: "HackWatchTests", dependencies: ["HackWatch"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["HackWatch"]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "HackWatchTests", dependencies: ["HackWatch", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["HackWatch", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

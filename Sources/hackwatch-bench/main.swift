@@ -1,6 +1,25 @@
-// `make bench`: measures hackwatch's hot paths and appends figures to bench/results.txt.
-// Each area adds its own section in its own file under Sources/hackwatch-bench/.
+// `make bench`: measures hackwatch's hot paths and writes figures to bench/results.txt.
+// Each area owns one file here (Bench+Area.swift) with one function called below.
 import Foundation
 import HackWatch
 
-print("hackwatch bench")
+var outPath = "bench/results.txt"
+var only: String?
+var arguments = CommandLine.arguments.dropFirst().makeIterator()
+while let argument = arguments.next() {
+    switch argument {
+    case "--out": outPath = arguments.next() ?? outPath
+    case "--only": only = arguments.next()
+    default: break
+    }
+}
+
+var report = BenchReport()
+let sections: [(String, (inout BenchReport) -> Void)] = [
+    ("http", benchHTTP), ("rules", benchRules), ("feeds", benchFeeds), ("notify", benchNotify), ("daemon", benchDaemon),
+]
+for (name, run) in sections where only == nil || only == name {
+    report.section(name)
+    run(&report)
+}
+try report.write(to: outPath)

@@ -1,0 +1,49 @@
+import Foundation
+
+/// Collects `name: value unit` lines, grouped by section, and writes them to a file.
+struct BenchReport {
+    private(set) var lines: [String] = []
+
+    init() {
+        lines.append("# hackwatch bench, \(ISO8601DateFormatter().string(from: Date())), \(ProcessInfo.processInfo.activeProcessorCount) cores")
+    }
+
+    mutating func section(_ name: String) { lines.append("\n[\(name)]") }
+
+    /// Records one figure and echoes it to stdout.
+    mutating func record(_ name: String, _ value: Double, _ unit: String, note: String = "") {
+        let formatted = value >= 100 ? String(format: "%.0f", value) : String(format: "%.3f", value)
+        let line = "\(name): \(formatted) \(unit)" + (note.isEmpty ? "" : "  # \(note)")
+        lines.append(line)
+        print(line)
+    }
+
+    mutating func note(_ text: String) { lines.append("# \(text)"); print("# \(text)") }
+
+    func write(to path: String) throws {
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    }
+}
+
+/// Wall-clock seconds of `body`.
+func measure(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+/// This process's peak resident set size in MiB (VmHWM).
+func peakRSSMiB() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        let kb = line.split(separator: " ").compactMap { Double($0) }.first ?? 0
+        return kb / 1024
+    }
+    return 0
+}
+
+/// The shared/ folder beside the repository, where the real feed snapshots live (read at bench time).
+func sharedFeedsDirectory() -> String? {
+    let candidates = ["../shared/feeds", "../../shared/feeds", "/work/shared/feeds"]
+    return candidates.first { FileManager.default.fileExists(atPath: $0) }
+}
