@@ -10,27 +10,20 @@ enum DefiLlamaFormat {
     static func parse(_ bytes: [UInt8], config: FeedConfig) throws(FeedError) -> FeedParseResult {
         let root: JSONValue
         do { root = try JSONReader.parse(bytes) } catch { throw FeedError(error) }
-        guard case .array(let records) = root else {
+        guard case .array(let elements) = root else {
             throw .unexpectedShape("defillama: expected a JSON array at the top level, found \(root.typeName)")
         }
         var result = FeedParseResult()
-        var incidents: [Incident] = []
-        var drafts: [IncidentIdentity.Draft] = []
-        incidents.reserveCapacity(records.count)
-        drafts.reserveCapacity(records.count)
-        for (index, record) in records.enumerated() {
+        var records: [(index: Int, incident: Incident)] = []
+        records.reserveCapacity(elements.count)
+        for (index, record) in elements.enumerated() {
             do throws(RecordError) {
-                let incident = try makeIncident(record, source: config.name)
-                incidents.append(incident)
-                drafts.append(.init(name: incident.name, date: incident.date, amount: incident.loss?.usd,
-                                    secondary: [incident.technique, incident.classification].compactMap { $0 }.joined(separator: "/")))
+                records.append((index, try makeIncident(record, source: config.name)))
             } catch {
                 result.warnings.append("\(config.name): record \(index) skipped: \(error.reason)")
             }
         }
-        let ids = IncidentIdentity.ids(for: drafts)
-        for offset in incidents.indices { incidents[offset].id = ids[offset] }
-        result.incidents = incidents
+        result.incidents = FeedAssembly.finish(records, feed: config.name, warnings: &result.warnings)
         return result
     }
 
@@ -49,18 +42,10 @@ enum DefiLlamaFormat {
         let url = try record.string("source").flatMap(nonEmpty)
         let language = try record.string("language").flatMap(nonEmpty)
 
-        var title = "\(name) hacked"
-        if let loss { title += ": \(loss.human) lost" }
-        if let classification { title += " (\(classification))" }
-        var parts: [String] = []
-        if let technique { parts.append("Technique: \(technique).") }
-        if !chains.isEmpty { parts.append("Chains: \(chains.joined(separator: ", ")).") }
-        if let target { parts.append("Target: \(target).") }
-        if let returned { parts.append("Returned: \(returned.human).") }
-
         return Incident(
-            id: "", source: source, name: name, title: title,
-            summary: parts.isEmpty ? nil : parts.joined(separator: " "), url: url,
+            id: "", source: source, name: name,
+            title: FeedAssembly.title(name: name, loss: loss, classification: classification),
+            summary: FeedAssembly.summary(technique: technique, chains: chains, target: target, returned: returned), url: url,
             date: Date(timeIntervalSince1970: seconds), loss: loss, returned: returned, chains: chains,
             classification: classification, technique: technique, bridge: bridge, target: target,
             attribution: nil, tags: language.map { [$0] } ?? [])

@@ -7,13 +7,20 @@ import Foundation
 ///   `UTC`/`Z`, US zones (`EST`, `PDT`, …), `+0000`, `-05:00`; no zone means UTC.
 /// - RFC 3339 / ISO 8601: `2022-03-23T10:00:00Z`, fractional seconds, `+02:00` or `+0200`,
 ///   a space instead of `T`, date only (`2022-03-23`, midnight UTC).
-/// - `unix` seconds / `unix_ms` numbers, and US `M/D/YYYY` (rekt.news) through `guess`.
+/// - `YYYYMMDD` (DeFiHackLabs), US `M/D/YYYY` (rekt.news), and through `from(_:format:)`
+///   `unix` seconds / `unix_ms` numbers or numeric strings (guess: above 10^11 means ms).
 enum FeedDate {
     /// RFC 822 first, then RFC 3339, then `M/D/YYYY`.
     static func parse(_ text: String) -> Date? {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty, trimmed.utf8.count < 80 else { return nil }
-        return rfc3339(trimmed) ?? rfc822(trimmed) ?? usSlashed(trimmed)
+        return rfc3339(trimmed) ?? compact(trimmed) ?? rfc822(trimmed) ?? usSlashed(trimmed)
+    }
+
+    /// ISO 8601 basic `YYYYMMDD` (DeFiHackLabs), midnight UTC.
+    static func compact(_ text: String) -> Date? {
+        guard text.utf8.count == 8, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let value = Int(text) else { return nil }
+        return make(year: value / 10_000, month: value / 100 % 100, day: value % 100, seconds: 0, offset: 0)
     }
 
     /// A JSON value as `format` says (`unix`, `unix_ms`, `iso8601`), or guessed when nil/`guess`:
@@ -23,11 +30,14 @@ enum FeedDate {
         case (.number(let n), "unix_ms"?): return Date(timeIntervalSince1970: n / 1000)
         case (.number(let n), "unix"?): return Date(timeIntervalSince1970: n)
         case (.number(let n), _): return Date(timeIntervalSince1970: abs(n) > 1e11 ? n / 1000 : n)
-        case (.string(let s), "iso8601"?): return rfc3339(s.trimmingCharacters(in: .whitespaces))
+        case (.string(let s), "iso8601"?):
+            let trimmed = s.trimmingCharacters(in: .whitespaces)
+            return rfc3339(trimmed) ?? compact(trimmed)
         case (.string(let s), "unix"?), (.string(let s), "unix_ms"?):
             guard let n = Double(s.trimmingCharacters(in: .whitespaces)) else { return nil }
             return from(.number(n), format: format)
         case (.string(let s), _):
+            if let day = compact(s.trimmingCharacters(in: .whitespaces)) { return day }
             if let n = Double(s.trimmingCharacters(in: .whitespaces)) { return from(.number(n), format: nil) }
             return parse(s)
         default: return nil

@@ -27,28 +27,15 @@ enum SyndicationFormat {
         if summary.sawDoctype {
             result.warnings.append("\(config.name): <!DOCTYPE> ignored; entities it declares are not expanded")
         }
-        var incidents: [Incident] = []
-        var drafts: [IncidentIdentity.Draft] = []
-        var needsHash: [Int] = []
-        var seenIDs: Set<String> = []
+        var records: [(index: Int, incident: Incident)] = []
         for (index, item) in reader.items.enumerated() {
-            guard var incident = makeIncident(item, source: config.name) else {
+            guard let incident = makeIncident(item, source: config.name) else {
                 result.warnings.append("\(config.name): item \(index) skipped: no title, link or summary")
                 continue
             }
-            if incident.id.isEmpty {
-                needsHash.append(incidents.count)
-                drafts.append(.init(name: incident.name, date: incident.date, amount: incident.loss?.usd,
-                                    secondary: incident.title ?? ""))
-            } else if !seenIDs.insert(incident.id).inserted {
-                result.warnings.append("\(config.name): item \(index) skipped: duplicate id \(FeedText.capped(incident.id, 80))")
-                continue
-            }
-            incident.sources = [config.name]
-            incidents.append(incident)
+            records.append((index, incident))
         }
-        for (offset, id) in zip(needsHash, IncidentIdentity.ids(for: drafts)) { incidents[offset].id = id }
-        result.incidents = incidents
+        result.incidents = FeedAssembly.finish(records, feed: config.name, noun: "item", warnings: &result.warnings)
         return result
     }
 

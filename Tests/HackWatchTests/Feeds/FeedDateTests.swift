@@ -22,6 +22,7 @@ import Testing
         ("2022-03-23t10:00z", "2022-03-23T10:00:00Z"),
         ("2022-03-23", "2022-03-23T00:00:00Z"),
         ("3/29/2022", "2022-03-29T00:00:00Z"),
+        ("20220329", "2022-03-29T00:00:00Z"),
         ("  Wed, 23 Mar 2022 10:00:00 GMT\n", "2022-03-23T10:00:00Z"),
     ])
     func parses(text: String, expected: String) throws {
@@ -48,5 +49,7 @@ import Testing
         #expect(FeedDate.from(.string("2022-03-23"), format: "iso8601") == FeedFixtures.date("2022-03-23"))
         #expect(FeedDate.from(.string("Wed, 23 Mar 2022 00:00:00 GMT"), format: "iso8601") == nil)
         #expect(FeedDate.from(.bool(true), format: nil) == nil)
+        #expect(FeedDate.from(.string("20260807"), format: nil) == FeedFixtures.date("2026-08-07"))
+        #expect(FeedDate.from(.string("20260807"), format: "iso8601") == FeedFixtures.date("2026-08-07"))
     }
 }

@@ -39,15 +39,23 @@ import Testing
     }
 
     @Test func equalAmountsFallBackToTechniqueThenIndex() throws {
+        let chained = #"{"date":0,"name":"X","amount":null,"technique":"c","chain":["Other"]}"#
         let records = [
             Self.record("X", 0, 1, technique: "b"), Self.record("X", 0, 1, technique: "a"),
-            Self.record("X", 0, nil, technique: "c"), Self.record("X", 0, nil, technique: "c"),
+            Self.record("X", 0, nil, technique: "c"), chained,
         ]
         let first = try FeedFixtures.parse("[" + records.joined(separator: ",") + "]", .defillama)
         let ids = first.incidents.map(\.id)
         #expect(Set(ids).count == 4)
         let swapped = try FeedFixtures.parse("[" + [records[1], records[0], records[2], records[3]].joined(separator: ",") + "]", .defillama)
         #expect(swapped.incidents.map(\.id) == [ids[1], ids[0], ids[2], ids[3]])
+    }
+
+    @Test func identicalRecordsCollapseWithWarning() throws {
+        let record = Self.record("X", 0, 1)
+        let result = try FeedFixtures.parse("[\(record),\(record)]", .defillama, name: "f")
+        #expect(result.incidents.count == 1)
+        #expect(result.warnings == ["f: record 1 skipped: identical to record 0"])
     }
 
     @Test func nameNormalisation() {

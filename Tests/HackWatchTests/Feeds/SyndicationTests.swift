@@ -121,7 +121,7 @@ import Testing
         let dup = "<rss><channel><item><title>A hacked</title><guid>g</guid></item><item><title>B hacked</title><guid>g</guid></item></channel></rss>"
         let result = try FeedFixtures.parse(dup, .rss, name: "d")
         #expect(result.incidents.map(\.name) == ["A"])
-        #expect(result.warnings == ["d: item 1 skipped: duplicate id g"])
+        #expect(result.warnings == ["d: item 1 skipped: duplicate id g (first in item 0)"])
     }
 
     @Test func itemsWithoutGuidOrLinkGetStableHashedIDs() throws {
