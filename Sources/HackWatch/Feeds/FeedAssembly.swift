@@ -1,0 +1,56 @@
+import Foundation
+
+/// The steps every format shares once its records are incidents: ids, duplicates, titles.
+enum FeedAssembly {
+    /// Finishes one poll's incidents (in feed order; `index` is the record's position, for warnings).
+    /// Incidents whose `id` is empty get a hashed id (`IncidentIdentity`); a record identical to an
+    /// earlier one (DeFiHackLabs has such rows) and a repeated source id are dropped with a warning.
+    static func finish(_ records: [(index: Int, incident: Incident)], feed: String, noun: String = "record",
+                       warnings: inout [String]) -> [Incident] {
+        var kept: [Incident] = []
+        kept.reserveCapacity(records.count)
+        var drafts: [IncidentIdentity.Draft] = []
+        var hashedOffsets: [Int] = []
+        var seenIDs: [String: Int] = [:]
+        var seenContent: [Incident: Int] = [:]
+        for (index, incident) in records {
+            if incident.id.isEmpty {
+                if let first = seenContent[incident] {
+                    warnings.append("\(feed): \(noun) \(index) skipped: identical to \(noun) \(first)")
+                    continue
+                }
+                seenContent[incident] = index
+                hashedOffsets.append(kept.count)
+                drafts.append(.init(name: incident.name, date: incident.date, amount: incident.loss?.usd,
+                                    secondary: [incident.technique, incident.classification, incident.title]
+                                        .compactMap { $0 }.joined(separator: "/")))
+            } else if let first = seenIDs[incident.id] {
+                warnings.append("\(feed): \(noun) \(index) skipped: duplicate id \(FeedText.capped(incident.id, 80)) (first in \(noun) \(first))")
+                continue
+            } else {
+                seenIDs[incident.id] = index
+            }
+            kept.append(incident)
+        }
+        for (offset, id) in zip(hashedOffsets, IncidentIdentity.ids(for: drafts)) { kept[offset].id = id }
+        return kept
+    }
+
+    /// "Ronin Bridge hacked: $624M lost (Infrastructure)" — the headline for feeds without one.
+    static func title(name: String, loss: Money?, classification: String?) -> String {
+        var title = "\(name) hacked"
+        if let loss { title += ": \(loss.human) lost" }
+        if let classification { title += " (\(classification))" }
+        return title
+    }
+
+    /// "Technique: …. Chains: …. Target: …. Returned: $…." — a summary for feeds without one.
+    static func summary(technique: String?, chains: [String], target: String?, returned: Money?) -> String? {
+        var parts: [String] = []
+        if let technique { parts.append("Technique: \(technique).") }
+        if !chains.isEmpty { parts.append("Chains: \(chains.joined(separator: ", ")).") }
+        if let target { parts.append("Target: \(target).") }
+        if let returned { parts.append("Returned: \(returned.human).") }
+        return parts.isEmpty ? nil : parts.joined(separator: " ")
+    }
+}

@@ -1,0 +1,40 @@
+/// Why a feed could not be fetched or parsed as a whole. Single bad records are not errors:
+/// they are skipped and reported in `FeedParseResult.warnings`. Messages carry only redacted URLs.
+public enum FeedError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The body is not valid JSON (reason and byte offset inside).
+    case invalidJSON(String)
+    /// The body is not well-formed XML (reason and byte offset inside).
+    case invalidXML(String)
+    /// Nesting deeper than the parser's limit (hostile or broken input).
+    case tooDeep(limit: Int)
+    /// The document parsed but does not have the shape the format needs (e.g. no RSS `<channel>`).
+    case unexpectedShape(String)
+    /// `auto` could not tell which format the bytes are in.
+    case unrecognisedFormat(String)
+    /// The feed's `json` mapping is invalid (every problem listed).
+    case invalidMapping([String])
+    /// The HTTP exchange failed (timeout, connect, TLS, body over `max_bytes`, …).
+    case http(HTTPError)
+    /// The server answered with a non-2xx, non-304 status.
+    case status(code: Int, url: String)
+
+    public var description: String {
+        switch self {
+        case .invalidJSON(let detail): detail
+        case .invalidXML(let detail): detail
+        case .tooDeep(let limit): "document nested deeper than \(limit) levels; refused"
+        case .unexpectedShape(let detail): detail
+        case .unrecognisedFormat(let detail): "cannot tell the feed's format: \(detail)"
+        case .invalidMapping(let problems): "invalid json mapping: " + problems.joined(separator: "; ")
+        case .http(let error): error.description
+        case .status(let code, let url): "\(url): HTTP status \(code)"
+        }
+    }
+
+    init(_ error: JSONReader.Error) {
+        switch error {
+        case .tooDeep(let limit): self = .tooDeep(limit: limit)
+        case .syntax: self = .invalidJSON(error.description)
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+
+/// Facts pulled out of free text (RSS/Atom titles and summaries).
+extension FeedText {
+    /// The first US-dollar amount in `text`: `$625 million`, `$1.9 billion`, `$190M`, `US$ 1.5bn`,
+    /// `$3,000,000`, `$4.5m`, `USD 2 million`, `$250k`. Other currencies (`A$`, `C$`) and token
+    /// amounts (`120,000 ETH`) are not USD and are ignored.
+    static func usdAmount(in text: String) -> Double? {
+        let b = Array(text.utf8)
+        var i = 0
+        while i < b.count {
+            var numberStart: Int?
+            if b[i] == UInt8(ascii: "$") {
+                let prefixedByUS = i >= 2 && b[i - 2] | 0x20 == UInt8(ascii: "u") && b[i - 1] | 0x20 == UInt8(ascii: "s")
+                let prefixedByLetter = i >= 1 && isLetter(b[i - 1])
+                if prefixedByUS || !prefixedByLetter { numberStart = i + 1 }
+            } else if i + 3 <= b.count, b[i] == UInt8(ascii: "U"), b[i + 1] == UInt8(ascii: "S"), b[i + 2] == UInt8(ascii: "D"),
+                      i == 0 || !isLetter(b[i - 1]), i + 3 == b.count || !isLetter(b[i + 3]) {
+                numberStart = i + 3
+            }
+            if let start = numberStart, let value = amount(b, from: start) { return value }
+            i += 1
+        }
+        return nil
+    }
+
+    private static func isLetter(_ byte: UInt8) -> Bool {
+        byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z")
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+
+    static let multipliers: [String: Double] = [
+        "k": 1e3, "thousand": 1e3,
+        "m": 1e6, "mm": 1e6, "mn": 1e6, "mln": 1e6, "mil": 1e6, "million": 1e6, "millions": 1e6,
+        "b": 1e9, "bn": 1e9, "bln": 1e9, "billion": 1e9, "billions": 1e9,
+    ]
+
+    /// A number (digits, `,` thousands separators, one `.` decimal part) after up to two spaces,
+    /// then an optional multiplier word.
+    private static func amount(_ b: [UInt8], from start: Int) -> Double? {
+        var i = start
+        while i < b.count, i - start < 2, b[i] == 0x20 || b[i] == 0xA0 { i += 1 }
+        guard i < b.count, isDigit(b[i]) else { return nil }
+        var digits: [UInt8] = []
+        while i < b.count {
+            if isDigit(b[i]) {
+                digits.append(b[i])
+            } else if b[i] == UInt8(ascii: ","), i + 1 < b.count, isDigit(b[i + 1]) {
+                // thousands separator: skip
+            } else if b[i] == UInt8(ascii: "."), i + 1 < b.count, isDigit(b[i + 1]), !digits.contains(UInt8(ascii: ".")) {
+                digits.append(b[i])
+            } else {
+                break
+            }
+            i += 1
+        }
+        guard let value = Double(String(decoding: digits, as: UTF8.self)) else { return nil }
+        var j = i
+        while j < b.count, j - i < 1, b[j] == 0x20 { j += 1 }
+        let wordStart = j
+        while j < b.count, isLetter(b[j]) { j += 1 }
+        let word = String(decoding: b[wordStart..<j], as: UTF8.self).lowercased()
+        return value * (multipliers[word] ?? 1)
+    }
+
+    /// Named attacker groups and the spellings that point at them (first match wins).
+    static let attributions: [(needle: String, group: String)] = [
+        ("lazarus", "Lazarus Group"), ("dprk", "Lazarus Group"), ("north korea", "Lazarus Group"),
+        ("tradertraitor", "Lazarus Group"), ("apt38", "Lazarus Group"), ("bluenoroff", "Lazarus Group"),
+        ("inferno drainer", "Inferno Drainer"), ("pink drainer", "Pink Drainer"), ("angel drainer", "Angel Drainer"),
+    ]
+
+    /// The attacker group `text` names, from `attributions`.
+    static func attribution(in text: String) -> String? {
+        let lower = text.lowercased()
+        return attributions.first { lower.contains($0.needle) }?.group
+    }
+
+    /// True when the text mentions a bridge; nil (unknown) otherwise.
+    static func mentionsBridge(_ text: String) -> Bool? {
+        text.range(of: "bridge", options: .caseInsensitive) != nil ? true : nil
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+
+/// Stable incident ids for sources without their own (DESIGN.md "Incident identity").
+///
+/// Base key: `normalised name | YYYY-MM-DD (UTC)`, hashed (FNV-1a 64, hex). When several records
+/// of one poll share a base key (DefiLlama has such pairs: Mirror 2021-10-08, Merlin 2021-05-26),
+/// the one with the largest amount keeps the bare key and the others get `| amount` appended,
+/// then `| secondary` (e.g. technique), then `| n` (index among what is still equal, in feed
+/// order) only if all of that is equal too. Why the largest keeps the bare key: ids must not
+/// depend on feed order (DefiLlama is unsorted) nor on unrelated records, and the record already
+/// known is usually the big one — a smaller same-day incident added later leaves its id alone.
+/// The amount is not part of a lone record's key, so a revised loss keeps the id.
+enum IncidentIdentity {
+    /// A record waiting for an id.
+    struct Draft {
+        var name: String
+        var date: Date?
+        var amount: Double?
+        /// A stable field that tells same-day, same-amount records apart (e.g. technique).
+        var secondary: String
+    }
+
+    /// Ids for `drafts`, in the same order.
+    static func ids(for drafts: [Draft], prefix: String = "") -> [String] {
+        let bases = drafts.map { baseKey(name: $0.name, date: $0.date) }
+        var groups: [String: [Int]] = [:]
+        for (offset, base) in bases.enumerated() { groups[base, default: []].append(offset) }
+        var keys = bases
+        for members in groups.values where members.count > 1 {
+            let ordered = members.sorted { lhs, rhs in
+                let a = drafts[lhs].amount ?? -1, b = drafts[rhs].amount ?? -1
+                if a != b { return a > b }
+                if drafts[lhs].secondary != drafts[rhs].secondary { return drafts[lhs].secondary < drafts[rhs].secondary }
+                return lhs < rhs
+            }
+            let rest = ordered.dropFirst()
+            let byAmount = Dictionary(grouping: rest) { bases[$0] + "|" + amountKey(drafts[$0].amount) }
+            for (amountKeyed, sameAmount) in byAmount {
+                guard sameAmount.count > 1 else { keys[sameAmount[0]] = amountKeyed; continue }
+                var seen: [String: Int] = [:]
+                for offset in sameAmount {  // still in `ordered` order: secondary, then feed order
+                    let key = amountKeyed + "|" + normalise(drafts[offset].secondary)
+                    let count = seen[key, default: 0]
+                    seen[key] = count + 1
+                    keys[offset] = count == 0 ? key : key + "|\(count)"
+                }
+            }
+        }
+        return keys.map { prefix + hash($0) }
+    }
+
+    static func baseKey(name: String, date: Date?) -> String {
+        normalise(name) + "|" + (date.map(dayString) ?? "nodate")
+    }
+
+    private static func amountKey(_ amount: Double?) -> String {
+        guard let amount else { return "null" }
+        return amount == amount.rounded() && abs(amount) < 1e18 ? String(Int64(amount)) : String(amount)
+    }
+
+    /// Lowercased, diacritics folded, whitespace trimmed and collapsed.
+    static func normalise(_ text: String) -> String {
+        text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+            .split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
+    /// `YYYY-MM-DD` in UTC.
+    static func dayString(_ date: Date) -> String {
+        let days = Int((date.timeIntervalSince1970 / 86_400).rounded(.down))
+        let (y, m, d) = civil(fromDays: days)
+        return String(format: "%04d-%02d-%02d", y, m, d)
+    }
+
+    /// Howard Hinnant's days-from-civil inverse (no Calendar: fast and locale-free).
+    static func civil(fromDays days: Int) -> (Int, Int, Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+
+    /// FNV-1a 64 of the key's UTF-8, as 16 hex digits.
+    static func hash(_ key: String) -> String {
+        var value: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in key.utf8 { value = (value ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return String(value, radix: 16).leftPadded(16)
+    }
+}
