@@ -50,6 +50,12 @@ extension StateStore {
         try deliveries(where: "status = 'pending' AND next_attempt <= ?", [.date(now)], order: "id", limit: limit)
     }
 
+    /// Due deliveries with an id above `afterID` (paging through one drain).
+    public func dueDeliveries(now: Date, afterID: Int64, limit: Int) throws(StoreError) -> [Delivery] {
+        try deliveries(where: "status = 'pending' AND next_attempt <= ? AND id > ?", [.date(now), .integer(afterID)],
+                       order: "id", limit: limit)
+    }
+
     /// Pending deliveries, due or not, oldest first.
     public func pendingDeliveries(limit: Int) throws(StoreError) -> [Delivery] {
         try deliveries(where: "status = 'pending'", [], order: "id", limit: limit)
