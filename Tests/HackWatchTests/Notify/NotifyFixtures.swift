@@ -16,9 +16,9 @@ enum NotifyFixtures {
 
     static func alert(_ id: String = "ronin-2022", rule: String = "mega-loss", severity: Severity = .critical,
                       template: String? = nil, name: String = "Ronin", title: String? = "Ronin Bridge exploited",
-                      url: String? = "https://rekt.news/ronin-rekt/") -> Alert {
+                      url: String? = "https://rekt.news/ronin-rekt/", firedAt: Date = Date()) -> Alert {
         Alert(rule: rule, severity: severity, template: template,
-              incident: incident(id, name: name, title: title, url: url), firedAt: Date(timeIntervalSince1970: 1_700_000_000))
+              incident: incident(id, name: name, title: title, url: url), firedAt: firedAt)
     }
 
     /// Feed text written to break out of every destination's markup.
