@@ -78,7 +78,7 @@ import TestSupport
     @Test func outboxLifecycle() throws {
         let (store, folder) = try NotifyFixtures.temporaryStore()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let alert = NotifyFixtures.alert(template: "{{name}} lost {{loss_human}}")
+        let alert = NotifyFixtures.alert(template: "{{name}} lost {{loss_human}}", firedAt: Date(timeIntervalSince1970: 1_700_000_000.25))
         _ = try store.recordFiring([(alert, ["one", "two", "three"])])
         let now = Date()
         let due = try store.dueDeliveries(now: now, limit: 10)
