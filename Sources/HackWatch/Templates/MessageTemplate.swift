@@ -126,7 +126,10 @@ public enum MessageTemplate {
     }
 
     private static func describe(_ error: Error) -> String {
-        guard let error = error as? MustacheTemplate.Error else { return "\(error)" }
+        guard let error = error as? MustacheTemplate.Error else {
+            // The scanner's own errors: running off the end is an unclosed tag.
+            return "\(error)" == "overflow" ? "unexpected end of template (unclosed tag?)" : "\(error)"
+        }
         switch error {
         case .sectionCloseNameIncorrect: return "section closed with the wrong name"
         case .unfinishedName: return "unfinished tag (missing '}}')"
