@@ -50,21 +50,22 @@ struct ConfigReader {
     }
 
     mutating func bool(_ members: [String: JSONValue], _ key: String, at path: ConfigPath) -> Bool? {
-        guard let value = members[key] else { return nil }
-        guard case .bool(let flag) = value else {
-            report(path.key(key), "expected true or false, got \(value.typeName)")
-            return nil
-        }
-        return flag
+        typed(members, key, expected: "true or false", at: path) { $0.boolValue }
     }
 
     mutating func number(_ members: [String: JSONValue], _ key: String, at path: ConfigPath) -> Double? {
+        typed(members, key, expected: "a number", at: path) { $0.numberValue }
+    }
+
+    /// The value of an optional key when `extract` accepts it; a type error otherwise.
+    private mutating func typed<T>(_ members: [String: JSONValue], _ key: String, expected: String, at path: ConfigPath,
+                                   _ extract: (JSONValue) -> T?) -> T? {
         guard let value = members[key] else { return nil }
-        guard case .number(let number) = value else {
-            report(path.key(key), "expected a number, got \(value.typeName)")
+        guard let result = extract(value) else {
+            report(path.key(key), "expected \(expected), got \(value.typeName)")
             return nil
         }
-        return number
+        return result
     }
 
     /// A positive whole number (byte counts).
