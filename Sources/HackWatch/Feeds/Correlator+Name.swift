@@ -42,8 +42,7 @@ extension Correlator {
         return words
     }
 
-    /// The comparison key of `name` (see `normalisedName`); parenthesised parts are handled by
-    /// `nameKeys`.
+    /// The comparison key of `name`'s words (parentheses are not special here; see `primaryKey`).
     static func key(_ name: String) -> String {
         var words = words(name).filter { !fillerWords.contains($0) }
         while words.count > 1, let last = words.last, suffixWords.contains(last) || isVersion(last) {
@@ -58,9 +57,24 @@ extension Correlator {
         return word.dropFirst().allSatisfy(\.isNumber)
     }
 
-    /// Every key `name` is known by: the name without its parenthesised parts, and each
-    /// parenthesised part ("Portal (Wormhole)" → portal, wormhole).
+    /// The key of `name` without its parenthesised parts ("Cream Finance (C.R.E.A.M.)" → cream);
+    /// the key of the whole name when nothing is outside the parentheses.
+    static func primaryKey(_ name: String) -> String {
+        let outside = key(splitParentheses(name).outside)
+        return outside.isEmpty ? key(name) : outside
+    }
+
+    /// Every key `name` is known by: the primary key and each parenthesised part's
+    /// ("Portal (Wormhole)" → portal, wormhole).
     static func nameKeys(_ name: String) -> Set<String> {
+        var keys = Set(splitParentheses(name).inside.map(key))
+        keys.insert(primaryKey(name))
+        keys.remove("")
+        return keys
+    }
+
+    /// `name` outside `(…)` / `[…]`, and the text of each outermost group.
+    static func splitParentheses(_ name: String) -> (outside: String, inside: [String]) {
         var outside = ""
         var inside: [String] = []
         var depth = 0
@@ -78,10 +92,7 @@ extension Correlator {
                 if depth == 0 { outside.append(character) } else { current.append(character) }
             }
         }
-        var keys = Set(([outside] + inside).map(key))
-        keys.remove("")
-        if keys.isEmpty { keys.insert(key(name)) }
-        keys.remove("")
-        return keys
+        if depth > 0 { inside.append(current) }  // unclosed "(": its text still counts
+        return (outside, inside)
     }
 }

@@ -28,8 +28,10 @@ public struct Correlator: Sendable {
 
     /// The key names are compared by: `"Ronin Bridge"` → `"ronin"`, `"Euler Finance V1"` →
     /// `"euler"`, `"Poly Network"` and `"PolyNetwork"` → `"poly"`, `"Curve.fi"` → `"curve"`.
+    /// Parenthesised parts are left out (`"Portal (Wormhole)"` → `"portal"`) but still match
+    /// on their own (see the type's documentation).
     public func normalisedName(_ name: String) -> String {
-        Self.key(name)
+        Self.primaryKey(name)
     }
 
     /// The known incident (from other sources) that is the same hack, if any. When several
