@@ -65,7 +65,7 @@ import TestSupport
 
     @Test func bodyOverMaxBytesIsRefused() throws {
         let server = try LoopbackHTTPServer { _ in .huge(bytes: 50 << 20, framing: .chunked) }
-        let config = feed(server.url("/big"), maxBytes: 1 << 20)
+        let config = feed(server.url("/big"), maxBytes: 1 << 20)  // a small limit; the 10 MiB default: FeedHostileInputTests
         #expect(throws: FeedFetchError.http(.tooLarge(url: "http://127.0.0.1:\(server.port)/…", limit: 1 << 20))) {
             try fetcher.fetch(config, validators: nil)
         }
