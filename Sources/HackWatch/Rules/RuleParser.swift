@@ -122,8 +122,14 @@ struct RuleParser {
         advance()
         let (name, nameSpan) = try declaredName("macro")
         try expect(.assign, "'=' after the macro name")
-        let body = try parseExpression(depth: 0)
-        ast.macros.append(MacroDecl(name: name, nameSpan: nameSpan, body: body))
+        do {
+            let body = try parseExpression(depth: 0)
+            ast.macros.append(MacroDecl(name: name, nameSpan: nameSpan, body: body))
+        } catch {
+            // Keep the name defined so rules using it do not add "unknown macro" errors.
+            ast.macros.append(MacroDecl(name: name, nameSpan: nameSpan, body: .invalid(nameSpan)))
+            throw error
+        }
     }
 
     mutating func parseRule() throws(ParseAbort) {
@@ -142,11 +148,16 @@ struct RuleParser {
         let brace = current.span
         try expect(.leftBrace, "'{' after the rule name")
         var rule = RuleDecl(name: name, nameSpan: nameSpan)
+        let errorsBefore = diagnostics.count
         var seen: [String: SourceSpan] = [:]
         while true {
             if case .rightBrace = current.kind { advance(); break }
             if atEnd || (current.identifier.map(Self.topKeywords.contains) ?? false) {
-                error("unterminated rule '\(name)'; expected '}'", at: brace)
+                // After an error inside the rule (say an unterminated string that ate the '}'),
+                // a missing brace is most likely a consequence: do not pile on.
+                if diagnostics.count == errorsBefore && !lexerFailedInside(from: brace) {
+                    error("unterminated rule '\(name)'; expected '}'", at: brace)
+                }
                 break
             }
             let start = pos
@@ -162,6 +173,16 @@ struct RuleParser {
         }
         _ = ruleKeyword
         ast.rules.append(rule)
+    }
+
+    /// Whether the lexer reported a problem between `span` and the current token.
+    func lexerFailedInside(from span: SourceSpan) -> Bool {
+        var index = pos
+        while index > 0, tokens[index].span.start > span.start {
+            if case .invalid = tokens[index].kind { return true }
+            index -= 1
+        }
+        return false
     }
 
     var isPropertyBoundary: Bool {

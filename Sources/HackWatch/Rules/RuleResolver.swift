@@ -122,7 +122,7 @@ struct RuleResolver {
                 continue
             }
             let fields = RuleField.allCases.map(\.rawValue)
-            let candidates = fields + symbols.keys.filter { symbols[$0]!.file <= file }.sorted()
+            let candidates = symbols.keys.filter { symbols[$0]!.file <= file }.sorted() + fields
             let near = Suggest.nearest(name, in: candidates)
             var message: String
             switch near.flatMap({ symbols[$0]?.kind }) {
