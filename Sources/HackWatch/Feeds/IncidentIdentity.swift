@@ -60,15 +60,18 @@ enum IncidentIdentity {
 
     /// Lowercased, diacritics folded, whitespace trimmed and collapsed.
     static func normalise(_ text: String) -> String {
-        text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
-            .split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        // ASCII (nearly every name): lowercasing is all the folding there is to do.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            return FeedText.collapse(String(decoding: FeedText.asciiLowercased(text), as: UTF8.self))
+        }
+        return FeedText.collapse(text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil))
     }
 
     /// `YYYY-MM-DD` in UTC.
     static func dayString(_ date: Date) -> String {
         let days = Int((date.timeIntervalSince1970 / 86_400).rounded(.down))
         let (y, m, d) = civil(fromDays: days)
-        return String(format: "%04d-%02d-%02d", y, m, d)
+        return String(y).leftPadded(4, with: "0") + "-" + String(m).leftPadded(2, with: "0") + "-" + String(d).leftPadded(2, with: "0")
     }
 
     /// Howard Hinnant's days-from-civil inverse (no Calendar: fast and locale-free).
