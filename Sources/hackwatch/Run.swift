@@ -9,6 +9,7 @@ struct Run: ParsableCommand {
     @Option(help: "The config file.") var config: String
 
     func run() throws {
+        SignalWatcher.blockInCurrentThread()
         DaemonLogging.bootstrap()
         let logger = Logger(label: "hackwatch")
         let daemon: Daemon

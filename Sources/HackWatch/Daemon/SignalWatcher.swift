@@ -19,6 +19,18 @@ public final class SignalWatcher: @unchecked Sendable {
         }
     }
 
+    /// Blocks `signals` in the calling thread; threads created afterwards inherit the mask.
+    ///
+    /// On Linux, Dispatch reads signals through a signalfd, which only sees signals no thread
+    /// takes first; a thread with them unblocked and `SIG_IGN` installed would swallow them.
+    /// Call this first thing in `main`, before anything starts a thread.
+    public static func blockInCurrentThread(_ signals: [Int32] = [SIGHUP, SIGTERM, SIGINT]) {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for number in signals { sigaddset(&set, number) }
+        pthread_sigmask(SIG_BLOCK, &set, nil)
+    }
+
     /// Stops watching; the signals stay ignored.
     public func cancel() {
         for source in sources { source.cancel() }
