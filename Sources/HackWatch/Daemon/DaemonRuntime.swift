@@ -17,6 +17,18 @@ public struct DaemonRuntime: Sendable {
     /// Names of enabled sinks with `"default": true` (rules without `notify`).
     public var defaultSinks: [String]
 
+    /// A runtime from parts (tests, tools); `load` is the normal way.
+    public init(config: HackWatchConfig, ruleSet: RuleSet, ruleWarnings: String = "", sinks: [String: any Sink] = [:],
+                sinkConfigs: [SinkConfig]) {
+        let enabled = sinkConfigs.filter(\.enabled)
+        self.config = config
+        self.ruleSet = ruleSet
+        self.ruleWarnings = ruleWarnings
+        self.sinks = sinks
+        self.sinkConfigs = Dictionary(enabled.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        self.defaultSinks = enabled.filter(\.isDefault).map(\.name)
+    }
+
     /// Enabled feeds.
     public var feeds: [FeedConfig] { config.feeds.filter(\.enabled) }
 
@@ -83,9 +95,7 @@ extension DaemonRuntime {
             }
         }
         guard errors.isEmpty else { throw .sinks(errors) }
-        return DaemonRuntime(
-            config: config, ruleSet: ruleSet, ruleWarnings: result.diagnostics.isEmpty ? "" : result.render(),
-            sinks: sinks, sinkConfigs: Dictionary(enabled.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }),
-            defaultSinks: enabled.filter(\.isDefault).map(\.name))
+        return DaemonRuntime(config: config, ruleSet: ruleSet, ruleWarnings: result.diagnostics.isEmpty ? "" : result.render(),
+                             sinks: sinks, sinkConfigs: config.sinks)
     }
 }

@@ -85,20 +85,35 @@ public struct IncidentPipeline: Sendable {
             for (alert, _) in firing where try !store.hasFired(alertID: alert.id) { stats.alerts.append(alert) }
         } else {
             if !firing.isEmpty { stats.alerts = try store.recordFiring(firing) }
-            for incident in toSave { try store.saveIncident(incident) }
+            for var incident in toSave {
+                incident.update = false  // a property of one evaluation, not of the stored record
+                try store.saveIncident(incident)
+            }
         }
         return stats
     }
 
-    /// The earliest report of the same hack from another feed. A record that was itself merged
-    /// into an earlier report resolves to that report (whose `sources` lists it).
+    /// The report of the same hack from another feed that alerts go out under, if any: the
+    /// report this incident was already merged into, else the best match among other feeds'
+    /// reports — or, when that match was itself merged into an earlier report, that one.
     func canonicalMatch(for incident: Incident, among recent: [Incident]) -> Incident? {
-        let others = recent.filter { $0.source != incident.source && !($0.source == incident.source && $0.id == incident.id) }
-        guard var match = correlator.match(incident, among: others) else { return nil }
-        if let root = others.first(where: { $0.source != match.source && $0.sources.contains(match.source) }),
-           correlator.match(match, among: [root]) != nil {
-            match = root
+        let others = recent.filter { $0.source != incident.source }
+        if let root = others.first(where: { $0.sources.contains(incident.source) && sameHack(incident, $0) }) {
+            return root
+        }
+        guard let match = correlator.match(incident, among: others) else { return nil }
+        if match.sources.count == 1,
+           let root = others.first(where: { $0.source != match.source && $0.sources.contains(match.source) && sameHack(match, $0) }) {
+            return root
         }
         return match
+    }
+
+    /// Whether `incident` and `report` are one hack, ignoring that `report` already lists
+    /// `incident`'s feed among its sources (the correlator skips such reports).
+    private func sameHack(_ incident: Incident, _ report: Incident) -> Bool {
+        var candidate = report
+        candidate.sources.removeAll { $0 == incident.source }
+        return correlator.match(incident, among: [candidate]) != nil
     }
 }
