@@ -74,13 +74,7 @@ private func benchHackwatch(binary: String, dir: URL, idleSeconds: Double, repor
     }
     report.record("hackwatch start-to-READY", Double(ready.uptimeNanoseconds - started.uptimeNanoseconds) / 1e6, "ms")
     guard child.waitForLine(containing: "feed polled", timeout: 60) else { child.terminate(); throw BenchError("no first poll") }
-    usleep(500_000)
-    let rss = residentMiB(pid: child.pid)
-    report.record("hackwatch idle RSS after first poll", rss, "MiB")
-    let cpuBefore = cpuSeconds(pid: child.pid)
-    Thread.sleep(forTimeInterval: idleSeconds)
-    let cpu = (cpuSeconds(pid: child.pid) - cpuBefore) / idleSeconds * 100
-    report.record("hackwatch idle CPU over \(Int(idleSeconds)) s", cpu, "% of a core")
+    let (rss, cpu) = idleFigures("hackwatch", label: "idle RSS after first poll", pid: child.pid, idleSeconds: idleSeconds, report: &report)
     child.terminate()
 
     // Fan-out: 1,000 fresh incidents, baseline 0s, one rule matching all, one webhook sink.
@@ -95,6 +89,19 @@ private func benchHackwatch(binary: String, dir: URL, idleSeconds: Double, repor
     guard done else { throw BenchError("hackwatch delivered \(receiver.received - before) of 1000 alerts") }
     report.record("hackwatch 1000-alert webhook fan-out (start, poll, evaluate, deliver)", fanSeconds, "s")
     return DaemonFigures(rss: rss, cpu: cpu, fanOut: fanSeconds)
+}
+
+/// RSS once settled, then CPU use over an idle window (percent of one core).
+private func idleFigures(_ name: String, label: String, pid: Int32, idleSeconds: Double,
+                         report: inout BenchReport) -> (rss: Double, cpu: Double) {
+    usleep(500_000)
+    let rss = residentMiB(pid: pid)
+    report.record("\(name) \(label)", rss, "MiB")
+    let cpuBefore = cpuSeconds(pid: pid)
+    Thread.sleep(forTimeInterval: idleSeconds)
+    let cpu = (cpuSeconds(pid: pid) - cpuBefore) / idleSeconds * 100
+    report.record("\(name) idle CPU over \(Int(idleSeconds)) s", cpu, "% of a core")
+    return (rss, cpu)
 }
 
 private func benchAlertmanager(dir: URL, idleSeconds: Double, report: inout BenchReport) throws -> DaemonFigures? {
@@ -127,13 +134,7 @@ private func benchAlertmanager(dir: URL, idleSeconds: Double, report: inout Benc
         throw BenchError("alertmanager did not become ready")
     }
     report.record("alertmanager start-to-ready", Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6, "ms")
-    usleep(500_000)
-    let rss = residentMiB(pid: child.pid)
-    report.record("alertmanager idle RSS", rss, "MiB")
-    let cpuBefore = cpuSeconds(pid: child.pid)
-    Thread.sleep(forTimeInterval: idleSeconds)
-    let cpu = (cpuSeconds(pid: child.pid) - cpuBefore) / idleSeconds * 100
-    report.record("alertmanager idle CPU over \(Int(idleSeconds)) s", cpu, "% of a core")
+    let (rss, cpu) = idleFigures("alertmanager", label: "idle RSS", pid: child.pid, idleSeconds: idleSeconds, report: &report)
 
     let alerts = (0..<1000).map { "{\"labels\":{\"alertname\":\"hack\",\"incident\":\"bench-\($0)\",\"severity\":\"high\"}}" }
     let body = Array(("[" + alerts.joined(separator: ",") + "]").utf8)

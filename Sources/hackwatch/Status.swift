@@ -8,13 +8,7 @@ struct Status: ParsableCommand {
     @Option(help: "The config file.") var config: String
 
     func run() throws {
-        let decoded: HackWatchConfig
-        do {
-            decoded = try DaemonRuntime.loadConfig(path: config)
-        } catch {
-            printError("\(error)")
-            throw ExitCode.failure
-        }
+        let decoded = try loadConfigOrExit(config)
         let path = StateStore.path(stateDir: decoded.stateDir)
         guard FileManager.default.fileExists(atPath: path) else {
             print("no state yet (\(path) does not exist): the daemon has not run")

@@ -22,7 +22,7 @@ import TestSupport
         try #require(FileManager.default.isExecutableFile(atPath: Self.analyze), "systemd is in TEST_DEPS")
         let (dir, copy) = try installedCopy()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let result = try ProcessOutput.run(Self.analyze, ["verify", copy.path], cwd: dir)
+        let result = try runProcess(Self.analyze, ["verify", copy.path], cwd: dir)
         #expect(result.stderr == "", "systemd-analyze verify complained")
         #expect(result.status == 0)
     }
@@ -31,7 +31,7 @@ import TestSupport
         try #require(FileManager.default.isExecutableFile(atPath: Self.analyze), "systemd is in TEST_DEPS")
         let (dir, copy) = try installedCopy()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let result = try ProcessOutput.run(Self.analyze, ["security", "--offline=true", copy.path], cwd: dir)
+        let result = try runProcess(Self.analyze, ["security", "--offline=true", copy.path], cwd: dir)
         let exposure = try #require(Self.exposure(in: result.stdout + result.stderr), "no exposure line in output")
         #expect(exposure <= 2.0)
     }
