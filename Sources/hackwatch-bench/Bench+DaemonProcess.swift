@@ -50,10 +50,10 @@ func waitUntil(timeout: Double, _ condition: () -> Bool) -> Bool {
     return condition()
 }
 
-/// Resident set size of `pid` in MiB.
-func residentMiB(pid: Int32) -> Double {
+/// A `/proc/PID/status` size field (`VmRSS`, `RssAnon`, …) in MiB.
+func statusMiB(pid: Int32, field: String) -> Double {
     guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return 0 }
-    let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }
+    let line = status.split(separator: "\n").first { $0.hasPrefix("\(field):") }
     return (line?.split(separator: " ").compactMap { Double($0) }.first ?? 0) / 1024
 }
 
