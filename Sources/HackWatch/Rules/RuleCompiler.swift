@@ -68,10 +68,12 @@ struct RuleCompiler {
             switch lhs {
             case .field(let field):
                 let slot = field.slot
-                return { ctx in ctx.regexInput(field, slot: slot, folded: folded).map(program.search) ?? false }
+                return { ctx in
+                    guard let bytes = folded ? ctx.folded(field, slot: slot) : ctx.utf8(field, slot: slot) else { return false }
+                    return program.search(bytes: bytes) { ctx.regexInput(field, slot: slot, folded: folded) ?? [] }
+                }
             case .literal(.string(let text)):
-                let plain = text.unicodeScalars.map(\.value)
-                let result = program.search(folded ? RegexCase.fold(plain) : plain)
+                let result = program.search(text: text)
                 return { _ in result }
             case .literal:
                 return { _ in false }
