@@ -8,10 +8,10 @@ let package = Package(
     name: "hackwatch-fuzz",
     dependencies: [.package(name: "hackwatch", path: "..")],
     targets: [
+        .target(name: "CFuzzDriver"),
         .executableTarget(
             name: "RulesFuzzer",
-            dependencies: [.product(name: "HackWatch", package: "hackwatch")],
-            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+            dependencies: ["CFuzzDriver", .product(name: "HackWatch", package: "hackwatch")]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -35,32 +35,49 @@ enum CaseFold {
 
     /// Substring search on UTF-8 (valid UTF-8 only matches on scalar boundaries).
     static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        haystack.withUnsafeBufferPointer { contains($0, needle) }
+    }
+
+    /// Byte equality.
+    @inline(__always)
+    static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: [UInt8]) -> Bool {
+        a.count == b.count && (a.count == 0 || b.withUnsafeBufferPointer { memcmp(a.baseAddress!, $0.baseAddress!, a.count) == 0 })
+    }
+
+    static func hasPrefix(_ text: UnsafeBufferPointer<UInt8>, _ prefix: [UInt8]) -> Bool {
+        prefix.count <= text.count && equal(UnsafeBufferPointer(rebasing: text[0..<prefix.count]), prefix)
+    }
+
+    static func hasSuffix(_ text: UnsafeBufferPointer<UInt8>, _ suffix: [UInt8]) -> Bool {
+        suffix.count <= text.count && equal(UnsafeBufferPointer(rebasing: text[(text.count - suffix.count)...]), suffix)
+    }
+
+    /// Substring search in a buffer.
+    static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
         let n = needle.count, h = haystack.count
         if n == 0 { return true }
-        guard n <= h else { return false }
-        return haystack.withUnsafeBytes { hay in
-            needle.withUnsafeBytes { nee in
-                // memchr finds candidate first bytes at memory speed; memcmp checks the rest.
-                let base = hay.baseAddress!, pattern = nee.baseAddress!
-                let first = Int32(nee[0])
-                var offset = 0
-                let last = h - n
-                while offset <= last {
-                    guard let hit = memchr(base + offset, first, last - offset + 1) else { return false }
-                    let at = base.distance(to: UnsafeRawPointer(hit))
-                    if memcmp(base + at, pattern, n) == 0 { return true }
-                    offset = at + 1
-                }
-                return false
+        guard n <= h, let base = UnsafeRawPointer(haystack.baseAddress) else { return false }
+        return needle.withUnsafeBytes { nee in
+            // memchr finds candidate first bytes at memory speed; memcmp checks the rest.
+            let pattern = nee.baseAddress!
+            let first = Int32(nee[0])
+            var offset = 0
+            let last = h - n
+            while offset <= last {
+                guard let hit = memchr(base + offset, first, last - offset + 1) else { return false }
+                let at = base.distance(to: UnsafeRawPointer(hit))
+                if memcmp(base + at, pattern, n) == 0 { return true }
+                offset = at + 1
             }
+            return false
         }
     }
 
     static func hasPrefix(_ text: [UInt8], _ prefix: [UInt8]) -> Bool {
-        prefix.count <= text.count && text[0..<prefix.count].elementsEqual(prefix)
+        text.withUnsafeBufferPointer { hasPrefix($0, prefix) }
     }
 
     static func hasSuffix(_ text: [UInt8], _ suffix: [UInt8]) -> Bool {
-        suffix.count <= text.count && text[(text.count - suffix.count)...].elementsEqual(suffix)
+        text.withUnsafeBufferPointer { hasSuffix($0, suffix) }
     }
 }

@@ -20,7 +20,7 @@ import Testing
         ("a.c", "", "a\nc", false), ("a.c", "s", "a\nc", true), ("^b$", "", "a\nb\nc", false),
         ("^b$", "m", "a\nb\nc", true), ("\\bkey\\b", "", "private key leak", true), ("\\bkey\\b", "", "keys", false),
         ("[A-Z]+", "i", "lower", true), ("HACK", "i", "hack", true), ("hack", "", "HACK", false),
-        ("é", "i", "CAFÉ", true), ("straße", "i", "STRASSE", true), ("^stra(ß|x)e$", "i", "STRASSE", false), ("\\x41", "", "A", true), ("a\\/b", "", "a/b", true), ("[/]", "", "/", true),
+        ("é", "i", "CAFÉ", true), ("straße", "i", "STRASSE", true), ("^stra(ß|x)e$", "i", "STRASSE", true), ("^stra(ß|x)e$", "", "STRASSE", false), ("\\x41", "", "A", true), ("a\\/b", "", "a/b", true), ("[/]", "", "/", true),
         ("a*?b", "", "aab", true), ("(a|)+b", "", "b", true), ("a**", "", "", true),
     ]
 

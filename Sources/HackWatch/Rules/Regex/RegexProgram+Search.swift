@@ -2,13 +2,15 @@ extension RegexProgram {
     /// True when the pattern matches anywhere in `text`.
     func search(text: String) -> Bool {
         let bytes = caseInsensitive ? CaseFold.fold(text) : Array(text.utf8)
-        return search(bytes: bytes) { String(decoding: bytes, as: UTF8.self).unicodeScalars.map(\.value) }
+        return bytes.withUnsafeBufferPointer { buffer in
+            search(bytes: buffer) { String(decoding: bytes, as: UTF8.self).unicodeScalars.map(\.value) }
+        }
     }
 
     /// Searches `bytes` (the UTF-8 of the input, case-folded with `CaseFold.fold` when the
     /// pattern is case-insensitive); `scalars` gives the same text as scalar values, asked for
     /// only when the literal shortcuts cannot decide.
-    func search(bytes: [UInt8], scalars: () -> [UInt32]) -> Bool {
+    func search(bytes: UnsafeBufferPointer<UInt8>, scalars: () -> [UInt32]) -> Bool {
         if let literalBytes { return literalBytes.contains { CaseFold.contains(bytes, $0) } }
         if let requiredBytes, !CaseFold.contains(bytes, requiredBytes) { return false }
         return simulate(scalars())

@@ -1,11 +1,11 @@
+import CFuzzDriver
 import Foundation
 import HackWatch
 
-/// libFuzzer entry point: any bytes as a rules file. Loading must never crash, must be
-/// consistent (rules only without errors), and loaded rules must evaluate without crashing.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func rulesFuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+/// One fuzz input: any bytes as a rules file. Loading must never crash, must be consistent
+/// (rules only without errors), and loaded rules must evaluate without crashing.
+func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
     let result = RuleLoader.load(sources: [("fuzz.rules", bytes)], sinkNames: ["chat", "syslog"])
     precondition(result.hasErrors == (result.ruleSet == nil), "inconsistent load result")
     for diagnostic in result.diagnostics {
@@ -23,3 +23,7 @@ public func rulesFuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -
     }
     return 0
 }
+
+var argc = CommandLine.argc
+var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+exit(LLVMFuzzerRunDriver(&argc, &argv) { fuzzOne($0, $1) })
