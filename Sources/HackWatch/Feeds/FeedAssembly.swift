@@ -12,14 +12,17 @@ enum FeedAssembly {
         var drafts: [IncidentIdentity.Draft] = []
         var hashedOffsets: [Int] = []
         var seenIDs: [String: Int] = [:]
-        var seenContent: [Incident: Int] = [:]
+        // Identical records share a name and day: compare whole incidents only within such a
+        // group (hashing every incident whole cost more than the rest of a DefiLlama parse).
+        var sameDay: [String: [(index: Int, offset: Int)]] = [:]
         for (index, incident) in records {
             if incident.id.isEmpty {
-                if let first = seenContent[incident] {
-                    warnings.append("\(feed): \(noun) \(index) skipped: identical to \(noun) \(first)")
+                let base = IncidentIdentity.baseKey(name: incident.name, date: incident.date)
+                if let first = sameDay[base]?.first(where: { kept[$0.offset] == incident }) {
+                    warnings.append("\(feed): \(noun) \(index) skipped: identical to \(noun) \(first.index)")
                     continue
                 }
-                seenContent[incident] = index
+                sameDay[base, default: []].append((index, kept.count))
                 hashedOffsets.append(kept.count)
                 drafts.append(.init(name: incident.name, date: incident.date, amount: incident.loss?.usd,
                                     secondary: [incident.technique, incident.classification, incident.title]

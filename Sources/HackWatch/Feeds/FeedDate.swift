@@ -12,7 +12,8 @@ import Foundation
 enum FeedDate {
     /// RFC 822 first, then RFC 3339, then `M/D/YYYY`.
     static func parse(_ text: String) -> Date? {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard text.utf8.count < 1000 else { return nil }  // hostile input: never worth trimming
+        let trimmed = FeedText.trimmed(text)
         guard !trimmed.isEmpty, trimmed.utf8.count < 80 else { return nil }
         return rfc3339(trimmed) ?? compact(trimmed) ?? rfc822(trimmed) ?? usSlashed(trimmed)
     }
@@ -53,7 +54,8 @@ enum FeedDate {
 
     /// `[Day,] D Mon YYYY HH:MM[:SS] [zone]`, tolerant of extra spaces and commas.
     static func rfc822(_ text: String) -> Date? {
-        var words = text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" }).map(String.init)
+        var words = text.utf8.split(whereSeparator: { $0 == 0x20 || $0 == 0x2C || $0 == 0x09 })
+            .map { String(decoding: $0, as: UTF8.self) }
         if let first = words.first, first.first?.isLetter == true, monthNumber(first) == nil { words.removeFirst() }  // day name
         guard words.count >= 3 else { return nil }
         // "Mar 23 2022" (month first) appears too.

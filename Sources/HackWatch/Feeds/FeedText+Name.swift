@@ -19,6 +19,9 @@ extension FeedText {
     /// " - rekt", " – rekt", " — rekt" (titles are collapsed, so one space each side).
     static let rektBytes = [" - rekt", " – rekt", " — rekt"].map { Array($0.utf8) }
 
+    /// Built once: `CharacterSet.union` is costly per call.
+    static let trimmedFromNames = CharacterSet.whitespacesAndNewlines.union(.punctuationCharacters)
+
     static func name(fromTitle title: String) -> String {
         var text = collapse(title)
         // "BREAKING: X hacked" → "X hacked"
@@ -43,7 +46,7 @@ extension FeedText {
         var name = String(decoding: candidate, as: UTF8.self)
         if name.hasSuffix("'s") || name.hasSuffix("’s") { name.removeLast(2) }
         if name.lowercased().hasPrefix("the ") { name.removeFirst(4) }
-        name = name.trimmingCharacters(in: .whitespacesAndNewlines.union(.punctuationCharacters))
+        name = name.trimmingCharacters(in: trimmedFromNames)
         guard !name.isEmpty, name.count <= 60 else { return capped(text, maxTitle) }
         return name
     }
