@@ -12,8 +12,10 @@ import Foundation
 /// - when both carry a loss, the smaller is within `amountTolerance` of the larger
 ///   (`|a - b| ≤ tolerance × max(a, b)`); an unknown loss on either side does not prevent a match.
 ///
-/// Reports from the same feed correlate only when they carry the same id: the feed already tells
-/// its own records apart (DefiLlama lists two "Mirror" hacks on one day).
+/// A record from the incoming report's own feed (`source` equal) matches only when it carries
+/// the same id: the feed already tells its own records apart (DefiLlama lists two "Mirror" hacks
+/// on one day). A record from another feed matches even when its `sources` already lists the
+/// incoming feed: that is how a later, revised re-report finds the incident it was merged into.
 public struct Correlator: Sendable {
     /// Largest distance between the two reports' dates.
     public var window: TimeSpan
@@ -41,8 +43,10 @@ public struct Correlator: Sendable {
         guard !keys.isEmpty else { return nil }
         var best: (incident: Incident, distance: Double, amount: Double)?
         for candidate in known {
-            if candidate.source == incident.source && candidate.id == incident.id { return candidate }
-            if candidate.sources.contains(incident.source) { continue }
+            if candidate.source == incident.source {
+                if candidate.id == incident.id { return candidate }
+                continue
+            }
             guard let date = incident.date, let otherDate = candidate.date else { continue }
             let distance = abs(date.timeIntervalSince(otherDate))
             guard distance <= window.seconds, amountsAgree(incident.loss, candidate.loss),

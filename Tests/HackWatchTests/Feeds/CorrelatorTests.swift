@@ -89,9 +89,19 @@ import Testing
         let second = Self.incident("Mirror", source: "defillama", id: "b", day: "2021-10-08", loss: 2.1e6)
         #expect(correlator.match(second, among: [first]) == nil)
         #expect(correlator.match(first, among: [first, second]) == first)  // same source and id: itself
-        var merged = first
-        merged.sources = ["defillama", "news"]
-        #expect(correlator.match(Self.incident("Mirror", source: "news", id: "n2", day: "2021-10-08"), among: [merged]) == nil)
+    }
+
+    /// A revised re-report from the second feed finds the incident it was merged into.
+    @Test func reReportFindsTheIncidentItWasMergedInto() {
+        let llama = Self.incident("Nomad", source: "defillama", day: "2022-08-01", loss: 150e6)
+        let news = Self.incident("Nomad Bridge", source: "news", id: "n1", day: "2022-08-02", loss: 160e6)
+        let first = correlator.merge(news, into: llama).merged
+        #expect(first.sources == ["defillama", "news"])
+        var revised = news
+        revised.loss = Money(usd: 190e6)
+        #expect(correlator.match(revised, among: [first]) == first)
+        let (merged, changed, up) = correlator.merge(revised, into: first)
+        #expect(changed && up && merged.loss == Money(usd: 190e6) && merged.sources == ["defillama", "news"])
     }
 
     @Test func closestCandidateWins() {
