@@ -154,6 +154,26 @@ import Testing
         #expect(merged == known)
     }
 
+    /// The same record polled again: the feed's current values win, a lower loss included.
+    @Test func newerVersionOfSameRecordReplacesValues() {
+        var known = Self.incident("Nomad", source: "defillama", id: "x", day: "2022-08-01", loss: 200e6, chains: ["Ethereum"])
+        known.technique = "Unknown"
+        known.sources = ["defillama", "news"]
+        known.attribution = "Lazarus Group"  // added by the news feed
+        var newer = Self.incident("Nomad", source: "defillama", id: "x", day: "2022-08-01", loss: 190e6, chains: ["Moonbeam"])
+        newer.technique = "Trusted Root Exploit"
+        let (merged, changed, up) = correlator.merge(newer, into: known)
+        #expect(changed && !up && merged.update)
+        #expect(merged.loss == Money(usd: 190e6))
+        #expect(merged.technique == "Trusted Root Exploit")
+        #expect(merged.attribution == "Lazarus Group")
+        #expect(merged.sources == ["defillama", "news"])
+        #expect(merged.chains == ["Moonbeam", "Ethereum"])
+        var larger = newer
+        larger.loss = Money(usd: 250e6)
+        #expect(correlator.merge(larger, into: merged).lossRevisedUp)
+    }
+
     @Test func firstKnownLossIsAChangeNotARevision() {
         let known = Self.incident("Nomad", source: "news", day: "2022-08-01")
         let llama = Self.incident("Nomad", source: "defillama", day: "2022-08-01", loss: 190e6, returned: 22e6)
