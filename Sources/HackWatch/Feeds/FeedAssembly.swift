@@ -12,20 +12,24 @@ enum FeedAssembly {
         var drafts: [IncidentIdentity.Draft] = []
         var hashedOffsets: [Int] = []
         var seenIDs: [String: Int] = [:]
-        // Identical records share a name and day: compare whole incidents only within such a
-        // group (hashing every incident whole cost more than the rest of a DefiLlama parse).
+        // Identical records share a name and day, so whole incidents are hashed only within a
+        // name-and-day group that has more than one member: hashing every incident cost more than
+        // the rest of a DefiLlama parse, and comparing pairwise would be quadratic on a hostile
+        // feed of one name and day repeated.
         var sameDay: [String: (index: Int, offset: Int)] = Dictionary(minimumCapacity: records.count)
-        var sameDayMore: [String: [(index: Int, offset: Int)]] = [:]  // rare: several records, one name and day
+        var sameDayGroups: [String: [Incident: Int]] = [:]  // incident → its record index
         for (index, incident) in records {
             if incident.id.isEmpty {
                 let base = IncidentIdentity.baseKey(name: incident.name, date: incident.date)
                 if let first = sameDay[base] {
-                    let candidates = [first] + (sameDayMore[base] ?? [])
-                    if let same = candidates.first(where: { kept[$0.offset] == incident }) {
-                        warnings.append("\(feed): \(noun) \(index) skipped: identical to \(noun) \(same.index)")
+                    var group = sameDayGroups.removeValue(forKey: base) ?? [kept[first.offset]: first.index]
+                    if let same = group[incident] {
+                        warnings.append("\(feed): \(noun) \(index) skipped: identical to \(noun) \(same)")
+                        sameDayGroups[base] = group
                         continue
                     }
-                    sameDayMore[base, default: []].append((index, kept.count))
+                    group[incident] = index
+                    sameDayGroups[base] = group
                 } else {
                     sameDay[base] = (index, kept.count)
                 }

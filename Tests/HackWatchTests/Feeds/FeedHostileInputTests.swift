@@ -104,6 +104,22 @@ import TestSupport
         }
     }
 
+    /// One name and day repeated 20,000 times (distinct amounts, plus exact copies): every
+    /// distinct record kept with its own id, every copy dropped — in linear time (pairwise
+    /// comparison within the group once made this take minutes).
+    @Test func oneNameAndDayRepeatedMassively() throws {
+        var records: [String] = []
+        for amount in 0..<20_000 {
+            records.append(#"{"date":1647993600,"name":"Same","amount":\#(amount)}"#)
+            if amount % 1000 == 0 { records.append(#"{"date":1647993600,"name":"Same","amount":\#(amount)}"#) }
+        }
+        let result = try FeedFixtures.parse("[" + records.joined(separator: ",") + "]", .defillama, name: "f")
+        #expect(result.incidents.count == 20_000)
+        #expect(Set(result.incidents.map(\.id)).count == 20_000)
+        #expect(result.warnings.count == 20)
+        #expect(result.warnings.first == "f: record 1 skipped: identical to record 0")
+    }
+
     /// Random bytes and random mutations of valid feeds never crash any parser: they give
     /// incidents or a `FeedError`, and every incident has a non-empty id.
     @Test(arguments: [FeedFormat.defillama, .rss, .atom, .json, .auto])
