@@ -15,7 +15,8 @@ func benchFeeds(_ report: inout BenchReport) {
     }
     guard let snapshot = FeedsBench.defiLlamaSnapshot() else {
         report.note("feeds: shared/feeds/defillama snapshot not found (set HACKWATCH_SHARED); DefiLlama figures skipped")
-        return benchGeneratedRSS(&report)
+        benchGeneratedRSS(&report)
+        return FeedsBench.removeCounterLibrary()
     }
     let config = FeedConfig(name: "defillama", url: "file:///dev/null", format: .defillama)
     var count = 0
@@ -28,6 +29,7 @@ func benchFeeds(_ report: inout BenchReport) {
     report.record("defillama_parse_wall_min", wall[0] * 1000, "ms")
     FeedsBench.recordProbe("defillama", into: &report)
     benchGeneratedRSS(&report)
+    FeedsBench.removeCounterLibrary()
 }
 
 private func benchGeneratedRSS(_ report: inout BenchReport) {
@@ -127,9 +129,15 @@ enum FeedsBench {
     }
     """
 
+    static let counterDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("hackwatch-bench-\(getpid())")
+
+    static func removeCounterLibrary() {
+        try? FileManager.default.removeItem(at: counterDirectory)
+    }
+
     /// Builds the counting library once per bench run; nil when no C compiler works.
     static let counterLibrary: String? = {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hackwatch-bench-\(getpid())")
+        let directory = counterDirectory
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let source = directory.appendingPathComponent("count.c").path
         let library = directory.appendingPathComponent("libhwcount.so").path

@@ -84,7 +84,7 @@ enum IncidentIdentity {
     static func normalise(_ text: String) -> String {
         // ASCII (nearly every name): lowercasing is all the folding there is to do.
         if text.utf8.allSatisfy({ $0 < 0x80 }) {
-            return FeedText.collapse(String(decoding: FeedText.asciiLowercased(text), as: UTF8.self))
+            return FeedText.collapse(text, lowercasingASCII: true)
         }
         return FeedText.collapse(text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil))
     }
