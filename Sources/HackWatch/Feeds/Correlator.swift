@@ -12,8 +12,10 @@ import Foundation
 /// - when both carry a loss, the smaller is within `amountTolerance` of the larger
 ///   (`|a - b| ≤ tolerance × max(a, b)`); an unknown loss on either side does not prevent a match.
 ///
-/// Reports from the same feed correlate only when they carry the same id: the feed already tells
-/// its own records apart (DefiLlama lists two "Mirror" hacks on one day).
+/// A record from the incoming report's own feed (`source` equal) matches only when it carries
+/// the same id: the feed already tells its own records apart (DefiLlama lists two "Mirror" hacks
+/// on one day). A record from another feed matches even when its `sources` already lists the
+/// incoming feed: that is how a later, revised re-report finds the incident it was merged into.
 public struct Correlator: Sendable {
     /// Largest distance between the two reports' dates.
     public var window: TimeSpan
@@ -41,8 +43,10 @@ public struct Correlator: Sendable {
         guard !keys.isEmpty else { return nil }
         var best: (incident: Incident, distance: Double, amount: Double)?
         for candidate in known {
-            if candidate.source == incident.source && candidate.id == incident.id { return candidate }
-            if candidate.sources.contains(incident.source) { continue }
+            if candidate.source == incident.source {
+                if candidate.id == incident.id { return candidate }
+                continue
+            }
             guard let date = incident.date, let otherDate = candidate.date else { continue }
             let distance = abs(date.timeIntervalSince(otherDate))
             guard distance <= window.seconds, amountsAgree(incident.loss, candidate.loss),
@@ -58,31 +62,37 @@ public struct Correlator: Sendable {
     /// `changed`: anything rules can see changed; `lossRevisedUp`: loss increased.
     ///
     /// The merged incident keeps the known one's `id`, `source` and `name` (its identity), and
-    /// has `update == changed`. Known values win over the re-report's except that a larger loss
-    /// or larger returned amount replaces the smaller (losses are revised upwards as
-    /// investigations go on; a lower later figure is usually a partial count), and
-    /// chains and tags are unions.
+    /// has `update == changed`.
+    /// - A report from another feed only adds: known values win, missing ones are filled in,
+    ///   chains and tags are unions, and a larger loss or returned amount replaces the smaller
+    ///   (losses are revised upwards as investigations go on; a lower figure elsewhere is usually
+    ///   a partial count).
+    /// - A newer version of the same record (same `source` and `id`) is the feed's current word:
+    ///   its non-null values replace the known ones, a lower loss included (`lossRevisedUp` only
+    ///   when it rose); chains and tags are unions, so what other feeds added stays.
     public func merge(_ incoming: Incident, into known: Incident) -> (merged: Incident, changed: Bool, lossRevisedUp: Bool) {
+        let sameRecord = incoming.source == known.source && incoming.id == known.id
+        func pick<T>(_ old: T?, _ new: T?) -> T? { sameRecord ? (new ?? old) : (old ?? new) }
         var merged = known
         merged.update = false
         for source in incoming.sources where !merged.sources.contains(source) { merged.sources.append(source) }
-        merged.title = merged.title ?? incoming.title
-        merged.summary = merged.summary ?? incoming.summary
-        merged.url = merged.url ?? incoming.url
-        merged.date = merged.date ?? incoming.date
-        merged.classification = merged.classification ?? incoming.classification
-        merged.technique = merged.technique ?? incoming.technique
-        merged.bridge = merged.bridge ?? incoming.bridge
-        merged.target = merged.target ?? incoming.target
-        merged.attribution = merged.attribution ?? incoming.attribution
-        merged.chains = Self.union(merged.chains, incoming.chains)
-        merged.tags = Self.union(merged.tags, incoming.tags)
+        merged.title = pick(known.title, incoming.title)
+        merged.summary = pick(known.summary, incoming.summary)
+        merged.url = pick(known.url, incoming.url)
+        merged.date = pick(known.date, incoming.date)
+        merged.classification = pick(known.classification, incoming.classification)
+        merged.technique = pick(known.technique, incoming.technique)
+        merged.bridge = pick(known.bridge, incoming.bridge)
+        merged.target = pick(known.target, incoming.target)
+        merged.attribution = pick(known.attribution, incoming.attribution)
+        merged.chains = sameRecord && !incoming.chains.isEmpty ? Self.union(incoming.chains, known.chains) : Self.union(known.chains, incoming.chains)
+        merged.tags = sameRecord && !incoming.tags.isEmpty ? Self.union(incoming.tags, known.tags) : Self.union(known.tags, incoming.tags)
         var lossRevisedUp = false
-        if let loss = incoming.loss, merged.loss.map({ loss > $0 }) ?? true {
-            lossRevisedUp = merged.loss != nil
+        if let loss = incoming.loss, sameRecord || merged.loss.map({ loss > $0 }) ?? true {
+            lossRevisedUp = merged.loss.map { loss > $0 } ?? false
             merged.loss = loss
         }
-        if let returned = incoming.returned, merged.returned.map({ returned > $0 }) ?? true {
+        if let returned = incoming.returned, sameRecord || merged.returned.map({ returned > $0 }) ?? true {
             merged.returned = returned
         }
         var before = known

@@ -72,9 +72,12 @@ public struct FeedFetcher: Sendable {
     /// and its modification time as an HTTP date. Refuses a file over `maxBytes` before reading.
     static func localFileState(_ feed: FeedConfig) throws(FeedFetchError) -> HTTPValidators {
         let redacted = URLRedaction.redact(feed.url)
-        guard let path = URL(string: feed.url)?.path, !path.isEmpty else {
+        // Only local files: `file:///path` or `file://localhost/path`.
+        guard let url = URL(string: feed.url), (url.host ?? "").isEmpty || url.host == "localhost",
+              !url.path.isEmpty else {
             throw .http(.invalidURL(redacted))
         }
+        let path = url.path
         var info = stat()
         guard stat(path, &info) == 0 else {
             let reason = String(cString: strerror(errno))

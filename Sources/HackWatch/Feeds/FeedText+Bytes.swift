@@ -22,8 +22,9 @@ extension FeedText {
         }
     }
 
-    /// Whitespace runs (including NBSP) become one space; ends trimmed.
-    static func collapse(_ text: String) -> String {
+    /// Whitespace runs (including NBSP) become one space; ends trimmed. With `lowercasingASCII`
+    /// ASCII letters are lowercased in the same pass.
+    static func collapse(_ text: String, lowercasingASCII: Bool = false) -> String {
         var text = text
         return text.withUTF8 { b in
             var out: [UInt8] = []
@@ -38,7 +39,8 @@ extension FeedText {
                     continue
                 }
                 if pendingSpace { out.append(0x20); pendingSpace = false }
-                out.append(b[i])
+                let byte = b[i]
+                out.append(lowercasingASCII && byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
                 i += 1
             }
             return String(decoding: out, as: UTF8.self)

@@ -22,7 +22,7 @@ extension FeedText {
     static func name(fromTitle title: String) -> String {
         var text = collapse(title)
         // "BREAKING: X hacked" → "X hacked"
-        if let colon = text.firstIndex(of: ":"), leadLabels.contains(text[..<colon].lowercased()) {
+        if let colon = text.utf8.firstIndex(of: UInt8(ascii: ":")), leadLabels.contains(text[..<colon].lowercased()) {
             text = collapse(String(text[text.index(after: colon)...]))
         }
         let bytes = Array(text.utf8)
@@ -43,9 +43,32 @@ extension FeedText {
         var name = String(decoding: candidate, as: UTF8.self)
         if name.hasSuffix("'s") || name.hasSuffix("’s") { name.removeLast(2) }
         if name.lowercased().hasPrefix("the ") { name.removeFirst(4) }
-        name = name.trimmingCharacters(in: .whitespacesAndNewlines.union(.punctuationCharacters))
+        name = trimmingPunctuation(name)
         guard !name.isEmpty, name.count <= 60 else { return capped(text, maxTitle) }
         return name
+    }
+
+    /// `text` without leading and trailing whitespace and punctuation (Unicode categories Z*, P*).
+    static func trimmingPunctuation(_ text: String) -> String {
+        func trimmable(_ scalar: Unicode.Scalar) -> Bool {
+            if scalar.isASCII {
+                let byte = UInt8(scalar.value)
+                return byte <= 0x20 || byte == 0x7F || (byte >= 0x21 && byte <= 0x2F && byte != 0x24 && byte != 0x2B)
+                    || (byte >= 0x3A && byte <= 0x40 && byte != 0x3C && byte != 0x3D && byte != 0x3E)
+                    || (byte >= 0x5B && byte <= 0x60 && byte != 0x5E && byte != 0x60) || byte == 0x7B || byte == 0x7D
+            }
+            if scalar.properties.isWhitespace { return true }
+            switch scalar.properties.generalCategory {
+            case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
+                 .initialPunctuation, .finalPunctuation, .otherPunctuation: return true
+            default: return false
+            }
+        }
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !trimmable($0) }),
+              let last = scalars.lastIndex(where: { !trimmable($0) }) else { return "" }
+        if first == scalars.startIndex && scalars.index(after: last) == scalars.endIndex { return text }
+        return String(scalars[first...last])
     }
 
     /// Where "Name - REKT…" ends its name ("rekt" as a whole word after a dash), if anywhere.

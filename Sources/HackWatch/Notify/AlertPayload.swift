@@ -15,13 +15,20 @@ public enum AlertPayload {
             "severity": .string(alert.severity.rawValue),
             "fired_at": .string(Incident.formatDate(alert.firedAt)),
             "message": .string(SafeText.fit(MessageTemplate.text(for: alert, sinkType: sinkType), limit: 4000)),
-            "incident": sanitize(alert.incident.jsonValue),
+            "incident": incident(alert.incident),
         ])
     }
 
     /// The payload as compact, HTML-safe JSON text (keys sorted).
     public static func body(for alert: Alert, sinkType: String = "webhook") -> String {
         json(for: alert, sinkType: sinkType).htmlSafeJSON
+    }
+
+    /// The incident's JSON with every string made safe and `url` kept only when it is http(s).
+    static func incident(_ incident: Incident) -> JSONValue {
+        guard case .object(var members) = sanitize(incident.jsonValue) else { return .null }
+        members["url"] = AlertFacts.safeURL(incident.url).map(JSONValue.string) ?? .null
+        return .object(members)
     }
 
     static func sanitize(_ value: JSONValue) -> JSONValue {

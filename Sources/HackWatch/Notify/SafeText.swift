@@ -41,7 +41,7 @@ public enum SafeText {
     /// `@channel`, `@all` and `@someone` mention nobody anywhere. E-mail addresses
     /// (`a@b.org`) are left alone.
     public static func defangMentions(_ text: String) -> String {
-        guard text.contains("@") else { return text }
+        guard text.contains("@") || text.contains("＠") else { return text }
         var result = ""
         result.reserveCapacity(text.utf8.count + 8)
         var previous: Character?

@@ -16,11 +16,11 @@ extension RuleCompiler {
             return { _ in value }
         case .field(let field):
             switch field {
-            case .loss: return { $0.incident.loss?.usd }
-            case .returned: return { $0.incident.returned?.usd }
-            case .netLoss: return { $0.incident.netLoss?.usd }
-            case .date: return { $0.incident.date?.timeIntervalSince1970 }
-            case .age: return { ctx in ctx.incident.date.map { ctx.now - $0.timeIntervalSince1970 } }
+            case .loss: return { $0.pointer.pointee.loss?.usd }
+            case .returned: return { $0.pointer.pointee.returned?.usd }
+            case .netLoss: return { $0.pointer.pointee.netLoss?.usd }
+            case .date: return { $0.pointer.pointee.date?.timeIntervalSince1970 }
+            case .age: return { ctx in ctx.pointer.pointee.date.map { ctx.now - $0.timeIntervalSince1970 } }
             default: return { _ in nil }
             }
         }
@@ -77,8 +77,8 @@ extension RuleCompiler {
         case .literal(let literal):
             let value: Bool? = if case .bool(let b) = literal { b } else { nil }
             return { _ in value }
-        case .field(.update): return { $0.incident.update }
-        case .field: return { $0.incident.bridge }
+        case .field(.update): return { $0.pointer.pointee.update }
+        case .field: return { $0.pointer.pointee.bridge }
         }
     }
 }

@@ -43,21 +43,30 @@ struct RuleCompiler {
                 // A list contains an element: the same as `element in list`.
                 return membership(rhs, lhs, kind, negated: false)
             }
-            let hay = stringGetter(lhs), needle = stringGetter(rhs)
-            if case .literal = rhs, let constant = Self.constantString(rhs) {
-                return { ctx in hay(ctx).map { CaseFold.contains($0, constant) } ?? false }
+            if case .field(let field) = lhs, let constant = Self.constantString(rhs) {
+                let slot = field.slot
+                return { ctx in ctx.withFolded(field, slot: slot) { CaseFold.contains($0, constant) } ?? false }
             }
+            let hay = stringGetter(lhs), needle = stringGetter(rhs)
             return { ctx in
                 guard let h = hay(ctx), let n = needle(ctx) else { return false }
                 return CaseFold.contains(h, n)
             }
         case .startsWith(let lhs, let rhs):
+            if case .field(let field) = lhs, let constant = Self.constantString(rhs) {
+                let slot = field.slot
+                return { ctx in ctx.withFolded(field, slot: slot) { CaseFold.hasPrefix($0, constant) } ?? false }
+            }
             let a = stringGetter(lhs), b = stringGetter(rhs)
             return { ctx in
                 guard let x = a(ctx), let y = b(ctx) else { return false }
                 return CaseFold.hasPrefix(x, y)
             }
         case .endsWith(let lhs, let rhs):
+            if case .field(let field) = lhs, let constant = Self.constantString(rhs) {
+                let slot = field.slot
+                return { ctx in ctx.withFolded(field, slot: slot) { CaseFold.hasSuffix($0, constant) } ?? false }
+            }
             let a = stringGetter(lhs), b = stringGetter(rhs)
             return { ctx in
                 guard let x = a(ctx), let y = b(ctx) else { return false }
@@ -68,10 +77,16 @@ struct RuleCompiler {
             switch lhs {
             case .field(let field):
                 let slot = field.slot
-                return { ctx in ctx.regexInput(field, slot: slot, folded: folded).map(program.search) ?? false }
+                if folded {
+                    return { ctx in
+                        ctx.withFolded(field, slot: slot) { program.search(bytes: $0) { ctx.regexInput(field, slot: slot, folded: true) } } ?? false
+                    }
+                }
+                return { ctx in
+                    ctx.withUTF8(field, slot: slot) { program.search(bytes: $0) { ctx.regexInput(field, slot: slot, folded: false) } } ?? false
+                }
             case .literal(.string(let text)):
-                let plain = text.unicodeScalars.map(\.value)
-                let result = program.search(folded ? RegexCase.fold(plain) : plain)
+                let result = program.search(text: text)
                 return { _ in result }
             case .literal:
                 return { _ in false }
@@ -87,7 +102,7 @@ struct RuleCompiler {
         case .list: return { ctx in !ctx.rawList(field).isEmpty }
         case .bool:
             if field == .update { return { _ in true } }
-            return { $0.incident.bridge != nil }
+            return { $0.pointer.pointee.bridge != nil }
         default:
             let get = numberGetter(.field(field))
             return { get($0) != nil }
@@ -125,8 +140,14 @@ struct RuleCompiler {
                 return test(x, y)
             }
         case .string:
-            let a = stringGetter(lhs), b = stringGetter(rhs)
             let equal = op == .equal
+            var (field, other) = (lhs, rhs)
+            if case .literal = lhs { (field, other) = (rhs, lhs) }
+            if case .field(let f) = field, let constant = Self.constantString(other) {
+                let slot = f.slot
+                return { ctx in ctx.withFolded(f, slot: slot) { CaseFold.equal($0, constant) == equal } ?? false }
+            }
+            let a = stringGetter(lhs), b = stringGetter(rhs)
             return { ctx in
                 guard let x = a(ctx), let y = b(ctx) else { return false }
                 return (x == y) == equal
@@ -144,6 +165,14 @@ struct RuleCompiler {
     /// `any value of lhs is in rhs` (negated: none is), false when either side is unknown.
     func membership(_ lhs: RuleValueRef, _ rhs: RuleValueRef, _ kind: RuleScalarKind, negated: Bool) -> RulePredicate {
         if kind == .string {
+            if case .field(let field) = lhs, case .literal(let literal) = rhs {
+                let constants = Self.constantStrings(literal), slot = field.slot
+                let isIn: @Sendable (UnsafeBufferPointer<UInt8>) -> Bool = { value in constants.contains { CaseFold.equal(value, $0) } }
+                if case .list = field.type {
+                    return { ctx in ctx.anyFoldedElement(field, slot: slot, isIn) != negated }
+                }
+                return { ctx in ctx.withFolded(field, slot: slot, isIn).map { $0 != negated } ?? false }
+            }
             let left = stringValues(lhs)
             if case .literal(let literal) = rhs {
                 let set = Set(Self.constantStrings(literal))

@@ -16,7 +16,7 @@ public struct CompiledRule: Sendable {
 
     /// Whether the rule's condition holds for `incident` at `now` (ignores `enabled`).
     public func matches(_ incident: Incident, now: Date) -> Bool {
-        predicate(RuleEvalContext(incident: incident, now: now))
+        withUnsafePointer(to: incident) { predicate(RuleEvalContext(borrowing: $0, now: now.timeIntervalSince1970)) }
     }
 
     /// Evaluates against an already prepared incident (shares folded strings across rules).
@@ -31,16 +31,20 @@ public struct RuleSet: Sendable {
 
     /// Enabled rules that match, in load order. The incident is prepared once for all rules.
     public func matches(_ incident: Incident, now: Date) -> [CompiledRule] {
-        let context = RuleEvalContext(incident: incident, now: now)
-        return rules.filter { $0.enabled && $0.predicate(context) }
+        withUnsafePointer(to: incident) { pointer in
+            let context = RuleEvalContext(borrowing: pointer, now: now.timeIntervalSince1970)
+            return rules.filter { $0.enabled && $0.predicate(context) }
+        }
     }
 
     /// Number of enabled rules that match (no allocation of a result array; for benchmarks).
     public func matchCount(_ incident: Incident, now: Date) -> Int {
-        let context = RuleEvalContext(incident: incident, now: now)
-        var count = 0
-        for rule in rules where rule.enabled && rule.predicate(context) { count += 1 }
-        return count
+        withUnsafePointer(to: incident) { pointer in
+            let context = RuleEvalContext(borrowing: pointer, now: now.timeIntervalSince1970)
+            var count = 0
+            for rule in rules where rule.enabled && rule.predicate(context) { count += 1 }
+            return count
+        }
     }
 }
 

@@ -72,5 +72,12 @@ enum RuleField: String, CaseIterable, Sendable {
 
 extension RuleField {
     /// Position in `allCases`, used to index per-incident caches.
-    var slot: Int { Self.allCases.firstIndex(of: self)! }
+    var slot: Int { Self.slots[self]! }
+
+    private static let slots: [RuleField: Int] = Dictionary(uniqueKeysWithValues: allCases.enumerated().map { ($1, $0) })
+}
+
+extension RuleField {
+    /// Number of fields (sizes the per-incident caches).
+    static let count = allCases.count
 }

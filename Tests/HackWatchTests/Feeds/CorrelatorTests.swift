@@ -89,9 +89,19 @@ import Testing
         let second = Self.incident("Mirror", source: "defillama", id: "b", day: "2021-10-08", loss: 2.1e6)
         #expect(correlator.match(second, among: [first]) == nil)
         #expect(correlator.match(first, among: [first, second]) == first)  // same source and id: itself
-        var merged = first
-        merged.sources = ["defillama", "news"]
-        #expect(correlator.match(Self.incident("Mirror", source: "news", id: "n2", day: "2021-10-08"), among: [merged]) == nil)
+    }
+
+    /// A revised re-report from the second feed finds the incident it was merged into.
+    @Test func reReportFindsTheIncidentItWasMergedInto() {
+        let llama = Self.incident("Nomad", source: "defillama", day: "2022-08-01", loss: 150e6)
+        let news = Self.incident("Nomad Bridge", source: "news", id: "n1", day: "2022-08-02", loss: 160e6)
+        let first = correlator.merge(news, into: llama).merged
+        #expect(first.sources == ["defillama", "news"])
+        var revised = news
+        revised.loss = Money(usd: 190e6)
+        #expect(correlator.match(revised, among: [first]) == first)
+        let (merged, changed, up) = correlator.merge(revised, into: first)
+        #expect(changed && up && merged.loss == Money(usd: 190e6) && merged.sources == ["defillama", "news"])
     }
 
     @Test func closestCandidateWins() {
@@ -142,6 +152,26 @@ import Testing
         let (merged, changed, revised) = correlator.merge(again, into: known)
         #expect(!changed && !revised && !merged.update)
         #expect(merged == known)
+    }
+
+    /// The same record polled again: the feed's current values win, a lower loss included.
+    @Test func newerVersionOfSameRecordReplacesValues() {
+        var known = Self.incident("Nomad", source: "defillama", id: "x", day: "2022-08-01", loss: 200e6, chains: ["Ethereum"])
+        known.technique = "Unknown"
+        known.sources = ["defillama", "news"]
+        known.attribution = "Lazarus Group"  // added by the news feed
+        var newer = Self.incident("Nomad", source: "defillama", id: "x", day: "2022-08-01", loss: 190e6, chains: ["Moonbeam"])
+        newer.technique = "Trusted Root Exploit"
+        let (merged, changed, up) = correlator.merge(newer, into: known)
+        #expect(changed && !up && merged.update)
+        #expect(merged.loss == Money(usd: 190e6))
+        #expect(merged.technique == "Trusted Root Exploit")
+        #expect(merged.attribution == "Lazarus Group")
+        #expect(merged.sources == ["defillama", "news"])
+        #expect(merged.chains == ["Moonbeam", "Ethereum"])
+        var larger = newer
+        larger.loss = Money(usd: 250e6)
+        #expect(correlator.merge(larger, into: merged).lossRevisedUp)
     }
 
     @Test func firstKnownLossIsAChangeNotARevision() {

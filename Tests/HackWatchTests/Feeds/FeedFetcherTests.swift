@@ -149,6 +149,11 @@ import TestSupport
         }
     }
 
+    @Test(arguments: ["file://otherhost/etc/feed.json", "file://"])
+    func remoteOrEmptyFileURLIsInvalid(url: String) {
+        #expect(throws: FeedFetchError.http(.invalidURL(url))) { try fetcher.fetch(feed(url), validators: nil) }
+    }
+
     @Test func missingLocalFile() throws {
         let config = feed("file:///nonexistent/hackwatch/feed.json")
         #expect(throws: FeedFetchError.http(.transport(url: "file:///nonexistent/hackwatch/feed.json", code: 37,

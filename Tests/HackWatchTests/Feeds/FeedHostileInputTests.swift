@@ -84,6 +84,42 @@ import TestSupport
         }
     }
 
+    /// A gzip bomb: 50 KB on the wire, 50 MB decoded. The limit applies to the decoded body.
+    @Test func gzipBombIsRefusedBySizeLimit() throws {
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/sh")
+        gzip.arguments = ["-c", "head -c 52428800 /dev/zero | gzip -9 -c"]
+        let pipe = Pipe()
+        gzip.standardOutput = pipe
+        try gzip.run()
+        let compressed = [UInt8](pipe.fileHandleForReading.readDataToEndOfFile())
+        gzip.waitUntilExit()
+        try #require(gzip.terminationStatus == 0 && compressed.count < 200_000)
+        let server = try LoopbackHTTPServer { _ in
+            .response(status: 200, headers: [("Content-Encoding", "gzip"), ("Content-Type", "application/json")], body: compressed)
+        }
+        let config = FeedConfig(name: "bomb", url: server.url("/hacks"), format: .defillama)
+        #expect(throws: FeedFetchError.http(.tooLarge(url: "http://127.0.0.1:\(server.port)/…", limit: 10 << 20))) {
+            try FeedFetcher().fetch(config, validators: nil)
+        }
+    }
+
+    /// One name and day repeated 20,000 times (distinct amounts, plus exact copies): every
+    /// distinct record kept with its own id, every copy dropped — in linear time (pairwise
+    /// comparison within the group once made this take minutes).
+    @Test func oneNameAndDayRepeatedMassively() throws {
+        var records: [String] = []
+        for amount in 0..<20_000 {
+            records.append(#"{"date":1647993600,"name":"Same","amount":\#(amount)}"#)
+            if amount % 1000 == 0 { records.append(#"{"date":1647993600,"name":"Same","amount":\#(amount)}"#) }
+        }
+        let result = try FeedFixtures.parse("[" + records.joined(separator: ",") + "]", .defillama, name: "f")
+        #expect(result.incidents.count == 20_000)
+        #expect(Set(result.incidents.map(\.id)).count == 20_000)
+        #expect(result.warnings.count == 20)
+        #expect(result.warnings.first == "f: record 1 skipped: identical to record 0")
+    }
+
     /// Random bytes and random mutations of valid feeds never crash any parser: they give
     /// incidents or a `FeedError`, and every incident has a non-empty id.
     @Test(arguments: [FeedFormat.defillama, .rss, .atom, .json, .auto])

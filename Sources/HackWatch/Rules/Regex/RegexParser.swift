@@ -90,7 +90,13 @@ struct RegexParser {
         return (low, high)
     }
 
-    private func literal(_ c: UInt32) -> RegexNode { .char(caseInsensitive ? RegexCase.lower(c) : c) }
+    /// A literal scalar; under `i` it is case-folded the way inputs are (`ß` becomes `ss`).
+    private func literal(_ c: UInt32) -> RegexNode {
+        guard caseInsensitive, let scalar = Unicode.Scalar(c) else { return .char(c) }
+        if c < 128 { return .char(RegexCase.lower(c)) }
+        let folded = CaseFold.foldUnicode(String(Character(scalar))).unicodeScalars.map { RegexNode.char($0.value) }
+        return folded.count == 1 ? folded[0] : .concat(folded)
+    }
 
     private mutating func parseAtom(depth: Int) throws(RegexSyntaxError) -> RegexNode {
         let c = s[i]

@@ -1,9 +1,19 @@
 extension RegexProgram {
-    /// True when the pattern matches anywhere in `input` (scalar values; already folded with
-    /// `RegexCase.fold` when the pattern is case-insensitive).
-    func search(_ input: [UInt32]) -> Bool {
-        if let literals { return literals.contains { Self.find($0, in: input) } }
-        return simulate(input)
+    /// True when the pattern matches anywhere in `text`.
+    func search(text: String) -> Bool {
+        let bytes = caseInsensitive ? CaseFold.fold(text) : Array(text.utf8)
+        return bytes.withUnsafeBufferPointer { buffer in
+            search(bytes: buffer) { String(decoding: bytes, as: UTF8.self).unicodeScalars.map(\.value) }
+        }
+    }
+
+    /// Searches `bytes` (the UTF-8 of the input, case-folded with `CaseFold.fold` when the
+    /// pattern is case-insensitive); `scalars` gives the same text as scalar values, asked for
+    /// only when the literal shortcuts cannot decide.
+    func search(bytes: UnsafeBufferPointer<UInt8>, scalars: () -> [UInt32]) -> Bool {
+        if let literalBytes { return literalBytes.contains { CaseFold.contains(bytes, $0) } }
+        if let requiredBytes, !CaseFold.contains(bytes, requiredBytes) { return false }
+        return simulate(scalars())
     }
 
     static func find(_ needle: [UInt32], in haystack: [UInt32]) -> Bool {
@@ -28,7 +38,7 @@ extension RegexProgram {
     }
 
     /// The Pike VM: one list of live program counters per input position.
-    private func simulate(_ input: [UInt32]) -> Bool {
+    func simulate(_ input: [UInt32]) -> Bool {
         let count = insts.count
         var marks = [Int](repeating: -1, count: count)
         var current: [Int] = [], next: [Int] = []

@@ -22,6 +22,10 @@ struct RegexProgram: Sendable {
     let multiline: Bool
     /// When the whole pattern is an alternation of plain literals: a substring search suffices.
     var literals: [[UInt32]]?
+    /// `literals` as UTF-8, searched in the (folded) UTF-8 of the input.
+    var literalBytes: [[UInt8]]?
+    /// A literal every match contains (UTF-8): inputs without it are rejected before the VM runs.
+    var requiredBytes: [UInt8]?
 
     /// Compiles `pattern` with `flags` (any of `i`, `s`, `m`).
     init(pattern: String, flags: String) throws(RegexSyntaxError) {
@@ -33,6 +37,8 @@ struct RegexProgram: Sendable {
             throw RegexSyntaxError(message: "regular expression too large (over \(Self.maxInstructions) instructions once repetitions are expanded)", offset: 0, length: max(1, pattern.unicodeScalars.count))
         }
         literals = Self.literalAlternatives(node)
+        literalBytes = literals?.map(Self.utf8)
+        requiredBytes = Self.requiredLiteral(node).map(Self.utf8)
         emit(node)
         insts.append(.match)
     }
@@ -51,6 +57,28 @@ struct RegexProgram: Sendable {
         }
     }
 
+    static func utf8(_ scalars: [UInt32]) -> [UInt8] {
+        var text = ""
+        for value in scalars { text.unicodeScalars.append(Unicode.Scalar(value) ?? "\u{FFFD}") }
+        return Array(text.utf8)
+    }
+
+    /// The longest run of plain characters in the top-level sequence (nested concatenations
+    /// such as a folded `ß` flattened): every match contains it.
+    static func requiredLiteral(_ node: RegexNode) -> [UInt32]? {
+        var flat: [RegexNode] = []
+        var stack = [node]
+        while let item = stack.popLast() {
+            if case .concat(let items) = item { stack.append(contentsOf: items.reversed()) } else { flat.append(item) }
+        }
+        var best: [UInt32] = [], run: [UInt32] = []
+        for item in flat {
+            if case .char(let c) = item { run.append(c) } else { run = [] }
+            if run.count > best.count { best = run }
+        }
+        return best.isEmpty ? nil : best
+    }
+
     static func literalAlternatives(_ node: RegexNode) -> [[UInt32]]? {
         func literal(_ node: RegexNode) -> [UInt32]? {
             switch node {
@@ -58,8 +86,8 @@ struct RegexProgram: Sendable {
             case .concat(let items):
                 var out: [UInt32] = []
                 for item in items {
-                    guard case .char(let c) = item else { return nil }
-                    out.append(c)
+                    guard let part = literal(item) else { return nil }
+                    out += part
                 }
                 return out
             default: return nil
