@@ -5,9 +5,10 @@ import Logging
 public struct PipelineStats: Sendable, Hashable {
     /// Incidents not seen before.
     public var new = 0
-    /// Known incidents whose rule-visible fields changed.
+    /// Known incidents whose rule-visible fields changed (evaluated again unless history).
     public var changed = 0
-    /// New incidents recorded silently by the first-poll baseline.
+    /// Incidents recorded silently: new ones older than the baseline on a feed's first poll,
+    /// and edits to incidents older than the baseline window (unless the loss rose).
     public var baselined = 0
     /// Alerts newly put in the outbox (or, dry run, that would be).
     public var alerts: [Alert] = []
@@ -46,12 +47,22 @@ public struct IncidentPipeline: Sendable {
         for var incident in incidents {
             incident.source = feed.name
             if !incident.sources.contains(feed.name) { incident.sources.insert(feed.name, at: 0) }
+            // The store keeps whole seconds; a fractional feed date would otherwise look changed
+            // on every poll.
+            incident.date = incident.date.map { Date(timeIntervalSince1970: $0.timeIntervalSince1970.rounded(.down)) }
             var evaluated: Incident
             if let known = try store.incident(source: feed.name, id: incident.id) {
                 let merge = correlator.merge(incident, into: known)
                 guard merge.changed else { continue }
                 stats.changed += 1
                 toSave.append(merge.merged)
+                // History stays quiet: edits to incidents older than the baseline window (a
+                // feed re-classifying a 2021 hack) are recorded silently; a loss revised upwards
+                // is news at any age.
+                if !merge.lossRevisedUp && Self.isHistory(merge.merged, baseline: runtime.config.baseline, now: now) {
+                    stats.baselined += 1
+                    continue
+                }
                 evaluated = merge.merged
                 evaluated.update = true
             } else {
@@ -91,6 +102,13 @@ public struct IncidentPipeline: Sendable {
             }
         }
         return stats
+    }
+
+    /// Older than the baseline window (undated counts as old). `baseline: 0s` means no history.
+    static func isHistory(_ incident: Incident, baseline: TimeSpan, now: Date) -> Bool {
+        guard baseline.seconds > 0 else { return false }
+        guard let date = incident.date else { return true }
+        return now.timeIntervalSince(date) > baseline.seconds
     }
 
     /// The report of the same hack from another feed that alerts go out under, if any: the
