@@ -25,10 +25,10 @@ public final class FeedPoller: @unchecked Sendable {
     private var health: [String: FeedHealth] = [:]
 
     /// A poller writing to `store`.
-    public init(store: StateStore, fetcher: FeedFetcher = FeedFetcher(), correlationWindow: TimeSpan, logger: Logger) {
+    public init(store: StateStore, fetcher: FeedFetcher = FeedFetcher(), logger: Logger) {
         self.store = store
         self.fetcher = fetcher
-        self.pipeline = IncidentPipeline(store: store, window: correlationWindow)
+        self.pipeline = IncidentPipeline(store: store)
         self.logger = logger
     }
 

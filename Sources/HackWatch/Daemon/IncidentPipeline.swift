@@ -26,19 +26,18 @@ public struct PipelineStats: Sendable, Hashable {
 public struct IncidentPipeline: Sendable {
     /// The state database.
     public let store: StateStore
-    /// Cross-feed matching.
-    public let correlator: Correlator
 
-    /// A pipeline over `store`, correlating within `window`.
-    public init(store: StateStore, window: TimeSpan) {
+    /// A pipeline over `store`; `correlation_window` comes from each call's runtime, so a
+    /// reload changes it.
+    public init(store: StateStore) {
         self.store = store
-        self.correlator = Correlator(window: window)
     }
 
     /// Processes one feed's parsed incidents. With `dryRun` nothing is written; the alerts that
     /// would fire are returned.
     public func process(_ incidents: [Incident], feed: FeedConfig, firstPoll: Bool, runtime: DaemonRuntime,
                         now: Date = Date(), dryRun: Bool = false) throws(StoreError) -> PipelineStats {
+        let correlator = Correlator(window: runtime.config.correlationWindow)
         var stats = PipelineStats()
         var firing: [(alert: Alert, sinks: [String])] = []
         let window = runtime.config.correlationWindow.seconds
@@ -77,7 +76,7 @@ public struct IncidentPipeline: Sendable {
             // The same hack already reported by another feed: evaluate the merged record under
             // the first report's identity, so its alerts dedup against the ones already sent.
             if recent == nil { recent = try store.incidents(since: now.addingTimeInterval(-window)) }
-            if let canonical = canonicalMatch(for: evaluated, among: recent ?? []) {
+            if let canonical = canonicalMatch(for: evaluated, among: recent ?? [], correlator: correlator) {
                 let merge = correlator.merge(evaluated, into: canonical)
                 if merge.changed { toSave.append(merge.merged) }
                 let wasUpdate = evaluated.update
@@ -114,8 +113,14 @@ public struct IncidentPipeline: Sendable {
     /// The report of the same hack from another feed that alerts go out under, if any: the
     /// report this incident was already merged into, else the best match among other feeds'
     /// reports — or, when that match was itself merged into an earlier report, that one.
-    func canonicalMatch(for incident: Incident, among recent: [Incident]) -> Incident? {
+    func canonicalMatch(for incident: Incident, among recent: [Incident], correlator: Correlator) -> Incident? {
         let others = recent.filter { $0.source != incident.source }
+        func sameHack(_ incident: Incident, _ report: Incident) -> Bool {
+            // Judged on name, date and loss alone, whatever `report.sources` already lists.
+            var candidate = report
+            candidate.sources.removeAll { $0 == incident.source }
+            return correlator.match(incident, among: [candidate]) != nil
+        }
         if let root = others.first(where: { $0.sources.contains(incident.source) && sameHack(incident, $0) }) {
             return root
         }
@@ -125,13 +130,5 @@ public struct IncidentPipeline: Sendable {
             return root
         }
         return match
-    }
-
-    /// Whether `incident` and `report` are one hack, ignoring that `report` already lists
-    /// `incident`'s feed among its sources (the correlator skips such reports).
-    private func sameHack(_ incident: Incident, _ report: Incident) -> Bool {
-        var candidate = report
-        candidate.sources.removeAll { $0 == incident.source }
-        return correlator.match(incident, among: [candidate]) != nil
     }
 }
