@@ -111,6 +111,26 @@ import TestSupport
         #expect(ready.contains("STATUS=1 feeds (0 failing), 1 rules"))
     }
 
+    @Test func failingFeedRaisesOneHealthAlertAndOneRecovery() throws {
+        let harness = try DaemonHarness(rules: Self.bigLoss, extra: ", \"feed_stale_after\": \"1s\"")
+        defer { harness.stopAndClean() }
+        harness.feedServer.setHandler { _ in .status(503) }
+        try harness.start()
+        #expect(harness.waitForDeliveries(1, timeout: 30))
+        #expect(harness.deliveries.map(\.rule) == ["feed-health"])
+        #expect(harness.deliveries.first?.incident == "feed llama failing")
+        // Still failing: no second alert. Then the feed recovers: one notice.
+        let polls = harness.feedServer.requests.count
+        #expect(harness.waitForPolls(polls + 1, timeout: 30))
+        harness.feedServer.setHandler { _ in .text("[]", headers: [("Content-Type", "application/json")]) }
+        #expect(harness.waitForDeliveries(2, timeout: 30))
+        let recovered = harness.feedServer.requests.count
+        #expect(harness.waitForPolls(recovered + 1, timeout: 30))
+        #expect(harness.deliveries.map(\.rule) == ["feed-health", "feed-recovered"])
+        harness.signal(SIGTERM)
+        #expect(harness.waitForExit() == 0)
+    }
+
     @Test func badConfigFailsToStartWithTheProblem() throws {
         let harness = try DaemonHarness(rules: "rule x {\n    when los > 1\n}\n")
         defer { harness.stopAndClean() }
