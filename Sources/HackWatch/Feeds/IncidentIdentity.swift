@@ -117,8 +117,12 @@ enum IncidentIdentity {
     static func hash(_ key: String) -> String {
         var value: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in key.utf8 { value = (value ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        let hex = Array("0123456789abcdef".utf8)
-        let bytes = (0..<16).map { hex[Int((value >> UInt64(60 - $0 * 4)) & 0xF)] }
-        return String(decoding: bytes, as: UTF8.self)
+        return String(unsafeUninitializedCapacity: 16) { buffer in
+            for position in 0..<16 {
+                let nibble = UInt8(truncatingIfNeeded: value >> UInt64(60 - position * 4)) & 0xF
+                buffer[position] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+            }
+            return 16
+        }
     }
 }
