@@ -39,11 +39,10 @@ public struct HackWatchConfig: Hashable, Sendable {
 
     /// Sink-type-specific validation, `"key: message"` per problem (relative to the sink).
     ///
-    /// SINK-VALIDATION HOOK: notify's `SinkFactory.validate` plugs in here. After the merge,
-    /// either set it once at startup before any load, or make the public `decode` below pass
-    /// `SinkFactory.validate` instead of this variable (its single use). While nil, only the
-    /// keys every sink shares are checked (plus near-miss typos of them).
-    nonisolated(unsafe) public static var sinkValidator: (@Sendable (SinkConfig) -> [String])?
+    /// SINK-VALIDATION HOOK: notify's `SinkFactory.validate` by default (type-specific keys,
+    /// unknown ones included). Set to nil to check only the keys every sink shares plus the
+    /// URL rules. Set it, if at all, once at startup before any load.
+    nonisolated(unsafe) public static var sinkValidator: (@Sendable (SinkConfig) -> [String])? = SinkFactory.validate
 
     /// Creates a config directly (tests, tools); `load` is the normal way.
     public init(path: String, stateDir: String, rules: [String], baseline: TimeSpan = TimeSpan(seconds: 7 * 86_400),
