@@ -189,5 +189,9 @@ private final class TransferSink {
         let name = String(line[..<colon]).trimmingCharacters(in: .whitespaces)
         let value = String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
         headers.append((name, value))
+        // One allocation for announced bodies (never more than the limit, whatever is announced).
+        if body.isEmpty, name.caseInsensitiveCompare("Content-Length") == .orderedSame, let length = Int(value), length > 0 {
+            body.reserveCapacity(min(length, limit))
+        }
     }
 }

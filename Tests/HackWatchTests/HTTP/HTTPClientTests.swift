@@ -211,6 +211,18 @@ import TestSupport
         #expect(trusted.status == 200)
     }
 
+    /// libcurl reads `http_proxy`/`no_proxy` itself. The environment is process-wide, so this runs
+    /// in a child process (an exit test) where setting it cannot disturb other tests.
+    @Test func proxyComesFromTheEnvironment() async {
+        await #expect(processExitsWith: .success) {
+            guard let proxy = try? LoopbackHTTPServer(handler: { request in .text("via proxy \(request.target)") }) else { exit(2) }
+            setenv("http_proxy", proxy.baseURL, 1)
+            setenv("no_proxy", "", 1)
+            let response = try? HTTPClient().send(HTTPRequest(url: "http://feed.example.invalid/hacks?x=1"))
+            exit(response?.text == "via proxy http://feed.example.invalid/hacks?x=1" ? 0 : 1)
+        }
+    }
+
     static let unsupportedURLs = ["ftp://example.org/x", "gopher://h/", "/etc/passwd", "javascript:alert(1)"]
 
     @Test(arguments: unsupportedURLs)
