@@ -68,6 +68,12 @@ import TestSupport
         #expect(error?.isTransient == true)
     }
 
+    @Test func unansweredConnectHitsTheConnectTimeout() throws {
+        let blackhole = try LoopbackBlackhole()
+        let error = failure(HTTPRequest(url: blackhole.url("/"), connectTimeout: TimeSpan(seconds: 0.3), timeout: TimeSpan(seconds: 20)))
+        #expect(error == .timeout(url: "http://127.0.0.1:\(blackhole.port)/…", seconds: 0.3))
+    }
+
     @Test func slowDripBodyHitsTheTotalTimeout() throws {
         // Bytes keep arriving, so only the total timeout (not an idle one) can end this.
         let server = try LoopbackHTTPServer { _ in
