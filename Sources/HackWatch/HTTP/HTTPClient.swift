@@ -13,10 +13,13 @@ public struct HTTPClient: Sendable {
 
     /// The User-Agent sent with every request.
     public var userAgent: String
+    /// A PEM CA bundle trusted instead of the system's for requests that name none (config `ca_file`).
+    public var caFile: String?
 
     /// Creates a client; initialises libcurl once per process.
-    public init(userAgent: String = "hackwatch/\(HTTPClient.version)") {
+    public init(userAgent: String = "hackwatch/\(HTTPClient.version)", caFile: String? = nil) {
         self.userAgent = userAgent
+        self.caFile = caFile
         _ = HTTPClient.globalInit
     }
 
@@ -52,7 +55,7 @@ public struct HTTPClient: Sendable {
             hw_curl_setopt_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
             hw_curl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1)
             hw_curl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2)
-            if let caFile = request.caFile { hw_curl_setopt_string(handle, CURLOPT_CAINFO, caFile) }
+            if let caFile = request.caFile ?? caFile { hw_curl_setopt_string(handle, CURLOPT_CAINFO, caFile) }
             hw_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(request.connectTimeout))
             hw_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Self.milliseconds(request.timeout))
             hw_curl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, request.maxRedirects > 0 ? 1 : 0)

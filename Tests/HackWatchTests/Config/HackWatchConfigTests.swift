@@ -34,6 +34,7 @@ import TestSupport
         (#"{"feed_stale_after": "0s"}"#, ["$.feed_stale_after: must be longer than zero"]),
         (#"{"log_level": "warn"}"#, ["$.log_level: unknown log level 'warn'; did you mean 'warning'? (one of trace, debug, info, notice, warning, error, critical)"]),
         (#"{"rules": [""], "metrics_textfile": []}"#, ["$.rules[0]: must not be empty", "$.metrics_textfile: expected a string, got array"]),
+        (#"{"ca_file": "certs/none.pem"}"#, ["$.ca_file: cannot read CA file '/etc/hackwatch/certs/none.pem'"]),
         (#"{"rules": {"a": 1}}"#, ["$.rules: expected a list of paths, got object"]),
         (#"{"feeds": {}}"#, ["$.feeds: expected a list, got object"]),
         (#"{"feeds": [{"url": "https://x.example/f"}]}"#, ["$.feeds[0].name: required key is missing"]),
@@ -192,9 +193,11 @@ import TestSupport
         let dir = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("config.json").path
-        try Data(#"{"rules": "my.rules"}"#.utf8).write(to: URL(fileURLWithPath: file))
+        try Data(#"{"rules": "my.rules", "ca_file": "ca.pem"}"#.utf8).write(to: URL(fileURLWithPath: file))
+        try Data("pem".utf8).write(to: dir.appendingPathComponent("ca.pem"))
         let config = try HackWatchConfig.load(path: file, environment: [:])
         #expect(config.rules == [dir.appendingPathComponent("my.rules").standardizedFileURL.path])
+        #expect(config.caFile == dir.appendingPathComponent("ca.pem").standardizedFileURL.path)
         #expect(throws: ConfigError(file: file + ".missing", problems: [ConfigProblem(path: "$", message: "no such config file")])) {
             try HackWatchConfig.load(path: file + ".missing", environment: [:])
         }

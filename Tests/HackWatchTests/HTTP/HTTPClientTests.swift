@@ -215,6 +215,9 @@ import TestSupport
         }
         let trusted = try client.send(HTTPRequest(url: server.url("/"), timeout: TimeSpan(seconds: 10), caFile: server.certificatePath))
         #expect(trusted.status == 200)
+        // The client-wide CA file (config `ca_file`) applies to requests that name none.
+        let clientWide = try HTTPClient(caFile: server.certificatePath).send(HTTPRequest(url: server.url("/"), timeout: TimeSpan(seconds: 10)))
+        #expect(clientWide.status == 200)
     }
 
     /// libcurl reads `http_proxy`/`no_proxy` itself. The environment is process-wide, so this runs
