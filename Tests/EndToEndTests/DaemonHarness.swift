@@ -77,7 +77,7 @@ final class DaemonHarness: @unchecked Sendable {
     /// Starts `hackwatch run`; `environment` adds to the inherited one.
     func start(environment extra: [String: String] = [:]) throws {
         runs += 1
-        FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Binary.path)
         process.arguments = ["run", "--config", configURL.path]
@@ -161,8 +161,12 @@ struct FeedRecord {
     var loss: Double
     var bridge = false
 
+    /// Fixed once per test run: a record served twice must carry the same date, as a real feed's
+    /// unchanged row does (a moved date is a change the daemon evaluates again).
+    static let reference = Date().timeIntervalSince1970
+
     var json: String {
-        let date = Int(Date().timeIntervalSince1970 - daysAgo * 86_400)
+        let date = Int(Self.reference - daysAgo * 86_400)
         return "{\"name\":\"\(name)\",\"date\":\(date),\"amount\":\(loss),\"chain\":[\"Ethereum\"],"
             + "\"classification\":\"Protocol Logic\",\"technique\":\"Reentrancy\",\"bridgeHack\":\(bridge),"
             + "\"targetType\":\"DeFi Protocol\",\"returnedFunds\":null,\"source\":\"\",\"language\":\"Solidity\"}"
