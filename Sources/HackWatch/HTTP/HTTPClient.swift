@@ -35,6 +35,9 @@ public struct HTTPClient: Sendable {
         guard lower.hasPrefix("http://") || lower.hasPrefix("https://") || lower.hasPrefix("file://") else {
             throw .invalidURL(request.redactedURL)
         }
+        if let bad = request.headers.first(where: { !Self.isValidHeader($0) }) {
+            throw .invalidHeader(name: bad.name.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value < 0x7F } ? bad.name : "<unprintable>")
+        }
         guard let handle = curl_easy_init() else {
             throw .transport(url: request.redactedURL, code: -1, detail: "curl_easy_init failed")
         }
@@ -105,6 +108,15 @@ public struct HTTPClient: Sendable {
         hw_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         if lower.hasPrefix("file://") && status == 0 { status = 200 }
         return HTTPResponse(status: status, headers: sink.headers, body: sink.body)
+    }
+
+    /// libcurl sends header text as given, so a CR/LF in it would start a new header line.
+    private static func isValidHeader(_ header: (name: String, value: String)) -> Bool {
+        let tokenPunctuation = Set("!#$%&'*+-.^_`|~".unicodeScalars)
+        let nameOK = !header.name.isEmpty && header.name.unicodeScalars.allSatisfy {
+            $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil || tokenPunctuation.contains($0))
+        }
+        return nameOK && !header.value.unicodeScalars.contains { $0 == "\r" || $0 == "\n" || $0 == "\0" }
     }
 
     private static func milliseconds(_ span: TimeSpan) -> Int {

@@ -162,6 +162,18 @@ import TestSupport
         #expect(recorded.header("Expect") == nil)  // no 100-continue round trip
     }
 
+    static let injectedHeaders: [(String, String)] = [
+        ("X-Title", "hack\r\nX-Injected: 1"), ("X-Title", "line\nbreak"), ("Bad Name", "v"), ("", "v"), ("X-Nul", "a\0b"),
+    ]
+
+    @Test(arguments: injectedHeaders)
+    func headerInjectionIsRefusedBeforeSending(name: String, value: String) throws {
+        let server = try LoopbackHTTPServer()
+        let error = failure(HTTPRequest(url: server.url("/"), headers: [("Accept", "*/*"), (name, value)]))
+        #expect(error == .invalidHeader(name: name))
+        #expect(server.requests.isEmpty)
+    }
+
     @Test func emptyPostIsStillAPost() throws {
         let server = try LoopbackHTTPServer { _ in .status(204) }
         let response = try client.send(HTTPRequest(url: server.url("/"), method: .post))
