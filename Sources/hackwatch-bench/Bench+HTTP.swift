@@ -20,6 +20,10 @@ func benchHTTP(_ report: inout BenchReport) {
     let client = HTTPClient()
     let request = HTTPRequest(url: server.url("/feed"))
     let before = peakRSSMiB()
+    if let load = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) {
+        // Client and server share the cores: a busy machine lowers the figures.
+        report.note("load average at start: \(load.split(separator: " ").prefix(3).joined(separator: " "))")
+    }
 
     /// Requests per second over `total` GETs spread across `threads` threads; nil if any failed.
     func getsPerSecond(total: Int, threads: Int) -> Double? {
