@@ -77,7 +77,7 @@ final class DaemonHarness: @unchecked Sendable {
     /// Starts `hackwatch run`; `environment` adds to the inherited one.
     func start(environment extra: [String: String] = [:]) throws {
         runs += 1
-        FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Binary.path)
         process.arguments = ["run", "--config", configURL.path]

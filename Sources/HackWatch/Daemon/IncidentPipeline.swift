@@ -45,10 +45,10 @@ public struct IncidentPipeline: Sendable {
         var toSave: [Incident] = []
         for var incident in incidents {
             incident.source = feed.name
-            if !incident.sources.contains(feed.name) { incident.sources.insert(feed.name, at: 0) }
-            // The store keeps whole seconds; a fractional feed date would otherwise look changed
-            // on every poll.
+            // The store keeps whole seconds (`Incident.formatDate`): a finer incoming date would
+            // differ from the stored one on every poll and look like a change.
             incident.date = incident.date.map { Date(timeIntervalSince1970: $0.timeIntervalSince1970.rounded(.down)) }
+            if !incident.sources.contains(feed.name) { incident.sources.insert(feed.name, at: 0) }
             var evaluated: Incident
             if let known = try store.incident(source: feed.name, id: incident.id) {
                 let merge = correlator.merge(incident, into: known)
