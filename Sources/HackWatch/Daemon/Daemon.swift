@@ -44,7 +44,7 @@ public final class Daemon: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: runtime.config.stateDir, withIntermediateDirectories: true)
         store = try StateStore(path: StateStore.path(stateDir: runtime.config.stateDir))
         outbox = OutboxWorker(store: store, sinks: runtime.sinks, logger: logger)
-        poller = FeedPoller(store: store, fetcher: FeedFetcher(client: client), logger: logger)
+        poller = FeedPoller(store: store, fetcher: FeedFetcher(client: HTTPClient(caFile: runtime.config.caFile)), logger: logger)
         // The scheduler is built before `self` exists; the box hands it `self` once it does.
         let box = WeakBox()
         scheduler = FeedScheduler(backoffCap: Self.backoffCap(runtime.config)) { feed in

@@ -1,5 +1,6 @@
 import Foundation
 import HackWatch
+import Logging
 import Testing
 import TestSupport
 
@@ -64,5 +65,34 @@ import TestSupport
             let text = "\(error)"
             return text.contains("$.baseline") && text.contains("$.bogus")
         }
+    }
+}
+
+/// `ca_file` reaches the feed fetcher: a feed behind a self-signed certificate fails TLS
+/// verification without it and gets past TLS (to the parser) with it.
+@Suite struct CAFileTests {
+    @Test(.enabled(if: TLSTestServer.opensslPath != nil, "needs the openssl binary"))
+    func configCAFileIsTrustedByFeedFetches() throws {
+        let server = try TLSTestServer()
+        defer { server.stop() }
+        let dir = try makeTemporaryDirectory("hackwatch-cafile")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("rules"), withIntermediateDirectories: true)
+        try "rule r {\n    when true\n}\n".write(to: dir.appendingPathComponent("rules/main.rules"), atomically: true, encoding: .utf8)
+        func failure(caFile: String?) throws -> String? {
+            let ca = caFile.map { ", \"ca_file\": \"\($0)\"" } ?? ""
+            let config = """
+            {"rules": ["rules"]\(ca), "feeds": [{"name": "tls", "url": "\(server.url("/hacks"))", "format": "rss", "timeout": "10s"}],
+             "sinks": [{"name": "out", "type": "stdout", "default": true}]}
+            """
+            let path = dir.appendingPathComponent("config.json").path
+            try config.write(toFile: path, atomically: true, encoding: .utf8)
+            return try OncePoll.run(configPath: path, dryRun: true, logger: Logger(label: "test")).failures["tls"]
+        }
+        let untrusted = try #require(try failure(caFile: nil))
+        #expect(untrusted.contains("TLS") || untrusted.contains("certificate"), "\(untrusted)")
+        // openssl's -www status page is HTML, not a feed: the fetch succeeded and parsing refused it.
+        let trusted = try #require(try failure(caFile: server.certificatePath))
+        #expect(!trusted.contains("TLS") && !trusted.contains("certificate"), "\(trusted)")
     }
 }
