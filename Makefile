@@ -7,7 +7,7 @@ CONFIG     ?= config.example.json
 PREFIX     ?= /usr/local
 BUILD_DIR  ?= .build
 APT_DEPS   := libcurl4-openssl-dev libsqlite3-dev
-TEST_DEPS  := rsyslog python3 systemd
+TEST_DEPS  := rsyslog python3 systemd openssl
 BENCH_DEPS := prometheus-alertmanager
 
 .PHONY: all build release run test bench install deps test-deps bench-deps clean
@@ -56,6 +56,7 @@ install: release
 	install -D -m 0755 $(BUILD_DIR)/release/hackwatch $(DESTDIR)$(PREFIX)/bin/hackwatch
 	install -D -m 0644 systemd/hackwatch.service $(DESTDIR)/etc/systemd/system/hackwatch.service
 	install -d $(DESTDIR)/etc/hackwatch/rules
+	install -d -m 0700 $(DESTDIR)/etc/hackwatch/credentials
 	install -m 0644 rules/*.rules $(DESTDIR)/etc/hackwatch/rules/
 	[ -f $(DESTDIR)/etc/hackwatch/config.json ] || install -m 0644 config.example.json $(DESTDIR)/etc/hackwatch/config.json
 

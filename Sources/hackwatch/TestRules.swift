@@ -1,10 +1,92 @@
 import ArgumentParser
+import Foundation
 import HackWatch
 
+/// `hackwatch test`: evaluates rules against a feed file offline and prints every match.
 struct TestRules: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "test", abstract: "Evaluate rules against a feed file offline.")
+    static let configuration = CommandConfiguration(
+        commandName: "test",
+        abstract: "Evaluate rules against a feed file offline.",
+        discussion: """
+            Prints one line per (incident, rule) match, sorted by incident date then rule name; with \
+            --json, one JSON object per line. Disabled rules are skipped, as in the daemon. Exits 1 \
+            when the rules or the feed cannot be loaded (diagnostics on stderr).
+            """
+    )
+
+    @Option(name: .long, help: "A rules file or a folder of *.rules files (repeatable).")
+    var rules: [String]
+
+    @Option(name: .long, help: "The feed file to evaluate.")
+    var input: String
+
+    @Option(name: .long, help: "Feed format: defillama, rss, atom, json or auto.")
+    var format: String
+
+    @Flag(name: .long, help: "One JSON object per match.")
+    var json = false
+
+    @Option(name: .long, help: "Evaluation time for 'age' (ISO 8601, default: the current time).")
+    var now: String?
+
+    func validate() throws {
+        guard FeedFormat(rawValue: format) != nil else {
+            throw ValidationError("unknown format '\(format)'; use \(FeedFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if let now, Incident.parseDate(now) == nil {
+            throw ValidationError("--now '\(now)' is not an ISO 8601 date (e.g. 2024-01-31T12:00:00Z)")
+        }
+    }
 
     func run() throws {
-        throw ValidationError("'test' is not implemented yet")
+        let loaded = RuleLoader.load(paths: rules, sinkNames: nil)
+        if !loaded.diagnostics.isEmpty { FileHandle.standardError.write(Data((loaded.render() + "\n").utf8)) }
+        guard let ruleSet = loaded.ruleSet else { throw ExitCode(1) }
+
+        guard let data = FileManager.default.contents(atPath: input) else {
+            FileHandle.standardError.write(Data("hackwatch: cannot read \(input)\n".utf8))
+            throw ExitCode(1)
+        }
+        let config = FeedConfig(name: "test", url: URL(fileURLWithPath: input).absoluteString, format: FeedFormat(rawValue: format)!)
+        let parsed: FeedParseResult
+        do {
+            parsed = try FeedParser.parse([UInt8](data), config: config)
+        } catch {
+            FileHandle.standardError.write(Data("hackwatch: \(input): \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        for warning in parsed.warnings { FileHandle.standardError.write(Data("hackwatch: warning: \(warning)\n".utf8)) }
+
+        let when = now.flatMap(Incident.parseDate) ?? Date()
+        let output = Self.matchLines(ruleSet: ruleSet, incidents: parsed.incidents, now: when, json: json)
+        if !output.isEmpty { print(output.joined(separator: "\n")) }
+    }
+
+    /// Matches sorted by incident date (undated first), then rule name, then incident id.
+    static func matchLines(ruleSet: RuleSet, incidents: [Incident], now: Date, json: Bool) -> [String] {
+        var matches: [(incident: Incident, rule: CompiledRule)] = []
+        for incident in incidents {
+            for rule in ruleSet.matches(incident, now: now) { matches.append((incident, rule)) }
+        }
+        matches.sort { a, b in
+            let da = a.incident.date?.timeIntervalSince1970 ?? -.infinity
+            let db = b.incident.date?.timeIntervalSince1970 ?? -.infinity
+            if da != db { return da < db }
+            if a.rule.name != b.rule.name { return a.rule.name < b.rule.name }
+            return a.incident.id < b.incident.id
+        }
+        return matches.map { match in
+            if json {
+                let object: JSONValue = .object([
+                    "rule": .string(match.rule.name),
+                    "severity": .string(match.rule.severity.rawValue),
+                    "incident": match.incident.jsonValue,
+                ])
+                return object.serialized()
+            }
+            let date = match.incident.date.map { String(Incident.formatDate($0).prefix(10)) } ?? "----------"
+            let loss = match.incident.loss?.human ?? "loss unknown"
+            return "\(date)  \(match.rule.severity.rawValue)  \(match.rule.name)  \(match.incident.name)  \(loss)"
+        }
     }
 }

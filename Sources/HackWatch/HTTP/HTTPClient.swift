@@ -13,10 +13,13 @@ public struct HTTPClient: Sendable {
 
     /// The User-Agent sent with every request.
     public var userAgent: String
+    /// A PEM CA bundle trusted instead of the system's for requests that name none (config `ca_file`).
+    public var caFile: String?
 
     /// Creates a client; initialises libcurl once per process.
-    public init(userAgent: String = "hackwatch/\(HTTPClient.version)") {
+    public init(userAgent: String = "hackwatch/\(HTTPClient.version)", caFile: String? = nil) {
         self.userAgent = userAgent
+        self.caFile = caFile
         _ = HTTPClient.globalInit
     }
 
@@ -31,6 +34,9 @@ public struct HTTPClient: Sendable {
         let lower = request.url.lowercased()
         guard lower.hasPrefix("http://") || lower.hasPrefix("https://") || lower.hasPrefix("file://") else {
             throw .invalidURL(request.redactedURL)
+        }
+        if let bad = request.headers.first(where: { !Self.isValidHeader($0) }) {
+            throw .invalidHeader(name: bad.name.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value < 0x7F } ? bad.name : "<unprintable>")
         }
         guard let handle = curl_easy_init() else {
             throw .transport(url: request.redactedURL, code: -1, detail: "curl_easy_init failed")
@@ -52,7 +58,7 @@ public struct HTTPClient: Sendable {
             hw_curl_setopt_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
             hw_curl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1)
             hw_curl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2)
-            if let caFile = request.caFile { hw_curl_setopt_string(handle, CURLOPT_CAINFO, caFile) }
+            if let caFile = request.caFile ?? caFile { hw_curl_setopt_string(handle, CURLOPT_CAINFO, caFile) }
             hw_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(request.connectTimeout))
             hw_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Self.milliseconds(request.timeout))
             hw_curl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, request.maxRedirects > 0 ? 1 : 0)
@@ -78,10 +84,12 @@ public struct HTTPClient: Sendable {
                 hw_curl_setopt_long(handle, CURLOPT_POST, 1)
                 // POSTFIELDSIZE first, so COPYPOSTFIELDS copies exactly that many bytes (NULs included).
                 hw_curl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
-                body.withUnsafeBufferPointer { bytes in
-                    let base = bytes.baseAddress.map { UnsafeMutableRawPointer(mutating: $0) }
-                    var empty: UInt8 = 0
-                    hw_curl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, base ?? UnsafeMutableRawPointer(&empty))
+                if !body.isEmpty {
+                    _ = body.withUnsafeBufferPointer { bytes in
+                        hw_curl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress!))
+                    }
+                } else {
+                    hw_curl_setopt_string(handle, CURLOPT_COPYPOSTFIELDS, "")  // an empty body, still a POST
                 }
                 // No "Expect: 100-continue" round trip for webhook bodies.
                 headerList = curl_slist_append(headerList, "Expect:")
@@ -92,7 +100,9 @@ public struct HTTPClient: Sendable {
 
         if code != CURLE_OK {
             let detail = Self.detail(code: code, buffer: errorBuffer, url: request.url)
-            throw Self.error(for: code, request: request, sink: sink, detail: detail)
+            var connectTime = 0.0
+            hw_curl_getinfo_double(handle, CURLINFO_CONNECT_TIME, &connectTime)
+            throw Self.error(for: code, request: request, sink: sink, detail: detail, connected: connectTime > 0 || sink.sawResponse)
         }
         var status = 0
         hw_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
@@ -100,25 +110,36 @@ public struct HTTPClient: Sendable {
         return HTTPResponse(status: status, headers: sink.headers, body: sink.body)
     }
 
+    /// libcurl sends header text as given, so a CR/LF in it would start a new header line.
+    private static func isValidHeader(_ header: (name: String, value: String)) -> Bool {
+        let tokenPunctuation = Set("!#$%&'*+-.^_`|~".unicodeScalars)
+        let nameOK = !header.name.isEmpty && header.name.unicodeScalars.allSatisfy {
+            $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil || tokenPunctuation.contains($0))
+        }
+        return nameOK && !header.value.unicodeScalars.contains { $0 == "\r" || $0 == "\n" || $0 == "\0" }
+    }
+
     private static func milliseconds(_ span: TimeSpan) -> Int {
         max(1, Int((span.seconds * 1000).rounded()))
     }
 
-    /// libcurl's message, with the raw URL scrubbed in case libcurl echoed it.
+    /// libcurl's message with every URL in it redacted: libcurl may echo the request URL or a
+    /// redirect target, and either can carry a webhook token.
     private static func detail(code: CURLcode, buffer: [CChar], url: String) -> String {
         let fromBuffer = buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         let text = fromBuffer.isEmpty ? String(cString: curl_easy_strerror(code)) : fromBuffer
-        return text.replacingOccurrences(of: url, with: URLRedaction.redact(url))
+        return URLRedaction.redactURLs(in: text.replacingOccurrences(of: url, with: URLRedaction.redact(url)))
     }
 
-    private static func error(for code: CURLcode, request: HTTPRequest, sink: TransferSink, detail: String) -> HTTPError {
+    private static func error(for code: CURLcode, request: HTTPRequest, sink: TransferSink, detail: String, connected: Bool) -> HTTPError {
         let url = request.redactedURL
         if sink.exceeded || code == CURLE_FILESIZE_EXCEEDED {
             return .tooLarge(url: url, limit: request.maxBodyBytes)
         }
         switch code {
         case CURLE_OPERATION_TIMEDOUT:
-            return .timeout(url: url, seconds: request.timeout.seconds)
+            // Name the limit that fired: no connection yet means the connect timeout.
+            return .timeout(url: url, seconds: connected ? request.timeout.seconds : min(request.connectTimeout.seconds, request.timeout.seconds))
         case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY,
              CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_GOT_NOTHING:
             return .connect(url: url, detail: detail)
@@ -167,6 +188,7 @@ private final class TransferSink {
     var body: [UInt8] = []
     var headers: [(name: String, value: String)] = []
     var exceeded = false
+    var sawResponse = false
 
     init(limit: Int) { self.limit = limit }
 
@@ -174,6 +196,7 @@ private final class TransferSink {
         // Swift reads "\r\n" as one Character, so trim by isNewline rather than by "\r".
         let line = raw.trimmingCharacters(in: .newlines)
         if line.hasPrefix("HTTP/") {
+            sawResponse = true
             headers.removeAll()  // a new response (redirect or 100 Continue): keep only the last
             return
         }
@@ -181,5 +204,9 @@ private final class TransferSink {
         let name = String(line[..<colon]).trimmingCharacters(in: .whitespaces)
         let value = String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
         headers.append((name, value))
+        // One allocation for announced bodies (never more than the limit, whatever is announced).
+        if body.isEmpty, name.caseInsensitiveCompare("Content-Length") == .orderedSame, let length = Int(value), length > 0 {
+            body.reserveCapacity(min(length, limit))
+        }
     }
 }

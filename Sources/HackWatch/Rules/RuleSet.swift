@@ -1,0 +1,69 @@
+import Foundation
+
+/// A rule after loading: its settings and its compiled condition.
+public struct CompiledRule: Sendable {
+    public var name: String
+    public var severity: Severity
+    /// Sink names; nil = the config's default sinks.
+    public var notify: [String]?
+    /// Mustache template source; nil = the sink's own layout.
+    public var message: String?
+    /// Disabled rules stay loaded (and checked) but never match in a `RuleSet`.
+    public var enabled: Bool
+    /// Where the rule is defined (`path:line:col`), for logs.
+    public var location: String
+    let predicate: RulePredicate
+
+    /// Whether the rule's condition holds for `incident` at `now` (ignores `enabled`).
+    public func matches(_ incident: Incident, now: Date) -> Bool {
+        withUnsafePointer(to: incident) { predicate(RuleEvalContext(borrowing: $0, now: now.timeIntervalSince1970)) }
+    }
+
+    /// Evaluates against an already prepared incident (shares folded strings across rules).
+    public func matches(_ context: RuleEvalContext) -> Bool { predicate(context) }
+}
+
+/// Every rule loaded from the rules files, in load order.
+public struct RuleSet: Sendable {
+    public var rules: [CompiledRule]
+
+    public init(rules: [CompiledRule]) { self.rules = rules }
+
+    /// Enabled rules that match, in load order. The incident is prepared once for all rules.
+    public func matches(_ incident: Incident, now: Date) -> [CompiledRule] {
+        withUnsafePointer(to: incident) { pointer in
+            let context = RuleEvalContext(borrowing: pointer, now: now.timeIntervalSince1970)
+            return rules.filter { $0.enabled && $0.predicate(context) }
+        }
+    }
+
+    /// Number of enabled rules that match (no allocation of a result array; for benchmarks).
+    public func matchCount(_ incident: Incident, now: Date) -> Int {
+        withUnsafePointer(to: incident) { pointer in
+            let context = RuleEvalContext(borrowing: pointer, now: now.timeIntervalSince1970)
+            var count = 0
+            for rule in rules where rule.enabled && rule.predicate(context) { count += 1 }
+            return count
+        }
+    }
+}
+
+/// What loading the rules produced.
+public struct RuleLoadResult: Sendable {
+    /// The rules; nil when any error was found.
+    public var ruleSet: RuleSet?
+    /// Every problem in every file, sorted by file then position.
+    public var diagnostics: [Diagnostic]
+
+    public init(ruleSet: RuleSet?, diagnostics: [Diagnostic]) {
+        self.ruleSet = ruleSet
+        self.diagnostics = diagnostics
+    }
+
+    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+    /// Every diagnostic in the compiler form of RULES.md §5, one after another.
+    public func render() -> String {
+        diagnostics.map(\.rendered).joined(separator: "\n")
+    }
+}
