@@ -34,6 +34,17 @@ func drainUntilEmpty(_ worker: OutboxWorker, _ store: StateStore, timeout: Doubl
         return try SinkFactory.make(config, environment: [:])
     }
 
+    /// A fresh store with `count` alerts for sink "hook" and a fast-retrying worker on `server`.
+    static func seeded(_ count: Int, _ server: LoopbackHTTPServer) throws
+        -> (StateStore, URL, OutboxWorker, [(alert: Alert, sinks: [String])]) {
+        let (store, folder) = try NotifyFixtures.temporaryStore()
+        let batch = alerts(count)
+        _ = try store.recordFiring(batch)
+        let worker = OutboxWorker(store: store, sinks: ["hook": try webhook(server)], policy: NotifyFixtures.fastPolicy,
+                                  logger: NotifyFixtures.logger)
+        return (store, folder, worker, batch)
+    }
+
     static func alerts(_ count: Int) -> [(alert: Alert, sinks: [String])] {
         (0..<count).map { (NotifyFixtures.alert("incident-\($0)", rule: "r"), ["hook"]) }
     }
@@ -52,12 +63,8 @@ func drainUntilEmpty(_ worker: OutboxWorker, _ store: StateStore, timeout: Doubl
             default: log.accept(request); return .text("ok")
             }
         }
-        let (store, folder) = try NotifyFixtures.temporaryStore()
+        let (store, folder, worker, batch) = try Self.seeded(12, server)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let batch = Self.alerts(12)
-        _ = try store.recordFiring(batch)
-        let worker = OutboxWorker(store: store, sinks: ["hook": try Self.webhook(server)], policy: NotifyFixtures.fastPolicy,
-                                  logger: NotifyFixtures.logger)
         #expect(try drainUntilEmpty(worker, store))
         #expect(log.ids.sorted() == batch.map(\.alert.id).sorted())
         #expect(Set(log.ids).count == log.ids.count, "an alert was accepted twice")
@@ -75,12 +82,8 @@ func drainUntilEmpty(_ worker: OutboxWorker, _ store: StateStore, timeout: Doubl
             log.accept(request)
             return .text("ok")
         }
-        let (store, folder) = try NotifyFixtures.temporaryStore()
+        let (store, folder, worker, batch) = try Self.seeded(8, server)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let batch = Self.alerts(8)
-        _ = try store.recordFiring(batch)
-        let worker = OutboxWorker(store: store, sinks: ["hook": try Self.webhook(server)], policy: NotifyFixtures.fastPolicy,
-                                  logger: NotifyFixtures.logger)
         worker.drain()
         #expect(try store.outboxCounts().pending == 8)  // first attempt failed, nothing lost
         #expect(try drainUntilEmpty(worker, store))
