@@ -165,4 +165,22 @@ func drainUntilEmpty(_ worker: OutboxWorker, _ store: StateStore, timeout: Doubl
         Thread.sleep(forTimeInterval: 0.2)
         #expect(try store.outboxCounts().pending == 1)
     }
+
+    /// SIGTERM with a backlog to a slow receiver: the drain already running stops starting sends
+    /// at the deadline; what was not sent stays pending, nothing is half-recorded.
+    @Test func stopHonoursTheDeadlineEvenMidDrain() throws {
+        let server = try LoopbackHTTPServer { _ in .delayed(seconds: 0.2, then: .text("ok")) }
+        let (store, folder, worker, _) = try Self.seeded(30, server)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        worker.start(queue: DispatchQueue(label: "outbox-stop-test"))
+        #expect(server.waitForRequests(1, timeout: 10))
+        let started = Date()
+        worker.stop(deadline: Date().addingTimeInterval(0.5))
+        #expect(Date().timeIntervalSince(started) < 5, "stop waited for the whole backlog")
+        Thread.sleep(forTimeInterval: 0.5)  // the timer's drain finishes its in-flight send
+        let counts = try store.outboxCounts()
+        #expect(counts.pending > 0)
+        #expect(counts.pending + counts.delivered == 30)
+        #expect(counts.delivered >= server.requests.count - 1)
+    }
 }
