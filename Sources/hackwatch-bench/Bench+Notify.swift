@@ -53,5 +53,29 @@ private func benchWebhookDelivery(_ report: inout BenchReport, count: Int) throw
     report.record("notify.webhook_alerts_per_s", Double(delivered) / seconds, "alerts/s",
                   note: "\(delivered)/\(count) signed webhook deliveries over loopback (sequential, one connection each)")
     report.record("notify.webhook_received", Double(receiver.received), "alerts", note: "counted by the receiver")
+    try benchOutboxOverhead(&report, alerts: alerts, folder: folder, logger: logger)
     report.record("notify.peak_rss", peakRSSMiB(), "MiB", note: "whole bench process; \(String(format: "%.1f", rssBefore)) MiB before this section")
+}
+
+/// The outbox's own cost: the same alerts drained to a sink that acknowledges at once, so the
+/// figure is SQLite bookkeeping plus payload rendering (the webhook JSON and its signature).
+private func benchOutboxOverhead(_ report: inout BenchReport, alerts: [(alert: Alert, sinks: [String])], folder: URL,
+                                 logger: Logger) throws {
+    struct Instant: Sink {
+        let name = "instant"
+        let signer = try? WebhookSigner(secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+        func send(_ alert: Alert) -> SinkResult {
+            let body = AlertPayload.body(for: alert)
+            _ = signer?.signature(id: alert.id, timestamp: 0, body: Array(body.utf8))
+            return .delivered
+        }
+    }
+    let store = try StateStore(path: folder.appendingPathComponent("overhead.sqlite").path)
+    defer { store.close() }
+    _ = try store.recordFiring(alerts.map { ($0.alert, ["instant"]) })
+    let worker = OutboxWorker(store: store, sinks: ["instant": Instant()], logger: logger)
+    var delivered = 0
+    let seconds = measure { delivered = worker.drain().delivered }
+    report.record("notify.outbox_overhead_alerts_per_s", Double(delivered) / seconds, "alerts/s",
+                  note: "render + sign + mark delivered, no network")
 }

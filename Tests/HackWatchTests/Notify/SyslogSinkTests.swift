@@ -135,7 +135,8 @@ import TestSupport
             let local = try SinkFactory.make(SinkConfig(name: "local", type: "syslog", settings: ["facility": .string("local5")]),
                                              environment: [:])
             #expect(local.send(NotifyFixtures.alert("via-local", name: "Local Hack")) == .delivered)
-            expected.append("local5.crit app=hackwatch")
+            #expect(local.send(NotifyFixtures.hostileAlert()) == .delivered)
+            expected += ["local5.crit app=hackwatch", "rule=any severity=high"]
         } else {
             print("note: /dev/log belongs to another syslog daemon; local delivery not checked against rsyslogd")
         }
@@ -148,5 +149,7 @@ import TestSupport
         }
         for needle in expected { #expect(text.contains(needle), "rsyslogd output lacks \(needle):\n\(text)") }
         #expect(text.contains("local3.crit app=hackwatch msgid=alert sd=[hackwatch@32473 id=\""))
+        #expect(NotifyFixtures.forbidden.filter { text.contains($0) } == [], "hostile text reached rsyslogd")
+        #expect(!text.contains("\nInjected"), "a hostile newline split a syslog message")
     }
 }
