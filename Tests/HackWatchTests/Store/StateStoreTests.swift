@@ -75,6 +75,24 @@ import TestSupport
         #expect(try store.firedCount() == 3)
     }
 
+    /// A failure part-way through (here: a trigger refusing one outbox row) leaves neither the
+    /// fired pairs nor any outbox row behind, so the next evaluation fires again: nothing lost.
+    @Test func recordFiringIsAtomic() throws {
+        let (store, folder) = try NotifyFixtures.temporaryStore()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try store.db.execute("""
+            CREATE TRIGGER refuse_boom BEFORE INSERT ON outbox WHEN NEW.sink = 'boom'
+            BEGIN SELECT RAISE(ABORT, 'disk full'); END;
+            """)
+        let batch = [(NotifyFixtures.alert("a"), ["chat"]), (NotifyFixtures.alert("b"), ["chat", "boom"])]
+        #expect(throws: StoreError.self) { try store.recordFiring(batch) }
+        #expect(try store.firedCount() == 0)
+        #expect(try store.outboxCounts() == OutboxCounts())
+        try store.db.execute("DROP TRIGGER refuse_boom")
+        #expect(try store.recordFiring(batch).count == 2)
+        #expect(try store.outboxCounts().pending == 3)
+    }
+
     @Test func outboxLifecycle() throws {
         let (store, folder) = try NotifyFixtures.temporaryStore()
         defer { try? FileManager.default.removeItem(at: folder) }
