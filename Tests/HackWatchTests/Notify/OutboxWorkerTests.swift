@@ -75,7 +75,7 @@ func drainUntilEmpty(_ worker: OutboxWorker, _ store: StateStore, timeout: Doubl
     /// Down (resets, then 503s) for a while: nothing is lost, everything arrives once it is back.
     @Test func receiverDownForAWhileGetsEverythingAfter() throws {
         let log = AcceptLog()
-        let up = Date().addingTimeInterval(1.5)
+        let up = Date().addingTimeInterval(2.5)
         let server = try LoopbackHTTPServer { request in
             let n = log.next()
             guard Date() >= up else { return n % 2 == 0 ? .reset : .status(503) }
