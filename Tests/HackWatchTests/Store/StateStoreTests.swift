@@ -93,6 +93,19 @@ import TestSupport
         #expect(try store.outboxCounts().pending == 3)
     }
 
+    /// A corrupt outbox row (hand-edited) is set aside as dead with the reason; the rest flows.
+    @Test func corruptOutboxRowDoesNotBlockTheOthers() throws {
+        let (store, folder) = try NotifyFixtures.temporaryStore()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try store.recordFiring([(NotifyFixtures.alert("a"), ["chat"]), (NotifyFixtures.alert("b"), ["chat"])])
+        try store.db.execute("UPDATE outbox SET payload = '{\"id\": 1}' WHERE id = 1")
+        let due = try store.dueDeliveries(now: Date().addingTimeInterval(1), limit: 10)
+        #expect(due.map(\.id) == [2])
+        let dead = try store.deadDeliveries(limit: 10)
+        #expect(dead.isEmpty)  // its payload cannot be decoded for listing either
+        #expect(try store.outboxCounts() == OutboxCounts(pending: 1, delivered: 0, dead: 1))
+    }
+
     @Test func outboxLifecycle() throws {
         let (store, folder) = try NotifyFixtures.temporaryStore()
         defer { try? FileManager.default.removeItem(at: folder) }
