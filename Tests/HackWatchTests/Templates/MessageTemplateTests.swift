@@ -39,6 +39,13 @@ import Testing
         #expect(MessageTemplate.text(for: alert, sinkType: "slack").hasPrefix("Ronin: $624M stolen on Ethereum, Ronin (Private Key Compromised)."))
     }
 
+    @Test func everySinkTypeHasAValidDefaultLayout() {
+        #expect(Set(MessageTemplate.defaultLayouts.keys) == Set(SinkFactory.types))
+        for (type, layout) in MessageTemplate.defaultLayouts {
+            #expect(MessageTemplate.validate(layout) == nil, "\(type)")
+        }
+    }
+
     @Test func defaultLayouts() {
         let alert = NotifyFixtures.alert()
         #expect(MessageTemplate.text(for: alert, sinkType: "slack") ==
