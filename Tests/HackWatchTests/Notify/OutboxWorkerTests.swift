@@ -183,4 +183,24 @@ func drainUntilEmpty(_ worker: OutboxWorker, _ store: StateStore, timeout: Doubl
         #expect(counts.pending + counts.delivered == 30)
         #expect(counts.delivered >= server.requests.count - 1)
     }
+
+    /// A 429 with `Retry-After: 1` holds that sink back a full second, then every alert goes.
+    @Test func retryAfterIsHonouredBeforeTheNextAttempt() throws {
+        final class Arrivals: @unchecked Sendable {
+            let lock = NSLock()
+            var times: [Date] = []
+        }
+        let arrivals = Arrivals()
+        let server = try LoopbackHTTPServer { _ in
+            let n = arrivals.lock.withLock { arrivals.times.append(Date()); return arrivals.times.count }
+            return n == 1 ? .text("slow down", status: 429, headers: [("Retry-After", "1")]) : .text("ok")
+        }
+        let (store, folder, worker, _) = try Self.seeded(3, server)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(try drainUntilEmpty(worker, store))
+        let times = arrivals.lock.withLock { arrivals.times }
+        #expect(times.count == 4)  // the refused one, then all three
+        if times.count >= 2 { #expect(times[1].timeIntervalSince(times[0]) >= 0.95) }
+        #expect(try store.outboxCounts() == OutboxCounts(pending: 0, delivered: 3, dead: 0))
+    }
 }
