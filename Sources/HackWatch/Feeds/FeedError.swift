@@ -31,10 +31,10 @@ public enum FeedError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    init(_ error: JSONReader.Error) {
+    init(_ error: JSONParseError) {
         switch error {
-        case .tooDeep(let limit): self = .tooDeep(limit: limit)
-        case .syntax: self = .invalidJSON(error.description)
+        case .tooDeep(let limit, _): self = .tooDeep(limit: limit)
+        default: self = .invalidJSON("invalid JSON: \(error)")
         }
     }
 }

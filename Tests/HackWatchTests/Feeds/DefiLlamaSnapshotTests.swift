@@ -52,7 +52,7 @@ struct DefiLlamaSnapshotTests {
         #expect(first.incidents.map(\.id) == second.incidents.map(\.id))
         #expect(first.incidents == second.incidents)
 
-        guard case .array(let records) = try JSONReader.parse(bytes) else { Issue.record("not an array"); return }
+        guard case .array(let records) = try JSONValue.parse(bytes, options: .feed) else { Issue.record("not an array"); return }
         let reversed = try Self.parse(Array(JSONValue.array(records.reversed()).serialized().utf8))
         func byID(_ result: FeedParseResult) -> [String: Incident] {
             Dictionary(uniqueKeysWithValues: result.incidents.map { ($0.id, $0) })

@@ -96,7 +96,7 @@ import Testing
     }
 
     @Test func pointers() throws {
-        let doc = try JSONReader.parse(Array(#"{"a": [10, {"b/c": 1, "d~e": 2, "": 3}], "01": 4}"#.utf8))
+        let doc = try JSONValue.parse(Array(#"{"a": [10, {"b/c": 1, "d~e": 2, "": 3}], "01": 4}"#.utf8), options: .feed)
         #expect(try JSONPointer("").resolve(in: doc) == doc)
         #expect(try JSONPointer("/a/0").resolve(in: doc) == .number(10))
         #expect(try JSONPointer("/a/1/b~1c").resolve(in: doc) == .number(1))

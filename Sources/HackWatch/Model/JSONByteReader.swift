@@ -1,66 +1,28 @@
-import Foundation
-
-/// A small, fast JSON parser over raw bytes with a nesting limit, for hostile feeds.
-///
-/// Why not `JSONSerialization`: it recurses without a bound (a 100,000-deep `[[[[…` exhausts the
-/// stack on Linux) and goes through `NSNumber`/`NSDictionary` bridging, several times slower than
-/// this single pass over `[UInt8]`. Strict RFC 8259 syntax; invalid UTF-8 inside strings is
-/// replaced with U+FFFD (never a crash); duplicate object keys keep the last value.
-public enum JSONReader {
-    /// Nesting depth allowed by default (arrays and objects together).
-    public static let defaultMaxDepth = 256
-
-    /// Why a document was refused.
-    public enum Error: Swift.Error, Equatable, Sendable, CustomStringConvertible {
-        /// The bytes are not JSON: what was wrong and at which byte offset.
-        case syntax(offset: Int, message: String)
-        /// Arrays/objects nested deeper than the limit.
-        case tooDeep(limit: Int)
-
-        public var description: String {
-            switch self {
-            case .syntax(let offset, let message): "invalid JSON at byte \(offset): \(message)"
-            case .tooDeep(let limit): "JSON nested deeper than \(limit) levels"
-            }
-        }
-    }
-
-    /// Parses one JSON document (a UTF-8 BOM and surrounding whitespace are allowed).
-    public static func parse(_ bytes: [UInt8], maxDepth: Int = defaultMaxDepth) throws(Error) -> JSONValue {
-        let result: Result<JSONValue, Error> = bytes.withUnsafeBufferPointer { buffer in
-            var cursor = Cursor(bytes: buffer, maxDepth: maxDepth)
-            do throws(Error) {
-                return .success(try cursor.document())
-            } catch {
-                return .failure(error)
-            }
-        }
-        return try result.get()
-    }
-}
-
-private struct Cursor {
+/// The single-pass reader behind `JSONValue.parse`: recursive descent over raw bytes, recursion
+/// bounded by `options.depthLimit`.
+struct JSONByteReader {
     let bytes: UnsafeBufferPointer<UInt8>
-    let maxDepth: Int
+    let options: JSONParseOptions
     var index = 0
     /// Members of the last object read: records in a feed array are alike, so the next object's
     /// dictionary is sized up front instead of growing (and rehashing) several times.
     var lastObjectCount = 0
 
-    init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
+    init(bytes: UnsafeBufferPointer<UInt8>, options: JSONParseOptions) {
         self.bytes = bytes
-        self.maxDepth = maxDepth
+        self.options = options
     }
 
-    mutating func document() throws(JSONReader.Error) -> JSONValue {
-        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { index = 3 }
+    /// The whole document: optional byte order mark, one value, then only whitespace.
+    mutating func document() throws(JSONParseError) -> JSONValue {
+        if options.allowsByteOrderMark, bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
+            index = 3
+        }
         let value = try self.value(depth: 0)
         skipWhitespace()
-        guard index == bytes.count else { throw fail("unexpected data after the document") }
+        guard index == bytes.count else { throw .trailingData(offset: index) }
         return value
     }
-
-    func fail(_ message: String) -> JSONReader.Error { .syntax(offset: index, message: message) }
 
     mutating func skipWhitespace() {
         while index < bytes.count {
@@ -71,9 +33,17 @@ private struct Cursor {
         }
     }
 
-    mutating func value(depth: Int) throws(JSONReader.Error) -> JSONValue {
+    /// The byte at `index` is wrong here (or the input ended).
+    private func unexpected() -> JSONParseError {
+        guard index < bytes.count else { return .unexpectedEnd }
+        let byte = bytes[index]
+        let shown = (0x20..<0x7F).contains(byte) ? String(UnicodeScalar(byte)) : "\\x" + String(byte, radix: 16)
+        return .unexpected(character: shown, offset: index)
+    }
+
+    mutating func value(depth: Int) throws(JSONParseError) -> JSONValue {
         skipWhitespace()
-        guard index < bytes.count else { throw fail("unexpected end of input") }
+        guard index < bytes.count else { throw .unexpectedEnd }
         switch bytes[index] {
         case UInt8(ascii: "{"): return try object(depth: depth + 1)
         case UInt8(ascii: "["): return try array(depth: depth + 1)
@@ -82,21 +52,22 @@ private struct Cursor {
         case UInt8(ascii: "f"): try literal("false"); return .bool(false)
         case UInt8(ascii: "n"): try literal("null"); return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try number())
-        default: throw fail("unexpected character '\(Self.show(bytes[index]))'")
+        default: throw unexpected()
         }
     }
 
-    mutating func literal(_ word: StaticString) throws(JSONReader.Error) {
+    private mutating func literal(_ word: StaticString) throws(JSONParseError) {
         let count = word.utf8CodeUnitCount
-        guard index + count <= bytes.count else { throw fail("unexpected end of input") }
+        guard index + count <= bytes.count else { throw .unexpectedEnd }
         for offset in 0..<count where bytes[index + offset] != word.utf8Start[offset] {
-            throw fail("invalid literal")
+            index += offset
+            throw unexpected()
         }
         index += count
     }
 
-    mutating func array(depth: Int) throws(JSONReader.Error) -> JSONValue {
-        guard depth <= maxDepth else { throw .tooDeep(limit: maxDepth) }
+    private mutating func array(depth: Int) throws(JSONParseError) -> JSONValue {
+        guard depth <= options.depthLimit else { throw .tooDeep(limit: options.depthLimit, offset: index) }
         index += 1
         var elements: [JSONValue] = []
         skipWhitespace()
@@ -104,71 +75,83 @@ private struct Cursor {
         while true {
             elements.append(try value(depth: depth))
             skipWhitespace()
-            guard index < bytes.count else { throw fail("unterminated array") }
+            guard index < bytes.count else { throw .unexpectedEnd }
             let byte = bytes[index]
-            index += 1
-            if byte == UInt8(ascii: "]") { return .array(elements) }
-            guard byte == UInt8(ascii: ",") else { index -= 1; throw fail("expected ',' or ']' in array") }
+            if byte == UInt8(ascii: ",") { index += 1; continue }
+            if byte == UInt8(ascii: "]") { index += 1; return .array(elements) }
+            throw unexpected()
         }
     }
 
-    mutating func object(depth: Int) throws(JSONReader.Error) -> JSONValue {
-        guard depth <= maxDepth else { throw .tooDeep(limit: maxDepth) }
+    private mutating func object(depth: Int) throws(JSONParseError) -> JSONValue {
+        guard depth <= options.depthLimit else { throw .tooDeep(limit: options.depthLimit, offset: index) }
         index += 1
         var members = [String: JSONValue](minimumCapacity: min(lastObjectCount, 64))
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
         while true {
             skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw unexpected() }
             let key = try string()
             skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':' after key") }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw unexpected() }
             index += 1
             members[key] = try value(depth: depth)
             skipWhitespace()
-            guard index < bytes.count else { throw fail("unterminated object") }
+            guard index < bytes.count else { throw .unexpectedEnd }
             let byte = bytes[index]
-            index += 1
+            if byte == UInt8(ascii: ",") { index += 1; continue }
             if byte == UInt8(ascii: "}") {
+                index += 1
                 lastObjectCount = members.count
                 return .object(members)
             }
-            guard byte == UInt8(ascii: ",") else { index -= 1; throw fail("expected ',' or '}' in object") }
+            throw unexpected()
+        }
+    }
+
+    /// Decodes string bytes per `options.invalidUTF8`; `quote` is where the string began.
+    private func text<C: Collection<UInt8>>(_ utf8: C, quote: Int) throws(JSONParseError) -> String {
+        switch options.invalidUTF8 {
+        case .replace: return String(decoding: utf8, as: UTF8.self)
+        case .reject:
+            guard let text = String(validating: utf8, as: UTF8.self) else { throw .invalidString(offset: quote) }
+            return text
         }
     }
 
     /// A string starting at the opening quote. The common case (no escapes) decodes the slice
     /// in one go; escapes switch to building a byte buffer.
-    mutating func string() throws(JSONReader.Error) -> String {
+    private mutating func string() throws(JSONParseError) -> String {
+        let quote = index
         index += 1
         let start = index
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                let text = try text(UnsafeBufferPointer(rebasing: bytes[start..<index]), quote: quote)
                 index += 1
                 return text
             }
             if byte == UInt8(ascii: "\\") { return try escapedString(from: start) }
-            if byte < 0x20 { throw fail("control character in string") }
+            guard byte >= 0x20 else { throw .invalidString(offset: index) }
             index += 1
         }
-        throw .syntax(offset: start - 1, message: "unterminated string")
+        throw .unexpectedEnd
     }
 
-    mutating func escapedString(from start: Int) throws(JSONReader.Error) -> String {
+    private mutating func escapedString(from start: Int) throws(JSONParseError) -> String {
         var buffer = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
         while index < bytes.count {
             let byte = bytes[index]
-            index += 1
             switch byte {
             case UInt8(ascii: "\""):
-                return String(decoding: buffer, as: UTF8.self)
-            case UInt8(ascii: "\\"):
-                guard index < bytes.count else { break }
-                let escape = bytes[index]
                 index += 1
+                return try text(buffer, quote: start - 1)
+            case UInt8(ascii: "\\"):
+                index += 1
+                guard index < bytes.count else { throw .unexpectedEnd }
+                let escape = bytes[index]
                 switch escape {
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): buffer.append(escape)
                 case UInt8(ascii: "b"): buffer.append(0x08)
@@ -177,25 +160,27 @@ private struct Cursor {
                 case UInt8(ascii: "r"): buffer.append(0x0D)
                 case UInt8(ascii: "t"): buffer.append(0x09)
                 case UInt8(ascii: "u"):
-                    let scalar = try unicodeEscape()
-                    buffer.append(contentsOf: Array(String(Character(scalar)).utf8))
+                    index += 1
+                    UTF8.encode(try unicodeEscape()) { buffer.append($0) }
+                    continue
                 default:
-                    index -= 1
-                    throw fail("invalid escape '\\\(Self.show(escape))'")
+                    throw .invalidString(offset: index)
                 }
+                index += 1
             case 0..<0x20:
-                index -= 1
-                throw fail("control character in string")
+                throw .invalidString(offset: index)
             default:
                 buffer.append(byte)
+                index += 1
             }
         }
-        throw .syntax(offset: start - 1, message: "unterminated string")
+        throw .unexpectedEnd
     }
 
     /// After `\u`: four hex digits, joining a surrogate pair when one follows; lone surrogates
-    /// become U+FFFD rather than an error (feeds have them).
-    mutating func unicodeEscape() throws(JSONReader.Error) -> Unicode.Scalar {
+    /// become U+FFFD rather than an error (feeds have them), and an escape after a lone high
+    /// surrogate is read on its own.
+    private mutating func unicodeEscape() throws(JSONParseError) -> Unicode.Scalar {
         let high = try hex4()
         if (0xD800..<0xDC00).contains(high) {
             if index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
@@ -212,8 +197,8 @@ private struct Cursor {
         return Unicode.Scalar(high) ?? "\u{FFFD}"
     }
 
-    mutating func hex4() throws(JSONReader.Error) -> UInt32 {
-        guard index + 4 <= bytes.count else { throw fail("truncated \\u escape") }
+    private mutating func hex4() throws(JSONParseError) -> UInt32 {
+        guard index + 4 <= bytes.count else { throw .unexpectedEnd }
         var value: UInt32 = 0
         for _ in 0..<4 {
             let byte = bytes[index]
@@ -222,7 +207,7 @@ private struct Cursor {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
             case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
             case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-            default: throw fail("invalid hex digit in \\u escape")
+            default: throw .invalidString(offset: index)
             }
             value = value << 4 | UInt32(digit)
             index += 1
@@ -230,9 +215,10 @@ private struct Cursor {
         return value
     }
 
-    /// RFC 8259 number grammar. Integers of up to 15 digits are accumulated exactly; anything
-    /// else goes through `Double(String)` (correctly rounded).
-    mutating func number() throws(JSONReader.Error) -> Double {
+    /// RFC 8259 number grammar (no leading zeros, digits after '.' and in the exponent). Integers
+    /// of up to 15 digits are accumulated exactly; anything else goes through `Double(String)`
+    /// (correctly rounded). Every problem is reported at the number's first byte.
+    private mutating func number() throws(JSONParseError) -> Double {
         let start = index
         var negative = false
         if bytes[index] == UInt8(ascii: "-") { negative = true; index += 1 }
@@ -243,9 +229,8 @@ private struct Cursor {
             index += 1
         }
         let intDigits = index - intStart
-        guard intDigits > 0 else { throw fail("expected a digit") }
-        guard !(intDigits > 1 && bytes[intStart] == UInt8(ascii: "0")) else {
-            throw .syntax(offset: intStart, message: "leading zero in number")
+        guard intDigits > 0, !(intDigits > 1 && bytes[intStart] == UInt8(ascii: "0")) else {
+            throw .invalidNumber(offset: start)
         }
         var simple = intDigits <= 15
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
@@ -253,7 +238,7 @@ private struct Cursor {
             index += 1
             let fracStart = index
             while index < bytes.count, bytes[index] &- UInt8(ascii: "0") < 10 { index += 1 }
-            guard index > fracStart else { throw fail("expected a digit after '.'") }
+            guard index > fracStart else { throw .invalidNumber(offset: start) }
         }
         if index < bytes.count, bytes[index] | 0x20 == UInt8(ascii: "e") {
             simple = false
@@ -261,17 +246,11 @@ private struct Cursor {
             if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
             let expStart = index
             while index < bytes.count, bytes[index] &- UInt8(ascii: "0") < 10 { index += 1 }
-            guard index > expStart else { throw fail("expected a digit in exponent") }
+            guard index > expStart else { throw .invalidNumber(offset: start) }
         }
         if simple { return negative ? -Double(mantissa) : Double(mantissa) }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-        guard let value = Double(text), value.isFinite else {
-            throw .syntax(offset: start, message: "number out of range")
-        }
+        guard let value = Double(text), value.isFinite else { throw .invalidNumber(offset: start) }
         return value
-    }
-
-    static func show(_ byte: UInt8) -> String {
-        (0x21..<0x7F).contains(byte) ? String(UnicodeScalar(byte)) : "\\x" + String(byte, radix: 16)
     }
 }
