@@ -1,6 +1,7 @@
 // Process plumbing for benchDaemon: a child with captured stderr, /proc readings, a python3
 // loopback feed server + webhook receiver, a NOTIFY_SOCKET listener.
 import Foundation
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -38,16 +39,6 @@ final class BenchChild: @unchecked Sendable {
         if process.isRunning { kill(pid, SIGTERM) }
         process.waitUntilExit()
     }
-}
-
-/// Polls `condition` every 5 ms until it holds or `timeout` seconds pass.
-func waitUntil(timeout: Double, _ condition: () -> Bool) -> Bool {
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
-        if condition() { return true }
-        usleep(5_000)
-    }
-    return condition()
 }
 
 /// A `/proc/PID/status` size field (`VmRSS`, `RssAnon`, …) in MiB.

@@ -1,6 +1,7 @@
 import Foundation
 import HackWatch
 import Logging
+import TestSupport
 
 /// Delivery throughput: 1,000 alerts written to the outbox in one `recordFiring` transaction,
 /// then drained by an `OutboxWorker` to a signed webhook on a loopback receiver (a separate
