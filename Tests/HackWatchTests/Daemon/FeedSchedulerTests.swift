@@ -1,6 +1,7 @@
 import Foundation
 import HackWatch
 import Testing
+import TestSupport
 
 /// Counts polls per feed from the scheduler's queues.
 final class PollLog: @unchecked Sendable {
@@ -26,8 +27,7 @@ final class PollLog: @unchecked Sendable {
         }
         scheduler.add(feed("slow", interval: 0.05))
         scheduler.add(feed("fast", interval: 0.05))
-        let deadline = Date().addingTimeInterval(5)
-        while log.count("fast") < 10 && Date() < deadline { usleep(10_000) }
+        _ = waitUntil(timeout: 5, every: 0.01) { log.count("fast") >= 10 }
         #expect(log.count("fast") >= 10)
         #expect(log.count("slow") == 1)
         release.signal()
@@ -41,8 +41,7 @@ final class PollLog: @unchecked Sendable {
             return .failed
         }
         scheduler.add(feed("down", interval: 0.05))
-        let deadline = Date().addingTimeInterval(10)
-        while log.count("down") < 6 && Date() < deadline { usleep(10_000) }
+        _ = waitUntil(timeout: 10, every: 0.01) { log.count("down") >= 6 }
         scheduler.stop()
         let times = log.times("down")
         try? #require(times.count >= 6)
@@ -59,8 +58,7 @@ final class PollLog: @unchecked Sendable {
             return log.count(feed.name) <= 3 ? .failed : .succeeded
         }
         scheduler.add(feed("flaky", interval: 0.05))
-        let deadline = Date().addingTimeInterval(10)
-        while log.count("flaky") < 6 && Date() < deadline { usleep(10_000) }
+        _ = waitUntil(timeout: 10, every: 0.01) { log.count("flaky") >= 6 }
         scheduler.stop()
         let times = log.times("flaky")
         try? #require(times.count >= 6)

@@ -64,8 +64,7 @@ import TestSupport
         defer { listener.close() }
         let pinger = WatchdogPinger(notifier: SystemdNotifier(environment: ["NOTIFY_SOCKET": listener.socketName]), interval: 0.05)
         pinger.start(queue: DispatchQueue(label: "test.watchdog"))
-        let deadline = Date().addingTimeInterval(10)
-        while listener.messages.count < 3 && Date() < deadline { usleep(20_000) }
+        _ = waitUntil(timeout: 10, every: 0.02) { listener.messages.count >= 3 }
         pinger.stop()
         #expect(listener.messages.count >= 3)
         #expect(Set(listener.messages) == ["WATCHDOG=1"])

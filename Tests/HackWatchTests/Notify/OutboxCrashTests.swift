@@ -28,15 +28,6 @@ import TestSupport
         return process
     }
 
-    static func wait(until condition: () -> Bool, timeout: Double) -> Bool {
-        let end = Date().addingTimeInterval(timeout)
-        while Date() < end {
-            if condition() { return true }
-            Thread.sleep(forTimeInterval: 0.01)
-        }
-        return condition()
-    }
-
     @Test func killNineMidDeliveryThenRestartLosesNothing() throws {
         let probe = try #require(Self.probePath, "hackwatch-outbox-probe is not built (swift build builds it)")
         let log = AcceptLog()
@@ -55,7 +46,7 @@ import TestSupport
         var kills = 0
         for threshold in [8, 20] {
             let process = try Self.launch(probe, db: db, url: server.url("/hook"))
-            #expect(Self.wait(until: { log.requestCount >= threshold }, timeout: 30), "probe made no progress")
+            #expect(waitUntil(timeout: 30, every: 0.01) { log.requestCount >= threshold }, "probe made no progress")
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             #expect(process.terminationReason == .uncaughtSignal)
@@ -64,7 +55,7 @@ import TestSupport
         #expect(try store.outboxCounts().pending > 0, "the kills should have left work behind")
 
         let last = try Self.launch(probe, db: db, url: server.url("/hook"))
-        #expect(Self.wait(until: { !last.isRunning }, timeout: 60))
+        #expect(waitUntil(timeout: 60, every: 0.01) { !last.isRunning })
         if last.isRunning { kill(last.processIdentifier, SIGKILL) }
         last.waitUntilExit()
         #expect(last.terminationStatus == 0)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 @testable import HackWatch
 
 /// Loopback UDP and TCP syslog listeners for the syslog tests (real sockets, no mocks).
@@ -99,12 +100,7 @@ final class SyslogListener: @unchecked Sendable {
     }
 
     func messages(count: Int, timeout: Double = 5) -> [[UInt8]] {
-        let end = Date().addingTimeInterval(timeout)
-        while Date() < end {
-            let current = lock.withLock { received }
-            if current.count >= count { return current }
-            Thread.sleep(forTimeInterval: 0.01)
-        }
+        _ = waitUntil(timeout: timeout, every: 0.01) { lock.withLock { received.count >= count } }
         return lock.withLock { received }
     }
 }
