@@ -68,8 +68,14 @@ import Testing
         #expect(throws: JSONParseError.unexpected(character: "2", offset: 3)) {
             try JSONValue.parse(Array("[1 2]".utf8), options: .feed)
         }
-        #expect(throws: FeedError.invalidJSON("invalid JSON: unexpected '2' at byte 3")) {
+        #expect(throws: FeedError.invalidJSON("invalid JSON at byte 3: unexpected character '2'")) {
             try FeedFixtures.parse("[1 2]", .defillama)
+        }
+        #expect(throws: FeedError.invalidJSON("invalid JSON at byte 9: unexpected end of input")) {
+            try FeedFixtures.parse(#"[{"a": "x"#, .defillama)
+        }
+        #expect(throws: FeedError.invalidJSON("invalid JSON at byte 4: unexpected data after the document")) {
+            try FeedParser.parse(Array("[1] x".utf8), config: FeedFixtures.config(.json, mapping: ["name": "/n"]))
         }
     }
 }

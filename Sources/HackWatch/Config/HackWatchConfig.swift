@@ -101,11 +101,7 @@ public struct HackWatchConfig: Hashable, Sendable {
 
     /// The parser's message plus the line and column of its byte offset.
     private static func describe(_ error: JSONParseError, in bytes: [UInt8]) -> String {
-        let offset: Int? = switch error {
-        case .unexpected(_, let o), .tooDeep(_, let o), .invalidString(let o), .invalidNumber(let o), .trailingData(let o): o
-        case .unexpectedEnd: nil
-        }
-        guard let offset, offset <= bytes.count else { return error.description }
+        guard let offset = error.offset, offset <= bytes.count else { return error.description }
         let before = bytes[..<offset]
         let line = before.reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
         let column = offset - (before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0) + 1

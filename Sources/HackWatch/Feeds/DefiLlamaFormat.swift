@@ -9,7 +9,7 @@ import Foundation
 enum DefiLlamaFormat {
     static func parse(_ bytes: [UInt8], config: FeedConfig) throws(FeedError) -> FeedParseResult {
         let root: JSONValue
-        do { root = try JSONValue.parse(bytes, options: .feed) } catch { throw FeedError(error) }
+        do { root = try JSONValue.parse(bytes, options: .feed) } catch { throw FeedError(error, in: bytes) }
         guard case .array(let elements) = root else {
             throw .unexpectedShape("defillama: expected a JSON array at the top level, found \(root.typeName)")
         }

@@ -31,10 +31,11 @@ public enum FeedError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    init(_ error: JSONParseError) {
+    /// `bytes` is the document, so that a truncated one is reported at its end.
+    init(_ error: JSONParseError, in bytes: [UInt8]) {
         switch error {
         case .tooDeep(let limit, _): self = .tooDeep(limit: limit)
-        default: self = .invalidJSON("invalid JSON: \(error)")
+        default: self = .invalidJSON("invalid JSON at byte \(error.offset ?? bytes.count): \(error.reason)")
         }
     }
 }

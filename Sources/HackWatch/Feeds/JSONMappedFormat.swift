@@ -16,7 +16,7 @@ enum JSONMappedFormat {
                                                        amountScale: config.amountScale, dateFormat: config.dateFormat))
         guard problems.isEmpty else { throw .invalidMapping(problems) }
         let root: JSONValue
-        do { root = try JSONValue.parse(bytes, options: .feed) } catch { throw FeedError(error) }
+        do { root = try JSONValue.parse(bytes, options: .feed) } catch { throw FeedError(error, in: bytes) }
         let itemsPointer = try! JSONPointer(config.itemsPointer)  // validated above
         guard let items = itemsPointer.resolve(in: root) else {
             throw .unexpectedShape("json: items_pointer '\(config.itemsPointer)' designates nothing")

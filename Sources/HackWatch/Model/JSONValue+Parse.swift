@@ -23,6 +23,26 @@ public enum JSONParseError: Error, Equatable, Sendable, CustomStringConvertible 
         case .trailingData(let o): "unexpected data after the document at byte \(o)"
         }
     }
+
+    /// The byte offset of the problem; nil when the document just ended.
+    public var offset: Int? {
+        switch self {
+        case .unexpected(_, let o), .tooDeep(_, let o), .invalidString(let o), .invalidNumber(let o), .trailingData(let o): o
+        case .unexpectedEnd: nil
+        }
+    }
+
+    /// What is wrong, without the offset (for messages that place it themselves).
+    public var reason: String {
+        switch self {
+        case .unexpected(let c, _): "unexpected character '\(c)'"
+        case .unexpectedEnd: "unexpected end of input"
+        case .tooDeep(let limit, _): "nesting deeper than \(limit)"
+        case .invalidString: "invalid string"
+        case .invalidNumber: "invalid number"
+        case .trailingData: "unexpected data after the document"
+        }
+    }
 }
 
 /// How lenient `JSONValue.parse` is. `.strict` suits our own files (config, stored rows);
