@@ -30,6 +30,8 @@ import TestSupport
         #expect(dry.stdout.contains("would alert: [critical] big: Fresh Protocol ($150M, llama)"), "\(dry.stdout)")
         #expect(dry.stdout.hasSuffix("1 alerts would fire\n"))
         #expect(harness.deliveries.isEmpty)
+        // Not even an empty database or state folder is left behind.
+        #expect(!FileManager.default.fileExists(atPath: harness.dir.appendingPathComponent("state").path))
         // Nothing was recorded: a real run still alerts (and still baselines the old one).
         let real = try Binary.run(["once", "--config", harness.configURL.path])
         #expect(real.status == 0)

@@ -14,15 +14,23 @@ public enum OncePoll {
         public var pending = 0
     }
 
-    /// Runs one poll of every feed. `dryRun` reads the state database but writes nothing and
-    /// sends nothing (no sink secrets are needed either).
+    /// Runs one poll of every feed. `dryRun` reads the state database (if there is one) but writes
+    /// nothing and sends nothing (no sink secrets are needed either).
     public static func run(configPath: String, dryRun: Bool, environment: [String: String] = ProcessInfo.processInfo.environment,
                            logger: Logger) throws -> Outcome {
         let client = HTTPClient()
         let runtime = try DaemonRuntime.load(configPath: configPath, environment: environment, client: client, buildSinks: !dryRun)
         DaemonLogging.apply(configLevel: runtime.config.logLevel, environment: environment)
-        try FileManager.default.createDirectory(atPath: runtime.config.stateDir, withIntermediateDirectories: true)
-        let store = try StateStore(path: StateStore.path(stateDir: runtime.config.stateDir))
+        let path = StateStore.path(stateDir: runtime.config.stateDir)
+        // A dry run before the first real one must not leave an empty database (or a root-owned
+        // state folder) behind: an in-memory store stands in for the missing file.
+        let store: StateStore
+        if dryRun, !FileManager.default.fileExists(atPath: path) {
+            store = try StateStore(path: ":memory:")
+        } else {
+            try FileManager.default.createDirectory(atPath: runtime.config.stateDir, withIntermediateDirectories: true)
+            store = try StateStore(path: path)
+        }
         defer { store.close() }
         let poller = FeedPoller(store: store, fetcher: FeedFetcher(client: HTTPClient(caFile: runtime.config.caFile)), logger: logger)
         let feeds = runtime.feeds
