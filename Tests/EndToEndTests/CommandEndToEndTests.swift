@@ -63,6 +63,27 @@ import TestSupport
         #expect(!after.stdout.contains("SECRET-TOKEN") && !after.stdout.contains(harness.webhook.baseURL))
     }
 
+    /// Without `state_dir`, a shell (no STATE_DIRECTORY) looks beside the config, not where the
+    /// systemd service keeps its database: `status` says how to look there.
+    @Test func statusWithoutStateDirPointsAtTheServiceStateDirectory() throws {
+        let dir = try makeTemporaryDirectory("hackwatch-status")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("rules"), withIntermediateDirectories: true)
+        try Self.rules.write(to: dir.appendingPathComponent("rules/main.rules"), atomically: true, encoding: .utf8)
+        let config = dir.appendingPathComponent("config.json")
+        try #"{"feeds": [], "sinks": []}"#.write(to: config, atomically: true, encoding: .utf8)
+        var environment = ProcessInfo.processInfo.environment
+        environment["STATE_DIRECTORY"] = nil
+        let shell = try Binary.run(["status", "--config", config.path], environment: environment)
+        #expect(shell.status == 0)
+        #expect(shell.stdout.contains("no state yet (\(dir.appendingPathComponent("state/hackwatch.sqlite").standardizedFileURL.path) does not exist)"), "\(shell.stdout)")
+        #expect(shell.stdout.contains("sudo STATE_DIRECTORY=/var/lib/hackwatch hackwatch status --config \(config.path)"))
+        environment["STATE_DIRECTORY"] = dir.appendingPathComponent("svc").path
+        let service = try Binary.run(["status", "--config", config.path], environment: environment)
+        #expect(service.stdout.contains("svc/hackwatch.sqlite does not exist"), "\(service.stdout)")
+        #expect(!service.stdout.contains("STATE_DIRECTORY="))
+    }
+
     @Test func checkAcceptsTheExampleConfig() throws {
         let result = try Binary.run(["check", "--config", Binary.repoRoot.appendingPathComponent("config.example.json").path])
         #expect(result.status == 0, "\(result.stderr)")
