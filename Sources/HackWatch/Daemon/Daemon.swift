@@ -122,7 +122,7 @@ public final class Daemon: @unchecked Sendable {
         let oldOutbox: OutboxWorker? = lock.withLock {
             runtime = next
             lastReloadOK = true
-            guard Self.sinksChanged(previous.config.sinks, next.config.sinks) else { return nil }
+            guard Self.sinksNeedRebuild(previous.config, next.config) else { return nil }
             let old = outbox
             outbox = OutboxWorker(store: store, sinks: next.sinks, logger: logger)
             return old
@@ -138,7 +138,12 @@ public final class Daemon: @unchecked Sendable {
         notifier.ready(status: statusLine())
     }
 
-    static func sinksChanged(_ old: [SinkConfig], _ new: [SinkConfig]) -> Bool { old != new }
+    /// Whether a reload must swap in the newly built sinks: their configs changed, or `ca_file`
+    /// did (sinks carry the HTTP client that trusts it). Otherwise the running outbox keeps its
+    /// sinks and their rate-limit state.
+    public static func sinksNeedRebuild(_ old: HackWatchConfig, _ new: HackWatchConfig) -> Bool {
+        old.sinks != new.sinks || old.caFile != new.caFile
+    }
 
     /// Removed feeds stop; new or changed feeds (re)start now; unchanged feeds keep their timers.
     private func reconcileFeeds(old: [FeedConfig], new: [FeedConfig]) {

@@ -96,3 +96,29 @@ import TestSupport
         #expect(!trusted.contains("TLS") && !trusted.contains("certificate"), "\(trusted)")
     }
 }
+
+/// What a reload changes decides whether the outbox gets the newly built sinks.
+@Suite struct ReloadSinkSwapTests {
+    static let base = HackWatchConfig(path: "/etc/hackwatch/config.json", stateDir: "/var/lib/hackwatch", rules: [],
+                                      sinks: [SinkConfig(name: "out", type: "stdout")])
+
+    @Test func unchangedSinksAreKept() {
+        var next = Self.base
+        next.baseline = TimeSpan(seconds: 60)
+        next.feeds = [FeedConfig(name: "f", url: "file:///tmp/f.json", format: .defillama)]
+        #expect(!Daemon.sinksNeedRebuild(Self.base, next))
+    }
+
+    @Test func changedSinkConfigRebuilds() {
+        var next = Self.base
+        next.sinks[0].minSeverity = .high
+        #expect(Daemon.sinksNeedRebuild(Self.base, next))
+    }
+
+    /// README: a new `ca_file` reaches the sinks at reload — they hold the HTTP client.
+    @Test func changedCAFileRebuilds() {
+        var next = Self.base
+        next.caFile = "/etc/hackwatch/ca.pem"
+        #expect(Daemon.sinksNeedRebuild(Self.base, next))
+    }
+}
