@@ -38,6 +38,24 @@ import TestSupport
         #expect(harness.deliveries.map(\.incident) == ["Fresh Protocol"])
     }
 
+    /// `once` makes one attempt per delivery; what failed stays in the outbox and is said so.
+    @Test func onceReportsDeliveriesLeftPendingAndTheNextOnceSendsThem() throws {
+        let fresh = [FeedRecord(name: "First Hack", daysAgo: 1, loss: 300_000_000), FeedRecord(name: "Second Hack", daysAgo: 1, loss: 400_000_000)]
+        let harness = try DaemonHarness(rules: Self.rules, feed: fresh)
+        defer { harness.stopAndClean() }
+        harness.setWebhookMode(.firstSlowThenFail(delay: 0))
+        let first = try Binary.run(["once", "--config", harness.configURL.path])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(harness.acknowledged.count == 1)
+        #expect(first.stderr.contains("deliveries still pending; the next once or run retries them pending=1"), "\(first.stderr)")
+        harness.setWebhookMode(.ok)
+        usleep(2_500_000)  // past the first retry delay
+        let second = try Binary.run(["once", "--config", harness.configURL.path])
+        #expect(second.status == 0)
+        #expect(!second.stderr.contains("still pending"), "\(second.stderr)")
+        #expect(harness.acknowledged.count == 2)
+    }
+
     @Test func onceExitsOneWhenAFeedFails() throws {
         let harness = try DaemonHarness(rules: Self.rules)
         defer { harness.stopAndClean() }
