@@ -54,7 +54,7 @@ public final class FeedPoller: @unchecked Sendable {
                 report = PollReport(result: .succeeded, stats: PipelineStats(), error: nil, notModified: true)
             case .fetched(let parsed, let validators, let bytes):
                 for warning in parsed.warnings {
-                    logger.warning("feed record skipped", metadata: ["feed": "\(feed.name)", "reason": "\(warning)"])
+                    logger.warning("feed parse warning", metadata: ["feed": "\(feed.name)", "reason": "\(warning)"])
                 }
                 do {
                     processing.lock()
