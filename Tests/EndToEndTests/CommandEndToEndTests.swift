@@ -56,6 +56,22 @@ import TestSupport
         #expect(harness.acknowledged.count == 2)
     }
 
+    /// `once` (cron, systemd timers) keeps `metrics_textfile` current too, readable by node_exporter
+    /// (another user) even under the service's UMask=0077.
+    @Test func onceWritesAWorldReadableMetricsTextfile() throws {
+        let harness = try DaemonHarness(rules: Self.rules, feed: Self.feed)
+        defer { harness.stopAndClean() }
+        let result = try runProcess("/bin/sh", ["-c", "umask 077; exec \"$0\" once --config \"$1\"", Binary.path, harness.configURL.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let metrics = harness.dir.appendingPathComponent("metrics.prom").path
+        let text = try String(contentsOfFile: metrics, encoding: .utf8)
+        #expect(text.contains("hackwatch_feed_polls_total{feed=\"llama\"} 1\n"), "\(text)")
+        #expect(text.contains("hackwatch_incidents_seen 3\n"))
+        #expect(text.contains("hackwatch_alerts{state=\"delivered\"} 1\n"))
+        let mode = try #require(try FileManager.default.attributesOfItem(atPath: metrics)[.posixPermissions] as? Int)
+        #expect(mode == 0o644)
+    }
+
     @Test func onceExitsOneWhenAFeedFails() throws {
         let harness = try DaemonHarness(rules: Self.rules)
         defer { harness.stopAndClean() }

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 
 /// `hackwatch once`: every enabled feed polled once (concurrently, as the daemon would),
-/// the outbox drained up to `delivery_deadline`, then exit.
+/// the outbox drained up to `delivery_deadline`, the metrics textfile written, then exit.
 public enum OncePoll {
     /// What happened, for the command to print and turn into an exit status.
     public struct Outcome: Sendable {
@@ -48,6 +48,14 @@ public enum OncePoll {
         let worker = OutboxWorker(store: store, sinks: runtime.sinks, logger: logger)
         _ = worker.drain(deadline: Date().addingTimeInterval(runtime.config.deliveryDeadline.seconds))
         outcome.pending = (try? store.outboxCounts().pending) ?? 0
+        // `once` from a timer or cron is a deployment too: keep the textfile as current as `run` does.
+        if let metrics = runtime.config.metricsTextfile {
+            do {
+                try MetricsTextfile.write(try MetricsSnapshot.read(from: store, runtime: runtime), to: metrics)
+            } catch {
+                logger.warning("cannot write metrics textfile", metadata: ["path": "\(metrics)", "error": "\(error)"])
+            }
+        }
         return outcome
     }
 }
