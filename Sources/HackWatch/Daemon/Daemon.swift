@@ -41,7 +41,7 @@ public final class Daemon: @unchecked Sendable {
         self.runtime = runtime
         DaemonLogging.apply(configLevel: runtime.config.logLevel, environment: environment)
         if !runtime.ruleWarnings.isEmpty { logger.warning("rule warnings:\n\(runtime.ruleWarnings)") }
-        try FileManager.default.createDirectory(atPath: runtime.config.stateDir, withIntermediateDirectories: true)
+        try StateDirectory.prepare(runtime.config.stateDir)
         store = try StateStore(path: StateStore.path(stateDir: runtime.config.stateDir))
         outbox = OutboxWorker(store: store, sinks: runtime.sinks, logger: logger)
         poller = FeedPoller(store: store, fetcher: FeedFetcher(client: HTTPClient(caFile: runtime.config.caFile)), logger: logger)

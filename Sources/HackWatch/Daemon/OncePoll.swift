@@ -28,7 +28,7 @@ public enum OncePoll {
         if dryRun, !FileManager.default.fileExists(atPath: path) {
             store = try StateStore(path: ":memory:")
         } else {
-            try FileManager.default.createDirectory(atPath: runtime.config.stateDir, withIntermediateDirectories: true)
+            try StateDirectory.prepare(runtime.config.stateDir)
             store = try StateStore(path: path)
         }
         defer { store.close() }

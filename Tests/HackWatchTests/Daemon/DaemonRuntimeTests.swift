@@ -122,3 +122,26 @@ import TestSupport
         #expect(Daemon.sinksNeedRebuild(Self.base, next))
     }
 }
+
+/// An unusable `state_dir` is one plain sentence naming the folder.
+@Suite struct StateDirectoryTests {
+    @Test func createsMissingFoldersAndAcceptsExistingOnes() throws {
+        let dir = try makeTemporaryDirectory("hackwatch-statedir")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let nested = dir.appendingPathComponent("a/b/state").path
+        try StateDirectory.prepare(nested)
+        try StateDirectory.prepare(nested)
+        var isFolder: ObjCBool = false
+        #expect(FileManager.default.fileExists(atPath: nested, isDirectory: &isFolder) && isFolder.boolValue)
+    }
+
+    @Test func unusablePathsSayWhy() throws {
+        let dir = try makeTemporaryDirectory("hackwatch-statedir")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("file").path
+        #expect(FileManager.default.createFile(atPath: file, contents: Data()))
+        #expect(throws: StateDirectoryError.notAFolder(path: file)) { try StateDirectory.prepare(file) }
+        let error = #expect(throws: StateDirectoryError.self) { try StateDirectory.prepare(file + "/state") }
+        #expect(error?.description == "state_dir \(file)/state: cannot create it: Not a directory")
+    }
+}
