@@ -52,7 +52,10 @@ bench: bench-deps
 	$(BUILD_DIR)/release/hackwatch-bench --out bench/results.txt
 	@cat bench/results.txt
 
-install: release
+# Builds only when there is no release binary yet, so `make release && sudo make install` works
+# where root's PATH (sudo's secure_path) has no swift.
+install:
+	@[ -x $(BUILD_DIR)/release/hackwatch ] || $(MAKE) release
 	install -D -m 0755 $(BUILD_DIR)/release/hackwatch $(DESTDIR)$(PREFIX)/bin/hackwatch
 	install -D -m 0644 systemd/hackwatch.service $(DESTDIR)/etc/systemd/system/hackwatch.service
 	install -d $(DESTDIR)/etc/hackwatch/rules
