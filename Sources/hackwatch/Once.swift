@@ -12,6 +12,7 @@ struct Once: ParsableCommand {
     func run() throws {
         DaemonLogging.bootstrap()
         let logger = Logger(label: "hackwatch")
+        if let problem = DaemonLogging.environmentProblem() { logger.warning("\(problem)") }
         let outcome: OncePoll.Outcome
         do {
             outcome = try OncePoll.run(configPath: config, dryRun: dryRun, logger: logger)

@@ -12,6 +12,7 @@ struct Run: ParsableCommand {
         SignalWatcher.blockInCurrentThread()
         DaemonLogging.bootstrap()
         let logger = Logger(label: "hackwatch")
+        if let problem = DaemonLogging.environmentProblem() { logger.warning("\(problem)") }
         let daemon: Daemon
         do {
             daemon = try Daemon(configPath: config, logger: logger)

@@ -118,6 +118,24 @@ import TestSupport
         #expect(!service.stdout.contains("STATE_DIRECTORY="))
     }
 
+    /// A HACKWATCH_LOG_LEVEL naming no level is reported and ignored; `log_level` still applies.
+    @Test func invalidLogLevelVariableIsReportedAndLogLevelStillApplies() throws {
+        let dir = try makeTemporaryDirectory("hackwatch-loglevel")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("rules"), withIntermediateDirectories: true)
+        try Self.rules.write(to: dir.appendingPathComponent("rules/main.rules"), atomically: true, encoding: .utf8)
+        try "[]".write(to: dir.appendingPathComponent("feed.json"), atomically: true, encoding: .utf8)
+        let config = dir.appendingPathComponent("config.json")
+        try #"{"log_level": "warning", "feeds": [{"name": "f", "url": "\#(dir.appendingPathComponent("feed.json").absoluteString)", "format": "defillama"}], "sinks": []}"#
+            .write(to: config, atomically: true, encoding: .utf8)
+        var environment = ProcessInfo.processInfo.environment
+        environment["HACKWATCH_LOG_LEVEL"] = "loud"
+        let result = try Binary.run(["once", "--config", config.path], environment: environment)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("WARNING hackwatch: HACKWATCH_LOG_LEVEL 'loud' is not one of trace, debug, info, notice, warning, error, critical; ignored"), "\(result.stderr)")
+        #expect(!result.stderr.contains("feed polled"), "log_level warning hides info lines")
+    }
+
     @Test func checkAcceptsTheExampleConfig() throws {
         let result = try Binary.run(["check", "--config", Binary.repoRoot.appendingPathComponent("config.example.json").path])
         #expect(result.status == 0, "\(result.stderr)")
