@@ -131,6 +131,19 @@ import TestSupport
         #expect(harness.waitForExit() == 0)
     }
 
+    /// Ctrl-C under `make run` is a clean stop like SIGTERM: database closed, exit 0.
+    @Test func sigintStopsCleanly() throws {
+        let harness = try DaemonHarness(rules: Self.bigLoss, feed: [])
+        defer { harness.stopAndClean() }
+        try harness.start()
+        #expect(harness.waitForLog("hackwatch started"))
+        #expect(harness.waitForPolls(1))
+        harness.signal(SIGINT)
+        #expect(harness.waitForExit() == 0)
+        #expect(harness.stderr.contains("stopping signal=SIGINT"))
+        #expect(harness.stderr.hasSuffix("INFO hackwatch: stopped\n"), "\(harness.stderr)")
+    }
+
     @Test func badConfigFailsToStartWithTheProblem() throws {
         let harness = try DaemonHarness(rules: "rule x {\n    when los > 1\n}\n")
         defer { harness.stopAndClean() }
