@@ -57,7 +57,9 @@ bench: bench-deps
 install:
 	@[ -x $(BUILD_DIR)/release/hackwatch ] || $(MAKE) release
 	install -D -m 0755 $(BUILD_DIR)/release/hackwatch $(DESTDIR)$(PREFIX)/bin/hackwatch
-	install -D -m 0644 systemd/hackwatch.service $(DESTDIR)/etc/systemd/system/hackwatch.service
+	install -d $(DESTDIR)/etc/systemd/system
+	sed 's|/usr/local/bin/hackwatch|$(PREFIX)/bin/hackwatch|' systemd/hackwatch.service > $(DESTDIR)/etc/systemd/system/hackwatch.service
+	chmod 0644 $(DESTDIR)/etc/systemd/system/hackwatch.service
 	install -d $(DESTDIR)/etc/hackwatch/rules
 	install -d -m 0700 $(DESTDIR)/etc/hackwatch/credentials
 	install -m 0644 rules/*.rules $(DESTDIR)/etc/hackwatch/rules/
