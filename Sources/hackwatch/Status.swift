@@ -16,7 +16,7 @@ struct Status: ParsableCommand {
             return
         }
         do {
-            let store = try StateStore(path: path)
+            let store = try StateDirectory.openStore(path: path)
             defer { store.close() }
             print(try StatusReport.render(config: decoded, store: store))
         } catch {

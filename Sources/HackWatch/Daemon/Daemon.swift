@@ -41,8 +41,7 @@ public final class Daemon: @unchecked Sendable {
         self.runtime = runtime
         DaemonLogging.apply(configLevel: runtime.config.logLevel, environment: environment)
         if !runtime.ruleWarnings.isEmpty { logger.warning("rule warnings:\n\(runtime.ruleWarnings)") }
-        try StateDirectory.prepare(runtime.config.stateDir)
-        store = try StateStore(path: StateStore.path(stateDir: runtime.config.stateDir))
+        store = try StateDirectory.openStore(runtime.config.stateDir)
         outbox = OutboxWorker(store: store, sinks: runtime.sinks, logger: logger)
         poller = FeedPoller(store: store, fetcher: FeedFetcher(client: HTTPClient(caFile: runtime.config.caFile)), logger: logger)
         // The scheduler is built before `self` exists; the box hands it `self` once it does.

@@ -28,8 +28,7 @@ public enum OncePoll {
         if dryRun, !FileManager.default.fileExists(atPath: path) {
             store = try StateStore(path: ":memory:")
         } else {
-            try StateDirectory.prepare(runtime.config.stateDir)
-            store = try StateStore(path: path)
+            store = try StateDirectory.openStore(runtime.config.stateDir)
         }
         defer { store.close() }
         let poller = FeedPoller(store: store, fetcher: FeedFetcher(client: HTTPClient(caFile: runtime.config.caFile)), logger: logger)

@@ -6,11 +6,14 @@ public enum StateDirectoryError: Error, CustomStringConvertible, Equatable {
     case notAFolder(path: String)
     /// The folder is missing and could not be created (`reason`: the system's words).
     case cannotCreate(path: String, reason: String)
+    /// The database file in it could not be opened (not a database, no permission, ...).
+    case database(path: String, reason: String)
 
     public var description: String {
         switch self {
         case .notAFolder(let path): "state_dir \(path): exists and is not a folder"
         case .cannotCreate(let path, let reason): "state_dir \(path): cannot create it: \(reason)"
+        case .database(let path, let reason): "\(path): \(reason)"
         }
     }
 }
@@ -35,6 +38,22 @@ public enum StateDirectory {
         }
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else {
             throw .cannotCreate(path: path, reason: String(cString: strerror(ENOTDIR)))
+        }
+    }
+
+    /// Prepares `stateDir` and opens its database; errors name the file (SQLite's own messages
+    /// do not, and a user with several configs needs to know which one is broken).
+    public static func openStore(_ stateDir: String) throws(StateDirectoryError) -> StateStore {
+        try prepare(stateDir)
+        return try openStore(path: StateStore.path(stateDir: stateDir))
+    }
+
+    /// Opens the database at `path`; errors name the file.
+    public static func openStore(path: String) throws(StateDirectoryError) -> StateStore {
+        do {
+            return try StateStore(path: path)
+        } catch {
+            throw .database(path: path, reason: "\(error)")
         }
     }
 }

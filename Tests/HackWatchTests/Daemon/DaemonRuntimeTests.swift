@@ -144,4 +144,14 @@ import TestSupport
         let error = #expect(throws: StateDirectoryError.self) { try StateDirectory.prepare(file + "/state") }
         #expect(error?.description == "state_dir \(file)/state: cannot create it: Not a directory")
     }
+
+    @Test func aBrokenDatabaseIsNamed() throws {
+        let dir = try makeTemporaryDirectory("hackwatch-statedir")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = StateStore.path(stateDir: dir.path)
+        try Data(String(repeating: "not a database ", count: 20).utf8).write(to: URL(fileURLWithPath: path))
+        let error = #expect(throws: StateDirectoryError.self) { try StateDirectory.openStore(dir.path) }
+        #expect(error?.description.hasPrefix("\(path): ") == true, "\(String(describing: error))")
+        #expect(error?.description.hasSuffix("file is not a database") == true)
+    }
 }
