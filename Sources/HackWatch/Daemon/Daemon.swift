@@ -20,6 +20,8 @@ public final class Daemon: @unchecked Sendable {
     private var runtime: DaemonRuntime
     private var lastReloadOK = true
     private let store: StateStore
+    /// Held until the process exits: no second `run` or `once` on this state_dir meanwhile.
+    private let stateLock: StateDirectoryLock
     private var outbox: OutboxWorker
     private let scheduler: FeedScheduler
     private var poller: FeedPoller
@@ -41,7 +43,7 @@ public final class Daemon: @unchecked Sendable {
         self.runtime = runtime
         DaemonLogging.apply(configLevel: runtime.config.logLevel, environment: environment)
         if !runtime.ruleWarnings.isEmpty { logger.warning("rule warnings:\n\(runtime.ruleWarnings)") }
-        store = try StateDirectory.openStore(runtime.config.stateDir)
+        (store, stateLock) = try StateDirectory.openStore(runtime.config.stateDir)
         outbox = OutboxWorker(store: store, sinks: runtime.sinks, logger: logger)
         poller = FeedPoller(store: store, fetcher: FeedFetcher(client: HTTPClient(caFile: runtime.config.caFile)), logger: logger)
         // The scheduler is built before `self` exists; the box hands it `self` once it does.

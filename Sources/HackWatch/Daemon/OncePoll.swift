@@ -25,11 +25,14 @@ public enum OncePoll {
         // A dry run before the first real one must not leave an empty database (or a root-owned
         // state folder) behind: an in-memory store stands in for the missing file.
         let store: StateStore
-        if dryRun, !FileManager.default.fileExists(atPath: path) {
-            store = try StateStore(path: ":memory:")
+        var stateLock: StateDirectoryLock?
+        if dryRun {
+            // Read-only: no lock, so a dry run works beside a running daemon.
+            store = try FileManager.default.fileExists(atPath: path) ? StateDirectory.openStore(path: path) : StateStore(path: ":memory:")
         } else {
-            store = try StateDirectory.openStore(runtime.config.stateDir)
+            (store, stateLock) = try StateDirectory.openStore(runtime.config.stateDir)
         }
+        defer { withExtendedLifetime(stateLock) {} }
         defer { store.close() }
         let poller = FeedPoller(store: store, fetcher: FeedFetcher(client: HTTPClient(caFile: runtime.config.caFile)), logger: logger)
         let feeds = runtime.feeds

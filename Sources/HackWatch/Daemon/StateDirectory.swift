@@ -8,12 +8,17 @@ public enum StateDirectoryError: Error, CustomStringConvertible, Equatable {
     case cannotCreate(path: String, reason: String)
     /// The database file in it could not be opened (not a database, no permission, ...).
     case database(path: String, reason: String)
+    /// Another hackwatch process (`pid`, when it wrote one) holds the folder's lock.
+    case inUse(path: String, pid: Int32?)
 
     public var description: String {
         switch self {
         case .notAFolder(let path): "state_dir \(path): exists and is not a folder"
         case .cannotCreate(let path, let reason): "state_dir \(path): cannot create it: \(reason)"
         case .database(let path, let reason): "\(path): \(reason)"
+        case .inUse(let path, let pid):
+            "state_dir \(path) is in use by another hackwatch\(pid.map { " (pid \($0))" } ?? ""); "
+                + "one process at a time, or pending alerts could be sent twice"
         }
     }
 }
@@ -41,11 +46,13 @@ public enum StateDirectory {
         }
     }
 
-    /// Prepares `stateDir` and opens its database; errors name the file (SQLite's own messages
-    /// do not, and a user with several configs needs to know which one is broken).
-    public static func openStore(_ stateDir: String) throws(StateDirectoryError) -> StateStore {
+    /// Prepares `stateDir`, takes its lock and opens its database; errors name the file
+    /// (SQLite's own messages do not, and a user with several configs needs to know which one
+    /// is broken). Keep the lock as long as the store is used.
+    public static func openStore(_ stateDir: String) throws(StateDirectoryError) -> (store: StateStore, lock: StateDirectoryLock) {
         try prepare(stateDir)
-        return try openStore(path: StateStore.path(stateDir: stateDir))
+        let lock = try StateDirectoryLock.acquire(stateDir)
+        return (try openStore(path: StateStore.path(stateDir: stateDir)), lock)
     }
 
     /// Opens the database at `path`; errors name the file.

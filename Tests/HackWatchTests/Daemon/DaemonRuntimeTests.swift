@@ -145,6 +145,20 @@ import TestSupport
         #expect(error?.description == "state_dir \(file)/state: cannot create it: Not a directory")
     }
 
+    /// One process per state_dir: a second lock names the holder; the lock goes with its owner.
+    @Test func lockIsExclusiveAndNamesTheHolder() throws {
+        let dir = try makeTemporaryDirectory("hackwatch-statedir")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var first: StateDirectoryLock? = try StateDirectoryLock.acquire(dir.path)
+        #expect(first != nil)
+        let error = #expect(throws: StateDirectoryError.self) { try StateDirectoryLock.acquire(dir.path) }
+        #expect(error == .inUse(path: dir.path, pid: getpid()))
+        #expect(error?.description == "state_dir \(dir.path) is in use by another hackwatch (pid \(getpid())); "
+            + "one process at a time, or pending alerts could be sent twice")
+        first = nil
+        #expect(throws: Never.self) { _ = try StateDirectoryLock.acquire(dir.path) }
+    }
+
     @Test func aBrokenDatabaseIsNamed() throws {
         let dir = try makeTemporaryDirectory("hackwatch-statedir")
         defer { try? FileManager.default.removeItem(at: dir) }
