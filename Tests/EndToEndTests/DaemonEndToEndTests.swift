@@ -172,7 +172,8 @@ import TestSupport
         let harness = try DaemonHarness(rules: "rule x {\n    when los > 1\n}\n")
         defer { harness.stopAndClean() }
         try harness.start()
-        #expect(harness.waitForExit() == 1)
+        // 78 (EX_CONFIG) is what the unit's RestartPreventExitStatus names.
+        #expect(harness.waitForExit() == 78)
         #expect(harness.stderr.contains("unknown field 'los'; did you mean 'loss'?"))
     }
 }
