@@ -43,6 +43,7 @@ public final class Daemon: @unchecked Sendable {
         self.runtime = runtime
         DaemonLogging.apply(configLevel: runtime.config.logLevel, environment: environment)
         if !runtime.ruleWarnings.isEmpty { logger.warning("rule warnings:\n\(runtime.ruleWarnings)") }
+        for problem in runtime.unroutableRules { logger.warning("\(problem)") }
         (store, stateLock) = try StateDirectory.openStore(runtime.config.stateDir)
         outbox = OutboxWorker(store: store, sinks: runtime.sinks, logger: logger)
         poller = FeedPoller(store: store, fetcher: FeedFetcher(client: HTTPClient(caFile: runtime.config.caFile)), logger: logger)
@@ -134,6 +135,7 @@ public final class Daemon: @unchecked Sendable {
         }
         reconcileFeeds(old: previous.feeds, new: next.feeds)
         if !next.ruleWarnings.isEmpty { logger.warning("rule warnings:\n\(next.ruleWarnings)") }
+        for problem in next.unroutableRules { logger.warning("\(problem)") }
         logger.info("reloaded", metadata: ["feeds": "\(next.feeds.count)", "rules": "\(next.ruleSet.rules.count)"])
         writeMetrics()
         notifier.ready(status: statusLine())

@@ -169,3 +169,33 @@ import TestSupport
         #expect(error?.description.hasSuffix("file is not a database") == true)
     }
 }
+
+/// Rules that can never deliver are named with the reason (`check` prints them as warnings).
+@Suite struct UnroutableRuleTests {
+    static let sinks = [
+        SinkConfig(name: "chat", type: "slack", isDefault: true, minSeverity: .high),
+        SinkConfig(name: "log", type: "stdout", enabled: false),
+    ]
+
+    static func runtime(_ rules: String, sinks: [SinkConfig] = sinks) throws -> DaemonRuntime {
+        let result = RuleLoader.load(sources: [(path: "main.rules", bytes: Array(rules.utf8))], sinkNames: sinks.map(\.name))
+        let ruleSet = try #require(result.ruleSet)
+        return DaemonRuntime(config: HackWatchConfig(path: "/tmp/config.json", stateDir: "/tmp/state", rules: []), ruleSet: ruleSet, sinkConfigs: sinks)
+    }
+
+    @Test(arguments: [
+        ("rule a {\n    when true\n    severity critical\n}\n", []),
+        ("rule a {\n    when true\n    notify log\n}\n", ["rule 'a' notifies only disabled sinks (log): it never alerts"]),
+        ("rule a {\n    when true\n    severity low\n}\n",
+         ["rule 'a' (severity low) is below the min_severity of chat: it never alerts"]),
+        ("rule a {\n    when true\n    notify log\n    enabled false\n}\n", []),
+    ])
+    func namesSilentRules(rules: String, expected: [String]) throws {
+        #expect(try Self.runtime(rules).unroutableRules == expected)
+    }
+
+    @Test func ruleWithoutNotifyAndNoDefaultSink() throws {
+        let runtime = try Self.runtime("rule a {\n    when true\n}\n", sinks: [SinkConfig(name: "chat", type: "slack")])
+        #expect(runtime.unroutableRules == ["rule 'a' has no notify and no enabled sink is default: it never alerts"])
+    }
+}
