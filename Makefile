@@ -8,7 +8,7 @@ PREFIX     ?= /usr/local
 BUILD_DIR  ?= .build
 APT_DEPS   := libcurl4-openssl-dev libsqlite3-dev
 TEST_DEPS  := rsyslog python3 systemd openssl
-BENCH_DEPS := prometheus-alertmanager
+BENCH_DEPS := prometheus-alertmanager python3
 
 .PHONY: all build release run test bench install deps test-deps bench-deps clean
 
@@ -52,9 +52,14 @@ bench: bench-deps
 	$(BUILD_DIR)/release/hackwatch-bench --out bench/results.txt
 	@cat bench/results.txt
 
-install: release
+# Builds only when there is no release binary yet, so `make release && sudo make install` works
+# where root's PATH (sudo's secure_path) has no swift.
+install:
+	@[ -x $(BUILD_DIR)/release/hackwatch ] || $(MAKE) release
 	install -D -m 0755 $(BUILD_DIR)/release/hackwatch $(DESTDIR)$(PREFIX)/bin/hackwatch
-	install -D -m 0644 systemd/hackwatch.service $(DESTDIR)/etc/systemd/system/hackwatch.service
+	install -d $(DESTDIR)/etc/systemd/system
+	sed 's|/usr/local/bin/hackwatch|$(PREFIX)/bin/hackwatch|' systemd/hackwatch.service > $(DESTDIR)/etc/systemd/system/hackwatch.service
+	chmod 0644 $(DESTDIR)/etc/systemd/system/hackwatch.service
 	install -d $(DESTDIR)/etc/hackwatch/rules
 	install -d -m 0700 $(DESTDIR)/etc/hackwatch/credentials
 	install -m 0644 rules/*.rules $(DESTDIR)/etc/hackwatch/rules/

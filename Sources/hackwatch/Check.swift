@@ -15,6 +15,10 @@ struct Check: ParsableCommand {
                                     validateTemplate: MessageTemplate.validate)
         if !rules.diagnostics.isEmpty { printError(rules.render()) }
         if rules.hasErrors { throw ExitCode.failure }
+        if let ruleSet = rules.ruleSet {
+            let runtime = DaemonRuntime(config: decoded, ruleSet: ruleSet, sinkConfigs: decoded.sinks)
+            for problem in runtime.unroutableRules { printError("warning: \(problem)") }
+        }
         let feeds = decoded.feeds.filter(\.enabled).count, sinks = decoded.sinks.filter(\.enabled).count
         print("\(config): OK — \(feeds) feeds, \(sinks) sinks, \(rules.ruleSet?.rules.count ?? 0) rules")
     }

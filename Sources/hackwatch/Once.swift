@@ -12,6 +12,7 @@ struct Once: ParsableCommand {
     func run() throws {
         DaemonLogging.bootstrap()
         let logger = Logger(label: "hackwatch")
+        if let problem = DaemonLogging.environmentProblem() { logger.warning("\(problem)") }
         let outcome: OncePoll.Outcome
         do {
             outcome = try OncePoll.run(configPath: config, dryRun: dryRun, logger: logger)
@@ -28,6 +29,10 @@ struct Once: ParsableCommand {
         }
         for (feed, error) in outcome.failures.sorted(by: { $0.key < $1.key }) {
             logger.error("feed failed", metadata: ["feed": "\(feed)", "error": "\(error)"])
+        }
+        if outcome.pending > 0 {
+            // The drain made one attempt each; "will retry" above means a later `once` or `run`.
+            logger.warning("deliveries still pending; the next once or run retries them", metadata: ["pending": "\(outcome.pending)"])
         }
         if !outcome.failures.isEmpty { throw ExitCode.failure }
     }

@@ -12,15 +12,28 @@ struct Status: ParsableCommand {
         let path = StateStore.path(stateDir: decoded.stateDir)
         guard FileManager.default.fileExists(atPath: path) else {
             print("no state yet (\(path) does not exist): the daemon has not run")
+            if let hint = Self.stateDirectoryHint(decoded) { print(hint) }
             return
         }
         do {
-            let store = try StateStore(path: path)
+            let store = try StateDirectory.openStore(path: path)
             defer { store.close() }
             print(try StatusReport.render(config: decoded, store: store))
         } catch {
             printError("\(error)")
             throw ExitCode.failure
         }
+    }
+
+    /// The config names no `state_dir` and `STATE_DIRECTORY` is unset here, so the state folder
+    /// defaulted to `state` beside the config — but a service run under systemd keeps its state in
+    /// its `StateDirectory=`. Say so, or `status` from a shell looks at the wrong database.
+    static func stateDirectoryHint(_ config: HackWatchConfig,
+                                   environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        let besideConfig = URL(fileURLWithPath: config.path).deletingLastPathComponent()
+            .appendingPathComponent("state").standardizedFileURL.path
+        guard environment["STATE_DIRECTORY"] == nil, config.stateDir == besideConfig else { return nil }
+        return "(state_dir is the default 'state' beside the config; a daemon run by systemd keeps its state in "
+            + "its StateDirectory: sudo STATE_DIRECTORY=/var/lib/hackwatch hackwatch status --config \(config.path))"
     }
 }

@@ -131,11 +131,49 @@ import TestSupport
         #expect(harness.waitForExit() == 0)
     }
 
+    /// Ctrl-C under `make run` is a clean stop like SIGTERM: database closed, exit 0.
+    @Test func sigintStopsCleanly() throws {
+        let harness = try DaemonHarness(rules: Self.bigLoss, feed: [])
+        defer { harness.stopAndClean() }
+        try harness.start()
+        #expect(harness.waitForLog("hackwatch started"))
+        #expect(harness.waitForPolls(1))
+        harness.signal(SIGINT)
+        #expect(harness.waitForExit() == 0)
+        #expect(harness.stderr.contains("stopping signal=SIGINT"))
+        #expect(harness.stderr.hasSuffix("INFO hackwatch: stopped\n"), "\(harness.stderr)")
+    }
+
+    /// A `once` (or a second `run`) beside a running daemon would drain the same outbox: it is
+    /// refused, naming the daemon; a dry run only reads and still works.
+    @Test func secondProcessOnTheSameStateIsRefused() throws {
+        let harness = try DaemonHarness(rules: Self.bigLoss, feed: [FeedRecord(name: "Fresh", daysAgo: 1, loss: 500_000_000)])
+        defer { harness.stopAndClean() }
+        try harness.start()
+        #expect(harness.waitForDeliveries(1))
+        let pid = try #require(harness.process?.processIdentifier)
+        let once = try Binary.run(["once", "--config", harness.configURL.path])
+        #expect(once.status == 1)
+        #expect(once.stderr.contains("is in use by another hackwatch (pid \(pid))"), "\(once.stderr)")
+        let second = try Binary.run(["run", "--config", harness.configURL.path])
+        #expect(second.status == 1)
+        #expect(second.stderr.contains("is in use by another hackwatch (pid \(pid))"))
+        let dry = try Binary.run(["once", "--config", harness.configURL.path, "--dry-run"])
+        #expect(dry.status == 0, "\(dry.stderr)")
+        #expect(dry.stdout.hasSuffix("0 alerts would fire\n"), "already sent by the daemon")
+        harness.signal(SIGTERM)
+        #expect(harness.waitForExit() == 0)
+        #expect(harness.deliveries.count == 1)
+        let after = try Binary.run(["once", "--config", harness.configURL.path])
+        #expect(after.status == 0, "the lock went with the daemon: \(after.stderr)")
+    }
+
     @Test func badConfigFailsToStartWithTheProblem() throws {
         let harness = try DaemonHarness(rules: "rule x {\n    when los > 1\n}\n")
         defer { harness.stopAndClean() }
         try harness.start()
-        #expect(harness.waitForExit() == 1)
+        // 78 (EX_CONFIG) is what the unit's RestartPreventExitStatus names.
+        #expect(harness.waitForExit() == 78)
         #expect(harness.stderr.contains("unknown field 'los'; did you mean 'loss'?"))
     }
 }

@@ -20,6 +20,8 @@ public final class Daemon: @unchecked Sendable {
     private var runtime: DaemonRuntime
     private var lastReloadOK = true
     private let store: StateStore
+    /// Held until the process exits: no second `run` or `once` on this state_dir meanwhile.
+    private let stateLock: StateDirectoryLock
     private var outbox: OutboxWorker
     private let scheduler: FeedScheduler
     private var poller: FeedPoller
@@ -41,8 +43,8 @@ public final class Daemon: @unchecked Sendable {
         self.runtime = runtime
         DaemonLogging.apply(configLevel: runtime.config.logLevel, environment: environment)
         if !runtime.ruleWarnings.isEmpty { logger.warning("rule warnings:\n\(runtime.ruleWarnings)") }
-        try FileManager.default.createDirectory(atPath: runtime.config.stateDir, withIntermediateDirectories: true)
-        store = try StateStore(path: StateStore.path(stateDir: runtime.config.stateDir))
+        for problem in runtime.unroutableRules { logger.warning("\(problem)") }
+        (store, stateLock) = try StateDirectory.openStore(runtime.config.stateDir)
         outbox = OutboxWorker(store: store, sinks: runtime.sinks, logger: logger)
         poller = FeedPoller(store: store, fetcher: FeedFetcher(client: HTTPClient(caFile: runtime.config.caFile)), logger: logger)
         // The scheduler is built before `self` exists; the box hands it `self` once it does.
@@ -122,7 +124,7 @@ public final class Daemon: @unchecked Sendable {
         let oldOutbox: OutboxWorker? = lock.withLock {
             runtime = next
             lastReloadOK = true
-            guard Self.sinksChanged(previous.config.sinks, next.config.sinks) else { return nil }
+            guard Self.sinksNeedRebuild(previous.config, next.config) else { return nil }
             let old = outbox
             outbox = OutboxWorker(store: store, sinks: next.sinks, logger: logger)
             return old
@@ -133,12 +135,18 @@ public final class Daemon: @unchecked Sendable {
         }
         reconcileFeeds(old: previous.feeds, new: next.feeds)
         if !next.ruleWarnings.isEmpty { logger.warning("rule warnings:\n\(next.ruleWarnings)") }
+        for problem in next.unroutableRules { logger.warning("\(problem)") }
         logger.info("reloaded", metadata: ["feeds": "\(next.feeds.count)", "rules": "\(next.ruleSet.rules.count)"])
         writeMetrics()
         notifier.ready(status: statusLine())
     }
 
-    static func sinksChanged(_ old: [SinkConfig], _ new: [SinkConfig]) -> Bool { old != new }
+    /// Whether a reload must swap in the newly built sinks: their configs changed, or `ca_file`
+    /// did (sinks carry the HTTP client that trusts it). Otherwise the running outbox keeps its
+    /// sinks and their rate-limit state.
+    public static func sinksNeedRebuild(_ old: HackWatchConfig, _ new: HackWatchConfig) -> Bool {
+        old.sinks != new.sinks || old.caFile != new.caFile
+    }
 
     /// Removed feeds stop; new or changed feeds (re)start now; unchanged feeds keep their timers.
     private func reconcileFeeds(old: [FeedConfig], new: [FeedConfig]) {

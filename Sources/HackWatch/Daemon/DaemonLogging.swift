@@ -103,7 +103,7 @@ public enum DaemonLogging {
     /// `HACKWATCH_LOG_LEVEL` overrides `level` (handy for one-off debugging under systemd).
     public static func bootstrap(level initial: Logger.Level = .info,
                                  environment: [String: String] = ProcessInfo.processInfo.environment) {
-        level.level = environment["HACKWATCH_LOG_LEVEL"].flatMap(parseLevel) ?? initial
+        level.level = environmentLevel(environment) ?? initial
         let journald = isJournalStream(environment["JOURNAL_STREAM"], fd: 2)
         LoggingSystem.bootstrap { label in StderrLogHandler(label: label, levelBox: level, journald: journald) }
     }
@@ -119,9 +119,21 @@ public enum DaemonLogging {
         return UInt64(info.st_dev) == device && UInt64(info.st_ino) == inode
     }
 
-    /// Applies a level from config, unless the environment pinned one.
+    /// Applies a level from config, unless the environment pinned a valid one.
     public static func apply(configLevel: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
-        guard environment["HACKWATCH_LOG_LEVEL"] == nil, let parsed = parseLevel(configLevel) else { return }
+        guard environmentLevel(environment) == nil, let parsed = parseLevel(configLevel) else { return }
         level.level = parsed
+    }
+
+    /// `HACKWATCH_LOG_LEVEL`, when it names a level.
+    static func environmentLevel(_ environment: [String: String]) -> Logger.Level? {
+        environment["HACKWATCH_LOG_LEVEL"].flatMap(parseLevel)
+    }
+
+    /// The warning to log when `HACKWATCH_LOG_LEVEL` is set but names no level (it is then
+    /// ignored and `log_level` applies), else nil.
+    public static func environmentProblem(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        guard let text = environment["HACKWATCH_LOG_LEVEL"], parseLevel(text) == nil else { return nil }
+        return "HACKWATCH_LOG_LEVEL '\(text)' is not one of \(HackWatchConfig.logLevels.joined(separator: ", ")); ignored"
     }
 }

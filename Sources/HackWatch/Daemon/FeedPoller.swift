@@ -46,6 +46,7 @@ public final class FeedPoller: @unchecked Sendable {
         }
         state.polls += 1
         state.lastAttempt = now
+        let previousSuccess = state.lastSuccess
         var report: PollReport
         do throws(FeedFetchError) {
             switch try fetcher.fetch(feed, validators: state.validators) {
@@ -54,7 +55,7 @@ public final class FeedPoller: @unchecked Sendable {
                 report = PollReport(result: .succeeded, stats: PipelineStats(), error: nil, notModified: true)
             case .fetched(let parsed, let validators, let bytes):
                 for warning in parsed.warnings {
-                    logger.warning("feed record skipped", metadata: ["feed": "\(feed.name)", "reason": "\(warning)"])
+                    logger.warning("feed parse warning", metadata: ["feed": "\(feed.name)", "reason": "\(warning)"])
                 }
                 do {
                     processing.lock()
@@ -90,7 +91,7 @@ public final class FeedPoller: @unchecked Sendable {
             state.lastError = nil
         }
         if !dryRun {
-            let healthAlerts = updateHealth(&state, feed: feed, runtime: runtime, now: now)
+            let healthAlerts = updateHealth(&state, feed: feed, runtime: runtime, now: now, previousSuccess: previousSuccess)
             report.stats.alerts += healthAlerts
             do {
                 try store.saveFeedState(state)
@@ -102,9 +103,11 @@ public final class FeedPoller: @unchecked Sendable {
     }
 
     /// Runs the health state machine and records its alert, if any, to the default sinks.
-    private func updateHealth(_ state: inout FeedState, feed: FeedConfig, runtime: DaemonRuntime, now: Date) -> [Alert] {
+    private func updateHealth(_ state: inout FeedState, feed: FeedConfig, runtime: DaemonRuntime, now: Date,
+                              previousSuccess: Date?) -> [Alert] {
         // Outage id: the last success before it, so the alert and its recovery share one incident.
-        let outage = "\(feed.name)@\(Int64(state.lastSuccess?.timeIntervalSince1970 ?? 0))"
+        // (Taken from before this poll: a recovering poll has already moved `lastSuccess` to now.)
+        let outage = "\(feed.name)@\(Int64(previousSuccess?.timeIntervalSince1970 ?? 0))"
         let event: FeedHealthEvent? = lock.withLock {
             var tracker = health[feed.name] ?? FeedHealth(
                 failingSince: state.consecutiveFailures > 1 ? (state.lastSuccess ?? now) : nil,

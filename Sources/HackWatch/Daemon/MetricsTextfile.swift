@@ -89,7 +89,10 @@ public enum MetricsTextfile {
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
         let data = Data(render(snapshot).utf8)
-        guard FileManager.default.createFile(atPath: temporary.path, contents: data) else {
+        // 0644 whatever the umask: the service runs with UMask=0077, and node_exporter reads the
+        // file as another user.
+        guard FileManager.default.createFile(atPath: temporary.path, contents: data,
+                                             attributes: [.posixPermissions: 0o644]) else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary.path])
         }
         if rename(temporary.path, url.path) != 0 {

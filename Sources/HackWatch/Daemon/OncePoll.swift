@@ -2,7 +2,7 @@ import Foundation
 import Logging
 
 /// `hackwatch once`: every enabled feed polled once (concurrently, as the daemon would),
-/// the outbox drained up to `delivery_deadline`, then exit.
+/// the outbox drained up to `delivery_deadline`, the metrics textfile written, then exit.
 public enum OncePoll {
     /// What happened, for the command to print and turn into an exit status.
     public struct Outcome: Sendable {
@@ -14,15 +14,25 @@ public enum OncePoll {
         public var pending = 0
     }
 
-    /// Runs one poll of every feed. `dryRun` reads the state database but writes nothing and
-    /// sends nothing (no sink secrets are needed either).
+    /// Runs one poll of every feed. `dryRun` reads the state database (if there is one) but writes
+    /// nothing and sends nothing (no sink secrets are needed either).
     public static func run(configPath: String, dryRun: Bool, environment: [String: String] = ProcessInfo.processInfo.environment,
                            logger: Logger) throws -> Outcome {
         let client = HTTPClient()
         let runtime = try DaemonRuntime.load(configPath: configPath, environment: environment, client: client, buildSinks: !dryRun)
         DaemonLogging.apply(configLevel: runtime.config.logLevel, environment: environment)
-        try FileManager.default.createDirectory(atPath: runtime.config.stateDir, withIntermediateDirectories: true)
-        let store = try StateStore(path: StateStore.path(stateDir: runtime.config.stateDir))
+        let path = StateStore.path(stateDir: runtime.config.stateDir)
+        // A dry run before the first real one must not leave an empty database (or a root-owned
+        // state folder) behind: an in-memory store stands in for the missing file.
+        let store: StateStore
+        var stateLock: StateDirectoryLock?
+        if dryRun {
+            // Read-only: no lock, so a dry run works beside a running daemon.
+            store = try FileManager.default.fileExists(atPath: path) ? StateDirectory.openStore(path: path) : StateStore(path: ":memory:")
+        } else {
+            (store, stateLock) = try StateDirectory.openStore(runtime.config.stateDir)
+        }
+        defer { withExtendedLifetime(stateLock) {} }
         defer { store.close() }
         let poller = FeedPoller(store: store, fetcher: FeedFetcher(client: HTTPClient(caFile: runtime.config.caFile)), logger: logger)
         let feeds = runtime.feeds
@@ -40,6 +50,14 @@ public enum OncePoll {
         let worker = OutboxWorker(store: store, sinks: runtime.sinks, logger: logger)
         _ = worker.drain(deadline: Date().addingTimeInterval(runtime.config.deliveryDeadline.seconds))
         outcome.pending = (try? store.outboxCounts().pending) ?? 0
+        // `once` from a timer or cron is a deployment too: keep the textfile as current as `run` does.
+        if let metrics = runtime.config.metricsTextfile {
+            do {
+                try MetricsTextfile.write(try MetricsSnapshot.read(from: store, runtime: runtime), to: metrics)
+            } catch {
+                logger.warning("cannot write metrics textfile", metadata: ["path": "\(metrics)", "error": "\(error)"])
+            }
+        }
         return outcome
     }
 }

@@ -96,3 +96,106 @@ import TestSupport
         #expect(!trusted.contains("TLS") && !trusted.contains("certificate"), "\(trusted)")
     }
 }
+
+/// What a reload changes decides whether the outbox gets the newly built sinks.
+@Suite struct ReloadSinkSwapTests {
+    static let base = HackWatchConfig(path: "/etc/hackwatch/config.json", stateDir: "/var/lib/hackwatch", rules: [],
+                                      sinks: [SinkConfig(name: "out", type: "stdout")])
+
+    @Test func unchangedSinksAreKept() {
+        var next = Self.base
+        next.baseline = TimeSpan(seconds: 60)
+        next.feeds = [FeedConfig(name: "f", url: "file:///tmp/f.json", format: .defillama)]
+        #expect(!Daemon.sinksNeedRebuild(Self.base, next))
+    }
+
+    @Test func changedSinkConfigRebuilds() {
+        var next = Self.base
+        next.sinks[0].minSeverity = .high
+        #expect(Daemon.sinksNeedRebuild(Self.base, next))
+    }
+
+    /// README: a new `ca_file` reaches the sinks at reload — they hold the HTTP client.
+    @Test func changedCAFileRebuilds() {
+        var next = Self.base
+        next.caFile = "/etc/hackwatch/ca.pem"
+        #expect(Daemon.sinksNeedRebuild(Self.base, next))
+    }
+}
+
+/// An unusable `state_dir` is one plain sentence naming the folder.
+@Suite struct StateDirectoryTests {
+    @Test func createsMissingFoldersAndAcceptsExistingOnes() throws {
+        let dir = try makeTemporaryDirectory("hackwatch-statedir")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let nested = dir.appendingPathComponent("a/b/state").path
+        try StateDirectory.prepare(nested)
+        try StateDirectory.prepare(nested)
+        var isFolder: ObjCBool = false
+        #expect(FileManager.default.fileExists(atPath: nested, isDirectory: &isFolder) && isFolder.boolValue)
+    }
+
+    @Test func unusablePathsSayWhy() throws {
+        let dir = try makeTemporaryDirectory("hackwatch-statedir")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("file").path
+        #expect(FileManager.default.createFile(atPath: file, contents: Data()))
+        #expect(throws: StateDirectoryError.notAFolder(path: file)) { try StateDirectory.prepare(file) }
+        let error = #expect(throws: StateDirectoryError.self) { try StateDirectory.prepare(file + "/state") }
+        #expect(error?.description == "state_dir \(file)/state: cannot create it: Not a directory")
+    }
+
+    /// One process per state_dir: a second lock names the holder; the lock goes with its owner.
+    @Test func lockIsExclusiveAndNamesTheHolder() throws {
+        let dir = try makeTemporaryDirectory("hackwatch-statedir")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var first: StateDirectoryLock? = try StateDirectoryLock.acquire(dir.path)
+        #expect(first != nil)
+        let error = #expect(throws: StateDirectoryError.self) { try StateDirectoryLock.acquire(dir.path) }
+        #expect(error == .inUse(path: dir.path, pid: getpid()))
+        #expect(error?.description == "state_dir \(dir.path) is in use by another hackwatch (pid \(getpid())); "
+            + "one process at a time, or pending alerts could be sent twice")
+        first = nil
+        #expect(throws: Never.self) { _ = try StateDirectoryLock.acquire(dir.path) }
+    }
+
+    @Test func aBrokenDatabaseIsNamed() throws {
+        let dir = try makeTemporaryDirectory("hackwatch-statedir")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = StateStore.path(stateDir: dir.path)
+        try Data(String(repeating: "not a database ", count: 20).utf8).write(to: URL(fileURLWithPath: path))
+        let error = #expect(throws: StateDirectoryError.self) { try StateDirectory.openStore(dir.path) }
+        #expect(error?.description.hasPrefix("\(path): ") == true, "\(String(describing: error))")
+        #expect(error?.description.hasSuffix("file is not a database") == true)
+    }
+}
+
+/// Rules that can never deliver are named with the reason (`check` prints them as warnings).
+@Suite struct UnroutableRuleTests {
+    static let sinks = [
+        SinkConfig(name: "chat", type: "slack", isDefault: true, minSeverity: .high),
+        SinkConfig(name: "log", type: "stdout", enabled: false),
+    ]
+
+    static func runtime(_ rules: String, sinks: [SinkConfig] = sinks) throws -> DaemonRuntime {
+        let result = RuleLoader.load(sources: [(path: "main.rules", bytes: Array(rules.utf8))], sinkNames: sinks.map(\.name))
+        let ruleSet = try #require(result.ruleSet)
+        return DaemonRuntime(config: HackWatchConfig(path: "/tmp/config.json", stateDir: "/tmp/state", rules: []), ruleSet: ruleSet, sinkConfigs: sinks)
+    }
+
+    @Test(arguments: [
+        ("rule a {\n    when true\n    severity critical\n}\n", []),
+        ("rule a {\n    when true\n    notify log\n}\n", ["rule 'a' notifies only disabled sinks (log): it never alerts"]),
+        ("rule a {\n    when true\n    severity low\n}\n",
+         ["rule 'a' (severity low) is below the min_severity of chat: it never alerts"]),
+        ("rule a {\n    when true\n    notify log\n    enabled false\n}\n", []),
+    ])
+    func namesSilentRules(rules: String, expected: [String]) throws {
+        #expect(try Self.runtime(rules).unroutableRules == expected)
+    }
+
+    @Test func ruleWithoutNotifyAndNoDefaultSink() throws {
+        let runtime = try Self.runtime("rule a {\n    when true\n}\n", sinks: [SinkConfig(name: "chat", type: "slack")])
+        #expect(runtime.unroutableRules == ["rule 'a' has no notify and no enabled sink is default: it never alerts"])
+    }
+}

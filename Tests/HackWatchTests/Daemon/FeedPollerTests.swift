@@ -26,6 +26,8 @@ import Testing
         #expect(up1.result == .succeeded)
         #expect(up1.stats.alerts.map(\.rule) == ["feed-recovered"])
         #expect(up2.stats.alerts.isEmpty)
+        // The recovery notice is about the same outage (incident) as the alert.
+        #expect(up1.stats.alerts.first?.incident.id == down1.stats.alerts.first?.incident.id)
         let recovered = try #require(try fixture.store.feedState("llama"))
         #expect(recovered.consecutiveFailures == 0 && !recovered.healthAlerted && recovered.firstPollDone)
         #expect(try fixture.outbox() == ["feed-health:feed llama failing->chat", "feed-recovered:feed llama recovered->chat"])
