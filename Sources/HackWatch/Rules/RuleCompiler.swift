@@ -22,15 +22,19 @@ struct RuleCompiler {
             let ps = items.map(compile)
             if ps.count == 2 { let a = ps[0], b = ps[1]; return { a($0) && b($0) } }
             return { ctx in
-                for p in ps where !p(ctx) { return false }
-                return true
+                ps.withUnsafeBufferPointer { buffer in
+                    for index in buffer.indices where !buffer[index](ctx) { return false }
+                    return true
+                }
             }
         case .or(let items):
             let ps = items.map(compile)
             if ps.count == 2 { let a = ps[0], b = ps[1]; return { a($0) || b($0) } }
             return { ctx in
-                for p in ps where p(ctx) { return true }
-                return false
+                ps.withUnsafeBufferPointer { buffer in
+                    for index in buffer.indices where buffer[index](ctx) { return true }
+                    return false
+                }
             }
         case .macro(let index):
             return macros[index] ?? { _ in false }

@@ -25,15 +25,26 @@ public struct CompiledRule: Sendable {
 
 /// Every rule loaded from the rules files, in load order.
 public struct RuleSet: Sendable {
-    public var rules: [CompiledRule]
+    public var rules: [CompiledRule] { didSet { enabled = Self.enabledPredicates(rules) } }
+    /// (index into `rules`, predicate) of enabled rules: the hot loop touches only these.
+    private var enabled: [(Int, RulePredicate)]
 
-    public init(rules: [CompiledRule]) { self.rules = rules }
+    public init(rules: [CompiledRule]) {
+        self.rules = rules
+        self.enabled = Self.enabledPredicates(rules)
+    }
+
+    private static func enabledPredicates(_ rules: [CompiledRule]) -> [(Int, RulePredicate)] {
+        rules.enumerated().filter { $0.element.enabled }.map { ($0.offset, $0.element.predicate) }
+    }
 
     /// Enabled rules that match, in load order. The incident is prepared once for all rules.
     public func matches(_ incident: Incident, now: Date) -> [CompiledRule] {
         withUnsafePointer(to: incident) { pointer in
             let context = RuleEvalContext(borrowing: pointer, now: now.timeIntervalSince1970)
-            return rules.filter { $0.enabled && $0.predicate(context) }
+            return enabled.withUnsafeBufferPointer { buffer in
+                buffer.indices.compactMap { buffer[$0].1(context) ? rules[buffer[$0].0] : nil }
+            }
         }
     }
 
@@ -41,9 +52,11 @@ public struct RuleSet: Sendable {
     public func matchCount(_ incident: Incident, now: Date) -> Int {
         withUnsafePointer(to: incident) { pointer in
             let context = RuleEvalContext(borrowing: pointer, now: now.timeIntervalSince1970)
-            var count = 0
-            for rule in rules where rule.enabled && rule.predicate(context) { count += 1 }
-            return count
+            return enabled.withUnsafeBufferPointer { buffer in
+                var count = 0
+                for index in buffer.indices where buffer[index].1(context) { count += 1 }
+                return count
+            }
         }
     }
 }
