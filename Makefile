@@ -56,6 +56,7 @@ install: release
 	install -D -m 0755 $(BUILD_DIR)/release/hackwatch $(DESTDIR)$(PREFIX)/bin/hackwatch
 	install -D -m 0644 systemd/hackwatch.service $(DESTDIR)/etc/systemd/system/hackwatch.service
 	install -d $(DESTDIR)/etc/hackwatch/rules
+	install -d -m 0700 $(DESTDIR)/etc/hackwatch/credentials
 	install -m 0644 rules/*.rules $(DESTDIR)/etc/hackwatch/rules/
 	[ -f $(DESTDIR)/etc/hackwatch/config.json ] || install -m 0644 config.example.json $(DESTDIR)/etc/hackwatch/config.json
 

@@ -37,6 +37,12 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "hackwatch-bench", dependencies: ["HackWatch"], path: "Sources/hackwatch-bench"),
+        // Test-only: runs an OutboxWorker on a state DB so crash tests can kill -9 it (notify).
+        .executableTarget(
+            name: "hackwatch-outbox-probe",
+            dependencies: ["HackWatch", .product(name: "Logging", package: "swift-log")],
+            path: "Sources/hackwatch-outbox-probe"
+        ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "HackWatchTests", dependencies: ["HackWatch", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["HackWatch", "TestSupport"]),

@@ -1,7 +1,150 @@
 import Foundation
 import HackWatch
 
-/// Figures for the Daemon area (filled by that area's issue).
+/// The daemon, measured as a user runs it (the release binary, a loopback feed and webhook
+/// receiver), side by side with Debian's prometheus-alertmanager in the same run:
+/// idle RSS after the first poll, start-to-READY, CPU over an idle window
+/// (`BENCH_IDLE_SECONDS`, default 60), and the time to fan 1,000 alerts out to a webhook.
 func benchDaemon(_ report: inout BenchReport) {
-    report.note("no Daemon benchmarks yet")
+    let binary = ProcessInfo.processInfo.environment["HACKWATCH_BIN"] ?? ".build/release/hackwatch"
+    guard FileManager.default.isExecutableFile(atPath: binary) else {
+        report.note("daemon: \(binary) not built; skipped"); return
+    }
+    do {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hackwatch-bench-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let idleSeconds = Double(ProcessInfo.processInfo.environment["BENCH_IDLE_SECONDS"] ?? "") ?? 60
+        let ours = try benchHackwatch(binary: binary, dir: dir, idleSeconds: idleSeconds, report: &report)
+        guard let theirs = try benchAlertmanager(dir: dir, idleSeconds: idleSeconds, report: &report) else { return }
+        report.record("ratio idle RSS hackwatch/alertmanager", ours.rss / theirs.rss, "x")
+        report.record("ratio idle CPU hackwatch/alertmanager", ours.cpu / max(theirs.cpu, 1e-9), "x")
+        report.record("ratio 1000-alert fan-out time hackwatch/alertmanager", ours.fanOut / theirs.fanOut, "x")
+    } catch {
+        report.note("daemon bench failed: \(error)")
+    }
+}
+
+private struct DaemonFigures { var rss: Double; var cpu: Double; var fanOut: Double }
+
+/// A DefiLlama-format feed of `count` incidents dated `age` seconds ago.
+private func writeFeed(_ path: URL, count: Int, age: Double) throws {
+    let now = Date().timeIntervalSince1970 - age
+    let records = (0..<count).map { index in
+        "{\"name\":\"Bench Protocol \(index)\",\"date\":\(Int(now) - index * 60),\"amount\":\(1_000_000 + index),"
+            + "\"chain\":[\"Ethereum\"],\"classification\":\"Protocol Logic\",\"technique\":\"Reentrancy\","
+            + "\"bridgeHack\":false,\"targetType\":\"DeFi Protocol\",\"returnedFunds\":null,\"source\":\"\",\"language\":\"Solidity\"}"
+    }
+    try Data(("[" + records.joined(separator: ",") + "]").utf8).write(to: path)
+}
+
+private func writeConfig(_ dir: URL, state: String, feedURL: String, hookURL: String, baseline: String) throws -> String {
+    try "rule everything {\n    when true\n    severity high\n}\n"
+        .write(to: dir.appendingPathComponent("all.rules"), atomically: true, encoding: .utf8)
+    let config = """
+    {"state_dir": "\(state)", "rules": ["all.rules"], "baseline": "\(baseline)", "log_level": "info",
+     "feeds": [{"name": "bench", "url": "\(feedURL)", "format": "defillama", "interval": "5m"}],
+     "sinks": [{"name": "hook", "type": "webhook", "url": "\(hookURL)", "default": true}]}
+    """
+    let path = dir.appendingPathComponent("\(state).json").path
+    try config.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+}
+
+private func benchHackwatch(binary: String, dir: URL, idleSeconds: Double, report: inout BenchReport) throws -> DaemonFigures {
+    // Idle: the real DefiLlama snapshot when present (538 records, all older than the baseline).
+    let feed = dir.appendingPathComponent("feed.json")
+    if let shared = sharedFeedsDirectory(), let snapshot = try? FileManager.default.contentsOfDirectory(atPath: shared + "/defillama")
+        .first(where: { $0.hasSuffix(".json") }) {
+        try FileManager.default.copyItem(atPath: "\(shared)/defillama/\(snapshot)", toPath: feed.path)
+    } else {
+        try writeFeed(feed, count: 538, age: 400 * 86_400)
+    }
+    let receiver = try BenchReceiver(feedFile: feed.path)
+    defer { receiver.stop() }
+    let base = "http://127.0.0.1:\(receiver.port)"
+    let notify = try BenchNotifySocket()
+    var environment = ProcessInfo.processInfo.environment
+    environment["NOTIFY_SOCKET"] = notify.name
+    let idleConfig = try writeConfig(dir, state: "idle", feedURL: base + "/feed", hookURL: base + "/hook", baseline: "7d")
+    let started = DispatchTime.now()
+    let child = try BenchChild(binary, ["run", "--config", idleConfig], environment: environment)
+    guard waitUntil(timeout: 30, { notify.arrival(of: "READY=1") != nil }), let ready = notify.arrival(of: "READY=1") else {
+        child.terminate(); throw BenchError("hackwatch never sent READY=1")
+    }
+    report.record("hackwatch start-to-READY", Double(ready.uptimeNanoseconds - started.uptimeNanoseconds) / 1e6, "ms")
+    guard child.waitForLine(containing: "feed polled", timeout: 60) else { child.terminate(); throw BenchError("no first poll") }
+    let (rss, cpu) = idleFigures("hackwatch", label: "idle RSS after first poll", pid: child.pid, idleSeconds: idleSeconds, report: &report)
+    child.terminate()
+
+    // Fan-out: 1,000 fresh incidents, baseline 0s, one rule matching all, one webhook sink.
+    try writeFeed(feed, count: 1000, age: 3600)
+    let before = receiver.received
+    let fanConfig = try writeConfig(dir, state: "fanout", feedURL: base + "/feed", hookURL: base + "/hook", baseline: "0s")
+    let fanStart = DispatchTime.now()
+    let fan = try BenchChild(binary, ["run", "--config", fanConfig], environment: ProcessInfo.processInfo.environment)
+    let done = waitUntil(timeout: 300) { receiver.received - before >= 1000 }
+    let fanSeconds = Double(DispatchTime.now().uptimeNanoseconds - fanStart.uptimeNanoseconds) / 1e9
+    fan.terminate()
+    guard done else { throw BenchError("hackwatch delivered \(receiver.received - before) of 1000 alerts") }
+    report.record("hackwatch 1000-alert webhook fan-out (start, poll, evaluate, deliver)", fanSeconds, "s")
+    return DaemonFigures(rss: rss, cpu: cpu, fanOut: fanSeconds)
+}
+
+/// RSS once settled, then CPU use over an idle window (percent of one core).
+private func idleFigures(_ name: String, label: String, pid: Int32, idleSeconds: Double,
+                         report: inout BenchReport) -> (rss: Double, cpu: Double) {
+    usleep(500_000)
+    let rss = residentMiB(pid: pid)
+    report.record("\(name) \(label)", rss, "MiB")
+    let cpuBefore = cpuSeconds(pid: pid)
+    Thread.sleep(forTimeInterval: idleSeconds)
+    let cpu = (cpuSeconds(pid: pid) - cpuBefore) / idleSeconds * 100
+    report.record("\(name) idle CPU over \(Int(idleSeconds)) s", cpu, "% of a core")
+    return (rss, cpu)
+}
+
+private func benchAlertmanager(dir: URL, idleSeconds: Double, report: inout BenchReport) throws -> DaemonFigures? {
+    let binary = "/usr/bin/prometheus-alertmanager"
+    guard FileManager.default.isExecutableFile(atPath: binary) else {
+        report.note("prometheus-alertmanager not installed (BENCH_DEPS); no comparison"); return nil
+    }
+    let feed = dir.appendingPathComponent("empty.json")
+    try Data("[]".utf8).write(to: feed)
+    let receiver = try BenchReceiver(feedFile: feed.path)
+    defer { receiver.stop() }
+    // group_by '...': every alert its own group, so 1,000 alerts are 1,000 webhook calls, as ours.
+    let config = """
+    route: {receiver: hook, group_by: ['...'], group_wait: 0s, group_interval: 1s, repeat_interval: 24h}
+    receivers:
+      - name: hook
+        webhook_configs: [{url: 'http://127.0.0.1:\(receiver.port)/hook', send_resolved: false}]
+    """
+    let configPath = dir.appendingPathComponent("alertmanager.yml").path
+    try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+    let port = freeLoopbackPort()
+    let child = try BenchChild(binary, [
+        "--config.file=\(configPath)", "--storage.path=\(dir.appendingPathComponent("am-data").path)",
+        "--web.listen-address=127.0.0.1:\(port)", "--cluster.listen-address=",
+    ], environment: ProcessInfo.processInfo.environment)
+    defer { child.terminate() }
+    let client = HTTPClient()
+    let started = DispatchTime.now()
+    guard waitUntil(timeout: 30, { (try? client.send(HTTPRequest(url: "http://127.0.0.1:\(port)/-/ready")))?.status == 200 }) else {
+        throw BenchError("alertmanager did not become ready")
+    }
+    report.record("alertmanager start-to-ready", Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6, "ms")
+    let (rss, cpu) = idleFigures("alertmanager", label: "idle RSS", pid: child.pid, idleSeconds: idleSeconds, report: &report)
+
+    let alerts = (0..<1000).map { "{\"labels\":{\"alertname\":\"hack\",\"incident\":\"bench-\($0)\",\"severity\":\"high\"}}" }
+    let body = Array(("[" + alerts.joined(separator: ",") + "]").utf8)
+    let fanStart = DispatchTime.now()
+    let response = try client.send(HTTPRequest(url: "http://127.0.0.1:\(port)/api/v2/alerts", method: .post,
+                                               headers: [("Content-Type", "application/json")], body: body))
+    guard response.isSuccess else { throw BenchError("alertmanager refused alerts: HTTP \(response.status)") }
+    let done = waitUntil(timeout: 300) { receiver.received >= 1000 }
+    let fanSeconds = Double(DispatchTime.now().uptimeNanoseconds - fanStart.uptimeNanoseconds) / 1e9
+    guard done else { throw BenchError("alertmanager delivered \(receiver.received) of 1000 alerts") }
+    report.record("alertmanager 1000-alert webhook fan-out (POST to delivered)", fanSeconds, "s")
+    return DaemonFigures(rss: rss, cpu: cpu, fanOut: fanSeconds)
 }

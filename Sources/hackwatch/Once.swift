@@ -1,10 +1,34 @@
 import ArgumentParser
+import Foundation
 import HackWatch
+import Logging
 
 struct Once: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "once", abstract: "Poll every feed once, evaluate, deliver, exit.")
 
+    @Option(help: "The config file.") var config: String
+    @Flag(help: "Print the alerts that would fire; write and send nothing.") var dryRun = false
+
     func run() throws {
-        throw ValidationError("'once' is not implemented yet")
+        DaemonLogging.bootstrap()
+        let logger = Logger(label: "hackwatch")
+        let outcome: OncePoll.Outcome
+        do {
+            outcome = try OncePoll.run(configPath: config, dryRun: dryRun, logger: logger)
+        } catch {
+            logger.critical("cannot poll:\n\(error)")
+            throw ExitCode.failure
+        }
+        if dryRun {
+            for alert in outcome.alerts {
+                let loss = alert.incident.loss.map { "\($0)" } ?? "loss unknown"
+                print("would alert: [\(alert.severity.rawValue)] \(alert.rule): \(alert.incident.name) (\(loss), \(alert.incident.source))")
+            }
+            print("\(outcome.alerts.count) alerts would fire")
+        }
+        for (feed, error) in outcome.failures.sorted(by: { $0.key < $1.key }) {
+            logger.error("feed failed", metadata: ["feed": "\(feed)", "error": "\(error)"])
+        }
+        if !outcome.failures.isEmpty { throw ExitCode.failure }
     }
 }

@@ -29,7 +29,7 @@ enum DefiLlamaFormat {
 
     static func makeIncident(_ value: JSONValue, source: String) throws(RecordError) -> Incident {
         let record = try RecordReader(value)
-        let name = try record.string("name")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let name = try record.string("name").map(FeedText.trimmed) ?? ""
         guard !name.isEmpty else { throw RecordError(reason: "missing or empty 'name'") }
         guard let seconds = try record.number("date") else { throw RecordError(reason: "'\(name)': missing 'date'") }
         let loss = try record.number("amount").map { Money(usd: $0) }
@@ -60,7 +60,7 @@ enum DefiLlamaFormat {
     }
 
     private static func nonEmpty(_ text: String) -> String? {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = FeedText.trimmed(text)
         return trimmed.isEmpty ? nil : trimmed
     }
 }
@@ -82,7 +82,7 @@ struct RecordReader {
     }
 
     private func wrongType(_ key: String, _ expected: String, _ found: JSONValue) -> RecordError {
-        let label = members["name"]?.stringValue.map { "'\($0.trimmingCharacters(in: .whitespacesAndNewlines))': " } ?? ""
+        let label = members["name"]?.stringValue.map { "'\(FeedText.trimmed($0))': " } ?? ""
         return RecordError(reason: "\(label)'\(key)' should be \(expected), found \(found.typeName)")
     }
 
@@ -119,7 +119,7 @@ struct RecordReader {
             var result: [String] = []
             for element in elements {
                 guard case .string(let text) = element else { throw wrongType(key, "a list of strings", element) }
-                let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                let trimmed = FeedText.trimmed(text)
                 if !trimmed.isEmpty { result.append(trimmed) }
             }
             return result

@@ -12,18 +12,30 @@ enum FeedAssembly {
         var drafts: [IncidentIdentity.Draft] = []
         var hashedOffsets: [Int] = []
         var seenIDs: [String: Int] = [:]
-        var seenContent: [Incident: Int] = [:]
+        // Identical records share a name and day, so whole incidents are hashed only within a
+        // name-and-day group that has more than one member: hashing every incident cost more than
+        // the rest of a DefiLlama parse, and comparing pairwise would be quadratic on a hostile
+        // feed of one name and day repeated.
+        var sameDay: [String: (index: Int, offset: Int)] = Dictionary(minimumCapacity: records.count)
+        var sameDayGroups: [String: [Incident: Int]] = [:]  // incident → its record index
         for (index, incident) in records {
             if incident.id.isEmpty {
-                if let first = seenContent[incident] {
-                    warnings.append("\(feed): \(noun) \(index) skipped: identical to \(noun) \(first)")
-                    continue
+                let base = IncidentIdentity.baseKey(name: incident.name, date: incident.date)
+                if let first = sameDay[base] {
+                    var group = sameDayGroups.removeValue(forKey: base) ?? [kept[first.offset]: first.index]
+                    if let same = group[incident] {
+                        warnings.append("\(feed): \(noun) \(index) skipped: identical to \(noun) \(same)")
+                        sameDayGroups[base] = group
+                        continue
+                    }
+                    group[incident] = index
+                    sameDayGroups[base] = group
+                } else {
+                    sameDay[base] = (index, kept.count)
                 }
-                seenContent[incident] = index
                 hashedOffsets.append(kept.count)
-                drafts.append(.init(name: incident.name, date: incident.date, amount: incident.loss?.usd,
-                                    secondary: [incident.technique, incident.classification, incident.title]
-                                        .compactMap { $0 }.joined(separator: "/")))
+                drafts.append(.init(base: base, amount: incident.loss?.usd,
+                                    secondary: [incident.technique, incident.classification, incident.title]))
             } else if let first = seenIDs[incident.id] {
                 warnings.append("\(feed): \(noun) \(index) skipped: duplicate id \(FeedText.capped(incident.id, 80)) (first in \(noun) \(first))")
                 continue
@@ -38,19 +50,36 @@ enum FeedAssembly {
 
     /// "Ronin Bridge hacked: $624M lost (Infrastructure)" — the headline for feeds without one.
     static func title(name: String, loss: Money?, classification: String?) -> String {
-        var title = "\(name) hacked"
-        if let loss { title += ": \(loss.human) lost" }
-        if let classification { title += " (\(classification))" }
+        var title = name
+        title.reserveCapacity(name.utf8.count + 64)
+        title += " hacked"
+        if let loss { title += ": "; title += loss.human; title += " lost" }
+        if let classification { title += " ("; title += classification; title += ")" }
         return title
     }
 
     /// "Technique: …. Chains: …. Target: …. Returned: $…." — a summary for feeds without one.
     static func summary(technique: String?, chains: [String], target: String?, returned: Money?) -> String? {
-        var parts: [String] = []
-        if let technique { parts.append("Technique: \(technique).") }
-        if !chains.isEmpty { parts.append("Chains: \(chains.joined(separator: ", ")).") }
-        if let target { parts.append("Target: \(target).") }
-        if let returned { parts.append("Returned: \(returned.human).") }
-        return parts.isEmpty ? nil : parts.joined(separator: " ")
+        // Appended in place: this runs once per record of every poll.
+        var text = ""
+        text.reserveCapacity(160)
+        func part(_ label: String, _ value: String) {
+            if !text.isEmpty { text += " " }
+            text += label
+            text += value
+            text += "."
+        }
+        if let technique { part("Technique: ", technique) }
+        if !chains.isEmpty {
+            var list = ""
+            for (offset, chain) in chains.enumerated() {
+                if offset > 0 { list += ", " }
+                list += chain
+            }
+            part("Chains: ", list)
+        }
+        if let target { part("Target: ", target) }
+        if let returned { part("Returned: ", returned.human) }
+        return text.isEmpty ? nil : text
     }
 }

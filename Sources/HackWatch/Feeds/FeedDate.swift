@@ -12,7 +12,8 @@ import Foundation
 enum FeedDate {
     /// RFC 822 first, then RFC 3339, then `M/D/YYYY`.
     static func parse(_ text: String) -> Date? {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard text.utf8.count < 1000 else { return nil }  // hostile input: never worth trimming
+        let trimmed = FeedText.trimmed(text)
         guard !trimmed.isEmpty, trimmed.utf8.count < 80 else { return nil }
         return rfc3339(trimmed) ?? compact(trimmed) ?? rfc822(trimmed) ?? usSlashed(trimmed)
     }
@@ -51,35 +52,52 @@ enum FeedDate {
         "cet": 1, "cest": 2, "bst": 1, "ist": 5, "jst": 9, "sgt": 8, "hkt": 8, "kst": 9, "aest": 10,
     ]
 
-    /// `[Day,] D Mon YYYY HH:MM[:SS] [zone]`, tolerant of extra spaces and commas.
+    /// `[Day,] D Mon YYYY HH:MM[:SS] [zone]`, tolerant of extra spaces and commas. Works on bytes:
+    /// RSS feeds carry one such date per item.
     static func rfc822(_ text: String) -> Date? {
-        var words = text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" }).map(String.init)
-        if let first = words.first, first.first?.isLetter == true, monthNumber(first) == nil { words.removeFirst() }  // day name
+        // Non-ASCII bytes count as letters, so a localised day name ("Mié") is skipped like "Wed".
+        func isLetter(_ byte: UInt8) -> Bool { byte >= 0x80 || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) }
+        let bytes = Array(text.utf8)
+        var words = bytes.split(whereSeparator: { $0 == 0x20 || $0 == 0x2C || $0 == 0x09 })
+        if let first = words.first, isLetter(first[first.startIndex]), monthNumber(first) == nil { words.removeFirst() }  // day name
         guard words.count >= 3 else { return nil }
         // "Mar 23 2022" (month first) appears too.
-        if words[0].first?.isLetter == true, words.count >= 3 { words.swapAt(0, 1) }
-        guard let day = Int(words[0]), let month = monthNumber(words[1]), var year = Int(words[2]) else { return nil }
+        if isLetter(words[0][words[0].startIndex]) { words.swapAt(0, 1) }
+        guard let day = number(words[0]), let month = monthNumber(words[1]), var year = number(words[2]) else { return nil }
         if words[2].count <= 2 { year += year < 50 ? 2000 : 1900 }
         var seconds = 0
         var offset = 0
         if words.count >= 4 {
-            let clock = words[3].split(separator: ":").map { Int($0) }
+            let clock = words[3].split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false).map(number)
             guard clock.count >= 2, clock.count <= 3, !clock.contains(nil) else { return nil }
             let parts = clock.map { $0! }
             guard parts[0] < 24, parts[1] < 60, (parts.count == 2 || parts[2] <= 60) else { return nil }
             seconds = parts[0] * 3600 + parts[1] * 60 + (parts.count == 3 ? parts[2] : 0)
         }
         if words.count >= 5 {
-            guard let zone = zoneOffset(words[4]) else { return nil }
+            guard let zone = zoneOffset(String(decoding: words[4], as: UTF8.self)) else { return nil }
             offset = zone
         }
         return make(year: year, month: month, day: day, seconds: Double(seconds), offset: offset)
     }
 
-    static func monthNumber(_ word: String) -> Int? {
-        let lower = word.lowercased()
-        guard lower.count >= 3 else { return nil }
-        return months.firstIndex(of: String(lower.prefix(3))).map { $0 + 1 }
+    /// 1 to 9 ASCII digits as a number.
+    private static func number(_ digits: ArraySlice<UInt8>) -> Int? {
+        guard !digits.isEmpty, digits.count <= 9 else { return nil }
+        var value = 0
+        for byte in digits {
+            guard byte >= 0x30, byte <= 0x39 else { return nil }
+            value = value * 10 + Int(byte - 0x30)
+        }
+        return value
+    }
+
+    /// `Mar`, `march`, `MAR.` → 3: the first three letters, any case.
+    static func monthNumber(_ word: ArraySlice<UInt8>) -> Int? {
+        guard word.count >= 3 else { return nil }
+        let start = word.startIndex
+        let key = String(decoding: word[start..<(start + 3)].map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+        return months.firstIndex(of: key).map { $0 + 1 }
     }
 
     /// Seconds east of UTC for `GMT`, `EST`, `+0000`, `-05:00`, `+05`; nil when unknown.

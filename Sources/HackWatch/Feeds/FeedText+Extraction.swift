@@ -73,12 +73,21 @@ extension FeedText {
 
     /// The attacker group `text` names, from `attributions`.
     static func attribution(in text: String) -> String? {
-        let lower = text.lowercased()
-        return attributions.first { lower.contains($0.needle) }?.group
+        attribution(inLowercased: asciiLowercased(text))
     }
+
+    static func attribution(inLowercased lower: [UInt8]) -> String? {
+        attributionNeedles.first { find($0.needle, in: lower) != nil }?.group
+    }
+
+    private static let attributionNeedles = attributions.map { (needle: Array($0.needle.utf8), group: $0.group) }
 
     /// True when the text mentions a bridge; nil (unknown) otherwise.
     static func mentionsBridge(_ text: String) -> Bool? {
-        text.range(of: "bridge", options: .caseInsensitive) != nil ? true : nil
+        mentionsBridge(lowercased: asciiLowercased(text))
+    }
+
+    static func mentionsBridge(lowercased lower: [UInt8]) -> Bool? {
+        find(Array("bridge".utf8), in: lower) != nil ? true : nil
     }
 }

@@ -49,11 +49,6 @@ enum FeedText {
             || byte == UInt8(ascii: "/") || byte == UInt8(ascii: "!") || byte == UInt8(ascii: "?")
     }
 
-    /// Whitespace runs (including NBSP) become one space; ends trimmed.
-    static func collapse(_ text: String) -> String {
-        text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
-    }
-
     /// Cuts `text` to `limit` characters, marking the cut with "…".
     static func capped(_ text: String, _ limit: Int) -> String {
         text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"
@@ -70,26 +65,24 @@ enum FeedText {
     ]
 
     static func decodeEntities(_ text: String) -> String {
-        guard text.contains("&") else { return text }
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        var rest = Substring(text)
-        while let amp = rest.firstIndex(of: "&") {
-            out += rest[..<amp]
-            let after = rest[rest.index(after: amp)...]
-            if let semi = after.prefix(10).firstIndex(of: ";") {
-                let name = String(after[..<semi])
+        guard text.utf8.contains(UInt8(ascii: "&")) else { return text }
+        let b = Array(text.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count)
+        var i = 0
+        while i < b.count {
+            if b[i] == UInt8(ascii: "&"), let semi = b[(i + 1)..<min(b.count, i + 11)].firstIndex(of: UInt8(ascii: ";")) {
+                let name = String(decoding: b[(i + 1)..<semi], as: UTF8.self)
                 if let replacement = entities[name] ?? numeric(name) {
-                    out += replacement
-                    rest = after[after.index(after: semi)...]
+                    out.append(contentsOf: replacement.utf8)
+                    i = semi + 1
                     continue
                 }
             }
-            out += "&"
-            rest = after
+            out.append(b[i])
+            i += 1
         }
-        out += rest
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     private static func numeric(_ name: String) -> String? {

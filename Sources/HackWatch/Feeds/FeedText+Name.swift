@@ -15,32 +15,81 @@ extension FeedText {
                         " attacked", " compromised", " hit by", " hack ", " exploit:", " hack:"]
     static let separators = [":", " - ", " – ", " — ", " | "]
 
+    static let verbBytes = (verbs + separators).map { Array($0.utf8) }
+    /// " - rekt", " – rekt", " — rekt" (titles are collapsed, so one space each side).
+    static let rektBytes = [" - rekt", " – rekt", " — rekt"].map { Array($0.utf8) }
+
     static func name(fromTitle title: String) -> String {
         var text = collapse(title)
         // "BREAKING: X hacked" → "X hacked"
-        if let colon = text.firstIndex(of: ":"), leadLabels.contains(text[..<colon].lowercased()) {
+        if let colon = text.utf8.firstIndex(of: UInt8(ascii: ":")), leadLabels.contains(text[..<colon].lowercased()) {
             text = collapse(String(text[text.index(after: colon)...]))
         }
-        var candidate = text
-        if let rekt = text.range(of: #"\s+[-–—]\s+rekt\b.*$"#, options: [.regularExpression, .caseInsensitive]) {
-            candidate = String(text[..<rekt.lowerBound])
+        let bytes = Array(text.utf8)
+        let lower = asciiLowercased(text)
+        var cut = bytes.count
+        if let rekt = rektCut(lower) {
+            cut = rekt
         } else {
-            let lower = text.lowercased()
-            var cut = lower.endIndex
-            for marker in verbs + separators {
-                if let range = lower.range(of: marker), range.lowerBound < cut, range.lowerBound > lower.startIndex {
-                    cut = range.lowerBound
-                }
+            for marker in verbBytes {
+                // The first occurrence only, and not at the very start (the name would be empty).
+                if let at = find(marker, in: lower), at > 0, at < cut { cut = at }
             }
-            candidate = String(text[..<cut])
         }
-        if let possessive = candidate.range(of: "'s ") ?? candidate.range(of: "’s ") {
-            candidate = String(candidate[..<possessive.lowerBound])
+        var candidate = Array(bytes[..<cut])
+        for possessive in [Array("'s ".utf8), Array("’s ".utf8)] {
+            if let at = find(possessive, in: candidate) { candidate.removeSubrange(at...) }
         }
-        if candidate.hasSuffix("'s") || candidate.hasSuffix("’s") { candidate.removeLast(2) }
-        if candidate.lowercased().hasPrefix("the ") { candidate.removeFirst(4) }
-        candidate = candidate.trimmingCharacters(in: .whitespacesAndNewlines.union(.punctuationCharacters))
-        guard !candidate.isEmpty, candidate.count <= 60 else { return capped(text, maxTitle) }
-        return candidate
+        var name = String(decoding: candidate, as: UTF8.self)
+        if name.hasSuffix("'s") || name.hasSuffix("’s") { name.removeLast(2) }
+        if name.lowercased().hasPrefix("the ") { name.removeFirst(4) }
+        name = trimmingPunctuation(name)
+        guard !name.isEmpty, name.count <= 60 else { return capped(text, maxTitle) }
+        return name
+    }
+
+    /// `text` without leading and trailing whitespace and punctuation (Unicode categories Z*, P*).
+    static func trimmingPunctuation(_ text: String) -> String {
+        func trimmable(_ scalar: Unicode.Scalar) -> Bool {
+            if scalar.isASCII {
+                let byte = UInt8(scalar.value)
+                return byte <= 0x20 || byte == 0x7F || (byte >= 0x21 && byte <= 0x2F && byte != 0x24 && byte != 0x2B)
+                    || (byte >= 0x3A && byte <= 0x40 && byte != 0x3C && byte != 0x3D && byte != 0x3E)
+                    || (byte >= 0x5B && byte <= 0x60 && byte != 0x5E && byte != 0x60) || byte == 0x7B || byte == 0x7D
+            }
+            if scalar.properties.isWhitespace { return true }
+            switch scalar.properties.generalCategory {
+            case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
+                 .initialPunctuation, .finalPunctuation, .otherPunctuation: return true
+            default: return false
+            }
+        }
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !trimmable($0) }),
+              let last = scalars.lastIndex(where: { !trimmable($0) }) else { return "" }
+        if first == scalars.startIndex && scalars.index(after: last) == scalars.endIndex { return text }
+        return String(scalars[first...last])
+    }
+
+    /// Where "Name - REKT…" ends its name ("rekt" as a whole word after a dash), if anywhere.
+    private static func rektCut(_ lower: [UInt8]) -> Int? {
+        var best: Int?
+        for pattern in rektBytes {
+            var from = 0
+            while let at = find(pattern, in: lower, from: from) {
+                let after = at + pattern.count
+                let boundary = after == lower.count || !(isWordByte(lower[after]))
+                if boundary {
+                    if at > 0 { best = min(best ?? at, at) }
+                    break
+                }
+                from = at + 1
+            }
+        }
+        return best
+    }
+
+    private static func isWordByte(_ byte: UInt8) -> Bool {
+        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || byte == 0x5F
     }
 }

@@ -13,24 +13,46 @@ import Foundation
 enum IncidentIdentity {
     /// A record waiting for an id.
     struct Draft {
-        var name: String
-        var date: Date?
+        /// `baseKey(name:date:)` of the record.
+        var base: String
         var amount: Double?
-        /// A stable field that tells same-day, same-amount records apart (e.g. technique).
-        var secondary: String
+        /// Stable fields that tell same-day, same-amount records apart (e.g. technique), joined
+        /// with "/" only when a tie needs them.
+        var secondaryParts: [String?]
+        var secondary: String { secondaryParts.compactMap { $0 }.joined(separator: "/") }
+
+        init(name: String, date: Date?, amount: Double?, secondary: [String?]) {
+            base = IncidentIdentity.baseKey(name: name, date: date)
+            self.amount = amount
+            secondaryParts = secondary
+        }
+
+        init(base: String, amount: Double?, secondary: [String?]) {
+            self.base = base
+            self.amount = amount
+            secondaryParts = secondary
+        }
     }
 
     /// Ids for `drafts`, in the same order.
     static func ids(for drafts: [Draft], prefix: String = "") -> [String] {
-        let bases = drafts.map { baseKey(name: $0.name, date: $0.date) }
+        let bases = drafts.map(\.base)
+        // Offsets of the bases seen more than once (rare): only those need tie-breaking.
+        var first: [String: Int] = Dictionary(minimumCapacity: bases.count)
         var groups: [String: [Int]] = [:]
-        for (offset, base) in bases.enumerated() { groups[base, default: []].append(offset) }
+        for (offset, base) in bases.enumerated() {
+            if let earlier = first.updateValue(offset, forKey: base) {
+                groups[base, default: [earlier]].append(offset)
+                first[base] = earlier
+            }
+        }
         var keys = bases
-        for members in groups.values where members.count > 1 {
+        for members in groups.values {
             let ordered = members.sorted { lhs, rhs in
                 let a = drafts[lhs].amount ?? -1, b = drafts[rhs].amount ?? -1
                 if a != b { return a > b }
-                if drafts[lhs].secondary != drafts[rhs].secondary { return drafts[lhs].secondary < drafts[rhs].secondary }
+                let left = drafts[lhs].secondary, right = drafts[rhs].secondary
+                if left != right { return left < right }
                 return lhs < rhs
             }
             let rest = ordered.dropFirst()
@@ -60,15 +82,18 @@ enum IncidentIdentity {
 
     /// Lowercased, diacritics folded, whitespace trimmed and collapsed.
     static func normalise(_ text: String) -> String {
-        text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
-            .split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        // ASCII (nearly every name): lowercasing is all the folding there is to do.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            return FeedText.collapse(text, lowercasingASCII: true)
+        }
+        return FeedText.collapse(text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil))
     }
 
     /// `YYYY-MM-DD` in UTC.
     static func dayString(_ date: Date) -> String {
         let days = Int((date.timeIntervalSince1970 / 86_400).rounded(.down))
         let (y, m, d) = civil(fromDays: days)
-        return String(format: "%04d-%02d-%02d", y, m, d)
+        return String(y).leftPadded(4, with: "0") + "-" + String(m).leftPadded(2, with: "0") + "-" + String(d).leftPadded(2, with: "0")
     }
 
     /// Howard Hinnant's days-from-civil inverse (no Calendar: fast and locale-free).

@@ -43,6 +43,9 @@ private struct Cursor {
     let bytes: UnsafeBufferPointer<UInt8>
     let maxDepth: Int
     var index = 0
+    /// Members of the last object read: records in a feed array are alike, so the next object's
+    /// dictionary is sized up front instead of growing (and rehashing) several times.
+    var lastObjectCount = 0
 
     init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
         self.bytes = bytes
@@ -112,7 +115,7 @@ private struct Cursor {
     mutating func object(depth: Int) throws(JSONReader.Error) -> JSONValue {
         guard depth <= maxDepth else { throw .tooDeep(limit: maxDepth) }
         index += 1
-        var members: [String: JSONValue] = [:]
+        var members = [String: JSONValue](minimumCapacity: min(lastObjectCount, 64))
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
         while true {
@@ -127,7 +130,10 @@ private struct Cursor {
             guard index < bytes.count else { throw fail("unterminated object") }
             let byte = bytes[index]
             index += 1
-            if byte == UInt8(ascii: "}") { return .object(members) }
+            if byte == UInt8(ascii: "}") {
+                lastObjectCount = members.count
+                return .object(members)
+            }
             guard byte == UInt8(ascii: ",") else { index -= 1; throw fail("expected ',' or '}' in object") }
         }
     }

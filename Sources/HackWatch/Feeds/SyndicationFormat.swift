@@ -45,12 +45,12 @@ enum SyndicationFormat {
     static func makeIncident(_ item: RawItem, source: String) -> Incident? {
         let rawTitle = FeedText.stripHTML(item.title)
         let fullSummary = FeedText.stripHTML(item.summary.isEmpty ? item.content : item.summary)
-        let link = item.link.trimmingCharacters(in: .whitespacesAndNewlines)
+        let link = FeedText.trimmed(item.link)
         guard !rawTitle.isEmpty || !fullSummary.isEmpty || !link.isEmpty else { return nil }
         let title = FeedText.capped(rawTitle.isEmpty ? FeedText.capped(fullSummary, 120) : rawTitle, FeedText.maxTitle)
-        let text = rawTitle + "\n" + fullSummary
+        let lowerText = FeedText.asciiLowercased(rawTitle + "\n" + fullSummary)
         let name = title.isEmpty ? link : FeedText.name(fromTitle: title)
-        var id = item.id.trimmingCharacters(in: .whitespacesAndNewlines)
+        var id = FeedText.trimmed(item.id)
         if id.isEmpty { id = link }
         if id.utf8.count > maxIDLength { id = IncidentIdentity.hash(id) }
         let date = item.dates.lazy.compactMap(FeedDate.parse).first
@@ -59,7 +59,7 @@ enum SyndicationFormat {
             summary: fullSummary.isEmpty ? nil : FeedText.capped(fullSummary, FeedText.maxSummary),
             url: link.isEmpty ? nil : link, date: date,
             loss: (FeedText.usdAmount(in: rawTitle) ?? FeedText.usdAmount(in: fullSummary)).map { Money(usd: $0) },
-            bridge: FeedText.mentionsBridge(text), attribution: FeedText.attribution(in: text),
+            bridge: FeedText.mentionsBridge(lowercased: lowerText), attribution: FeedText.attribution(inLowercased: lowerText),
             tags: item.tags)
     }
 }

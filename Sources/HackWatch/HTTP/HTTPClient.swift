@@ -78,10 +78,12 @@ public struct HTTPClient: Sendable {
                 hw_curl_setopt_long(handle, CURLOPT_POST, 1)
                 // POSTFIELDSIZE first, so COPYPOSTFIELDS copies exactly that many bytes (NULs included).
                 hw_curl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
-                body.withUnsafeBufferPointer { bytes in
-                    let base = bytes.baseAddress.map { UnsafeMutableRawPointer(mutating: $0) }
-                    var empty: UInt8 = 0
-                    hw_curl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, base ?? UnsafeMutableRawPointer(&empty))
+                if !body.isEmpty {
+                    _ = body.withUnsafeBufferPointer { bytes in
+                        hw_curl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress!))
+                    }
+                } else {
+                    hw_curl_setopt_string(handle, CURLOPT_COPYPOSTFIELDS, "")  // an empty body, still a POST
                 }
                 // No "Expect: 100-continue" round trip for webhook bodies.
                 headerList = curl_slist_append(headerList, "Expect:")
@@ -92,7 +94,9 @@ public struct HTTPClient: Sendable {
 
         if code != CURLE_OK {
             let detail = Self.detail(code: code, buffer: errorBuffer, url: request.url)
-            throw Self.error(for: code, request: request, sink: sink, detail: detail)
+            var connectTime = 0.0
+            hw_curl_getinfo_double(handle, CURLINFO_CONNECT_TIME, &connectTime)
+            throw Self.error(for: code, request: request, sink: sink, detail: detail, connected: connectTime > 0 || sink.sawResponse)
         }
         var status = 0
         hw_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
@@ -104,21 +108,23 @@ public struct HTTPClient: Sendable {
         max(1, Int((span.seconds * 1000).rounded()))
     }
 
-    /// libcurl's message, with the raw URL scrubbed in case libcurl echoed it.
+    /// libcurl's message with every URL in it redacted: libcurl may echo the request URL or a
+    /// redirect target, and either can carry a webhook token.
     private static func detail(code: CURLcode, buffer: [CChar], url: String) -> String {
         let fromBuffer = buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         let text = fromBuffer.isEmpty ? String(cString: curl_easy_strerror(code)) : fromBuffer
-        return text.replacingOccurrences(of: url, with: URLRedaction.redact(url))
+        return URLRedaction.redactURLs(in: text.replacingOccurrences(of: url, with: URLRedaction.redact(url)))
     }
 
-    private static func error(for code: CURLcode, request: HTTPRequest, sink: TransferSink, detail: String) -> HTTPError {
+    private static func error(for code: CURLcode, request: HTTPRequest, sink: TransferSink, detail: String, connected: Bool) -> HTTPError {
         let url = request.redactedURL
         if sink.exceeded || code == CURLE_FILESIZE_EXCEEDED {
             return .tooLarge(url: url, limit: request.maxBodyBytes)
         }
         switch code {
         case CURLE_OPERATION_TIMEDOUT:
-            return .timeout(url: url, seconds: request.timeout.seconds)
+            // Name the limit that fired: no connection yet means the connect timeout.
+            return .timeout(url: url, seconds: connected ? request.timeout.seconds : min(request.connectTimeout.seconds, request.timeout.seconds))
         case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY,
              CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_GOT_NOTHING:
             return .connect(url: url, detail: detail)
@@ -167,6 +173,7 @@ private final class TransferSink {
     var body: [UInt8] = []
     var headers: [(name: String, value: String)] = []
     var exceeded = false
+    var sawResponse = false
 
     init(limit: Int) { self.limit = limit }
 
@@ -174,6 +181,7 @@ private final class TransferSink {
         // Swift reads "\r\n" as one Character, so trim by isNewline rather than by "\r".
         let line = raw.trimmingCharacters(in: .newlines)
         if line.hasPrefix("HTTP/") {
+            sawResponse = true
             headers.removeAll()  // a new response (redirect or 100 Continue): keep only the last
             return
         }

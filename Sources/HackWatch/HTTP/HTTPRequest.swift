@@ -75,4 +75,26 @@ public enum URLRedaction {
         let hidden = rest.count > authority.count ? "/…" : ""
         return "\(scheme)://\(authority)\(hidden)"
     }
+
+    /// `text` with every `scheme://...` run (up to whitespace or a quote) redacted.
+    public static func redactURLs(in text: String) -> String {
+        guard text.contains("://") else { return text }
+        var result = ""
+        var rest = Substring(text)
+        while let marker = rest.range(of: "://") {
+            // Walk back over the scheme's characters.
+            var start = marker.lowerBound
+            while start > rest.startIndex {
+                let previous = rest.index(before: start)
+                let c = rest[previous]
+                guard c.isASCII && (c.isLetter || c.isNumber || c == "+" || c == "-" || c == ".") else { break }
+                start = previous
+            }
+            let end = rest[marker.upperBound...].firstIndex { $0.isWhitespace || $0 == "'" || $0 == "\"" || $0 == ">" } ?? rest.endIndex
+            result += rest[..<start]
+            result += start == marker.lowerBound ? String(rest[start..<end]) : redact(String(rest[start..<end]))
+            rest = rest[end...]
+        }
+        return result + rest
+    }
 }

@@ -55,4 +55,16 @@ import Testing
         #expect(FeedText.mentionsBridge("Cross-chain Bridge drained") == true)
         #expect(FeedText.mentionsBridge("a DEX") == nil)
     }
+
+    /// The byte-level helpers agree with Foundation's slower equivalents they replaced.
+    @Test(arguments: [
+        "  Ronin.  ", "«Curve»", "(Nomad)", "$Wormhole$", "+Euler+", "Mango!?", "„Quoted“", "\u{A0}Beanstalk\u{2003}",
+        "__init__", "<Harmony>", "^Badger^", "~Cream~", "...", "", " ", "Ünïcödé—", "#1 DEX:", "{json}", "A-B", "\u{3000}東京\u{3001}",
+    ])
+    func helpersMatchFoundation(text: String) {
+        let set = CharacterSet.whitespacesAndNewlines.union(.punctuationCharacters)
+        #expect(FeedText.trimmingPunctuation(text) == text.trimmingCharacters(in: set))
+        #expect(FeedText.trimmed(text) == text.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(FeedText.collapse(text) == text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " "))
+    }
 }

@@ -126,11 +126,10 @@ import Testing
     }
 
     /// The real DeFiHackLabs explorer file (when present) maps without a single skipped record.
-    @Test func realExplorerSnapshot() throws {
-        guard let bytes = FeedFixtures.shared("defihacklabs/incident-explorer_incidents.json") else {
-            print("skipping: ../shared/feeds/defihacklabs snapshot not present")
-            return
-        }
+    @Test(.enabled(if: FeedFixtures.shared("defihacklabs/incident-explorer_incidents.json") != nil,
+                   "shared/feeds/defihacklabs snapshot not found (set HACKWATCH_SHARED or place shared/ beside the repo)"))
+    func realExplorerSnapshot() throws {
+        let bytes = try #require(FeedFixtures.shared("defihacklabs/incident-explorer_incidents.json"))
         let config = FeedFixtures.config(.json, name: "dhl", mapping: [
             "name": "/name", "date": "/date", "loss": "/Lost", "loss_currency": "/lossType", "technique": "/type", "chains": "/chain",
         ])

@@ -1,0 +1,116 @@
+import Foundation
+import Logging
+
+/// The log level in force, shared by every handler so a SIGHUP reload can change it at once.
+public final class LogLevelBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Logger.Level
+
+    /// A box holding `level`.
+    public init(_ level: Logger.Level) { value = level }
+
+    /// The current level.
+    public var level: Logger.Level {
+        get { lock.withLock { value } }
+        set { lock.withLock { value = newValue } }
+    }
+}
+
+/// A swift-log handler writing one line per message to stderr.
+///
+/// Under systemd (`JOURNAL_STREAM` set) lines carry a `<N>` syslog priority prefix that journald
+/// turns into the entry's priority, and no timestamp (journald adds its own). Elsewhere lines start
+/// with an ISO 8601 timestamp and the level name. Metadata follows as `key=value`; values are
+/// whatever the caller passed, so callers never pass secrets (URLs go through redaction first).
+public struct StderrLogHandler: LogHandler {
+    /// Where the level lives (shared, reloadable).
+    public let levelBox: LogLevelBox
+    /// Whether to write journald's `<N>` prefixes instead of timestamps.
+    public let journald: Bool
+    private let label: String
+    public var metadata: Logger.Metadata = [:]
+
+    /// A handler for `label`; `journald` defaults to whether `JOURNAL_STREAM` is set.
+    public init(label: String, levelBox: LogLevelBox, journald: Bool) {
+        self.label = label
+        self.levelBox = levelBox
+        self.journald = journald
+    }
+
+    public var logLevel: Logger.Level {
+        get { levelBox.level }
+        set { levelBox.level = newValue }
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        let line = format(level: event.level, message: event.message, metadata: event.metadata)
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    /// One log line without its trailing newline.
+    public func format(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?,
+                       now: Date = Date()) -> String {
+        var merged = metadata
+        if let extra { merged.merge(extra) { $1 } }
+        let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.quoted("\($0.value)"))" }
+        // Folding newlines keeps one event on one journal line.
+        let text = ([String(describing: message).replacingOccurrences(of: "\n", with: " ")] + fields).joined(separator: " ")
+        if journald { return "<\(Self.syslogPriority(level))>\(text)" }
+        return "\(Self.timestamp(now)) \(level.rawValue.uppercased()) \(label): \(text)"
+    }
+
+    /// swift-log level → syslog priority (RFC 5424 severity).
+    public static func syslogPriority(_ level: Logger.Level) -> Int {
+        switch level {
+        case .trace, .debug: 7
+        case .info: 6
+        case .notice: 5
+        case .warning: 4
+        case .error: 3
+        case .critical: 2
+        }
+    }
+
+    static func quoted(_ value: String) -> String {
+        value.contains(where: { $0 == " " || $0 == "\"" || $0.isNewline }) ? "\"" + value
+            .replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n") + "\"" : value
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: date)
+    }
+}
+
+/// Process-wide logging setup for the daemon and commands.
+public enum DaemonLogging {
+    /// The shared level (changed by reloads).
+    public static let level = LogLevelBox(.info)
+
+    /// Parses a config/CLI level name (`trace` … `critical`, case-insensitive).
+    public static func parseLevel(_ text: String) -> Logger.Level? {
+        Logger.Level(rawValue: text.lowercased())
+    }
+
+    /// Installs `StderrLogHandler` as swift-log's backend. Call once, first thing in `main`.
+    /// `HACKWATCH_LOG_LEVEL` overrides `level` (handy for one-off debugging under systemd).
+    public static func bootstrap(level initial: Logger.Level = .info,
+                                 environment: [String: String] = ProcessInfo.processInfo.environment) {
+        level.level = environment["HACKWATCH_LOG_LEVEL"].flatMap(parseLevel) ?? initial
+        let journald = environment["JOURNAL_STREAM"].map { !$0.isEmpty } ?? false
+        LoggingSystem.bootstrap { label in StderrLogHandler(label: label, levelBox: level, journald: journald) }
+    }
+
+    /// Applies a level from config, unless the environment pinned one.
+    public static func apply(configLevel: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        guard environment["HACKWATCH_LOG_LEVEL"] == nil, let parsed = parseLevel(configLevel) else { return }
+        level.level = parsed
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import Logging
+
+/// What one poll's incidents produced.
+public struct PipelineStats: Sendable, Hashable {
+    /// Incidents not seen before.
+    public var new = 0
+    /// Known incidents whose rule-visible fields changed.
+    public var changed = 0
+    /// New incidents recorded silently by the first-poll baseline.
+    public var baselined = 0
+    /// Alerts newly put in the outbox (or, dry run, that would be).
+    public var alerts: [Alert] = []
+
+    public init() {}
+}
+
+/// fetch → parse → for each incident: known? changed? → correlate → baseline → rules →
+/// `recordFiring` (firing + outbox rows in one transaction) → wake the outbox.
+///
+/// Crash safety: incidents are saved only after their alerts are in the outbox, and
+/// `recordFiring` skips pairs already fired. A crash anywhere leaves the incident unseen or its
+/// alerts recorded, so the next poll either redoes the work or finds nothing new — never a lost
+/// alert, never a doubled one.
+public struct IncidentPipeline: Sendable {
+    /// The state database.
+    public let store: StateStore
+    /// Cross-feed matching.
+    public let correlator: Correlator
+
+    /// A pipeline over `store`, correlating within `window`.
+    public init(store: StateStore, window: TimeSpan) {
+        self.store = store
+        self.correlator = Correlator(window: window)
+    }
+
+    /// Processes one feed's parsed incidents. With `dryRun` nothing is written; the alerts that
+    /// would fire are returned.
+    public func process(_ incidents: [Incident], feed: FeedConfig, firstPoll: Bool, runtime: DaemonRuntime,
+                        now: Date = Date(), dryRun: Bool = false) throws(StoreError) -> PipelineStats {
+        var stats = PipelineStats()
+        var firing: [(alert: Alert, sinks: [String])] = []
+        let window = runtime.config.correlationWindow.seconds
+        var recent: [Incident]?  // loaded once, only when a new incident needs correlating
+        var toSave: [Incident] = []
+        for var incident in incidents {
+            incident.source = feed.name
+            // The store keeps whole seconds (`Incident.formatDate`): a finer incoming date would
+            // differ from the stored one on every poll and look like a change.
+            incident.date = incident.date.map { Date(timeIntervalSince1970: $0.timeIntervalSince1970.rounded(.down)) }
+            if !incident.sources.contains(feed.name) { incident.sources.insert(feed.name, at: 0) }
+            var evaluated: Incident
+            if let known = try store.incident(source: feed.name, id: incident.id) {
+                let merge = correlator.merge(incident, into: known)
+                guard merge.changed else { continue }
+                stats.changed += 1
+                toSave.append(merge.merged)
+                evaluated = merge.merged
+                evaluated.update = true
+            } else {
+                stats.new += 1
+                toSave.append(incident)
+                if Baseline.isSilent(incident, firstPoll: firstPoll, baseline: runtime.config.baseline, now: now) {
+                    stats.baselined += 1
+                    continue
+                }
+                evaluated = incident
+            }
+            // The same hack already reported by another feed: evaluate the merged record under
+            // the first report's identity, so its alerts dedup against the ones already sent.
+            if recent == nil { recent = try store.incidents(since: now.addingTimeInterval(-window)) }
+            if let canonical = canonicalMatch(for: evaluated, among: recent ?? []) {
+                let merge = correlator.merge(evaluated, into: canonical)
+                if merge.changed { toSave.append(merge.merged) }
+                let wasUpdate = evaluated.update
+                evaluated = merge.merged
+                evaluated.update = wasUpdate || merge.lossRevisedUp
+            }
+            for rule in runtime.ruleSet.matches(evaluated, now: now) {
+                let sinks = runtime.destinations(notify: rule.notify, severity: rule.severity)
+                guard !sinks.isEmpty else { continue }
+                let alert = Alert(rule: rule.name, severity: rule.severity, template: rule.message,
+                                  incident: evaluated, firedAt: now)
+                firing.append((alert, sinks))
+            }
+        }
+        if dryRun {
+            for (alert, _) in firing where try !store.hasFired(alertID: alert.id) { stats.alerts.append(alert) }
+        } else {
+            if !firing.isEmpty { stats.alerts = try store.recordFiring(firing) }
+            for var incident in toSave {
+                incident.update = false  // a property of one evaluation, not of the stored record
+                try store.saveIncident(incident)
+            }
+        }
+        return stats
+    }
+
+    /// The report of the same hack from another feed that alerts go out under, if any: the
+    /// report this incident was already merged into, else the best match among other feeds'
+    /// reports — or, when that match was itself merged into an earlier report, that one.
+    func canonicalMatch(for incident: Incident, among recent: [Incident]) -> Incident? {
+        let others = recent.filter { $0.source != incident.source }
+        if let root = others.first(where: { $0.sources.contains(incident.source) && sameHack(incident, $0) }) {
+            return root
+        }
+        guard let match = correlator.match(incident, among: others) else { return nil }
+        if match.sources.count == 1,
+           let root = others.first(where: { $0.source != match.source && $0.sources.contains(match.source) && sameHack(match, $0) }) {
+            return root
+        }
+        return match
+    }
+
+    /// Whether `incident` and `report` are one hack, ignoring that `report` already lists
+    /// `incident`'s feed among its sources (the correlator skips such reports).
+    private func sameHack(_ incident: Incident, _ report: Incident) -> Bool {
+        var candidate = report
+        candidate.sources.removeAll { $0 == incident.source }
+        return correlator.match(incident, among: [candidate]) != nil
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+
+/// Name normalisation for correlation: the same protocol is spelt "Ronin Bridge", "Ronin
+/// Network", "ronin", "Ronin's bridge"; "Euler V1" and "Euler Finance"; "PolyNetwork" and
+/// "Poly Network".
+extension Correlator {
+    /// Trailing words that name the kind of project rather than the project. Removed repeatedly
+    /// from the end ("Uranium Finance V2" → "uranium"), never down to nothing.
+    static let suffixWords: Set<String> = [
+        "bridge", "protocol", "finance", "financial", "network", "networks", "exchange", "labs", "dao",
+        "markets", "market", "chain", "defi", "fi", "io", "app", "money", "token", "wallet", "hack", "exploit",
+    ]
+
+    /// Words dropped wherever they stand.
+    static let fillerWords: Set<String> = ["the"]
+
+    /// Words of `name`: split at anything not a letter or digit and at lower→upper camel-case
+    /// humps ("KyberSwap" → kyber, swap); lowercased and diacritics folded; a trailing
+    /// possessive "'s" dropped.
+    static func words(_ name: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var previousWasLower = false
+        func flush() {
+            if !current.isEmpty { words.append(current.lowercased()) }
+            current = ""
+        }
+        let folded = name.folding(options: [.diacriticInsensitive], locale: nil)
+            .replacingOccurrences(of: "'s ", with: " ").replacingOccurrences(of: "’s ", with: " ")
+        for character in folded {
+            guard character.isLetter || character.isNumber else {
+                flush()
+                previousWasLower = false
+                continue
+            }
+            if character.isUppercase && previousWasLower { flush() }
+            current.append(character)
+            previousWasLower = character.isLowercase || character.isNumber
+        }
+        flush()
+        if words.last == "s", words.count > 1 { words.removeLast() }  // "Ronin's" split at the apostrophe
+        return words
+    }
+
+    /// The comparison key of `name`'s words (parentheses are not special here; see `primaryKey`).
+    static func key(_ name: String) -> String {
+        var words = words(name).filter { !fillerWords.contains($0) }
+        while words.count > 1, let last = words.last, suffixWords.contains(last) || isVersion(last) {
+            words.removeLast()
+        }
+        return words.joined()
+    }
+
+    /// `v1`, `v2`, `v10`.
+    static func isVersion(_ word: String) -> Bool {
+        guard word.count >= 2, word.first == "v" else { return false }
+        return word.dropFirst().allSatisfy(\.isNumber)
+    }
+
+    /// The key of `name` without its parenthesised parts ("Cream Finance (C.R.E.A.M.)" → cream);
+    /// the key of the whole name when nothing is outside the parentheses.
+    static func primaryKey(_ name: String) -> String {
+        let outside = key(splitParentheses(name).outside)
+        return outside.isEmpty ? key(name) : outside
+    }
+
+    /// Every key `name` is known by: the primary key and each parenthesised part's
+    /// ("Portal (Wormhole)" → portal, wormhole).
+    static func nameKeys(_ name: String) -> Set<String> {
+        var keys = Set(splitParentheses(name).inside.map(key))
+        keys.insert(primaryKey(name))
+        keys.remove("")
+        return keys
+    }
+
+    /// `name` outside `(…)` / `[…]`, and the text of each outermost group.
+    static func splitParentheses(_ name: String) -> (outside: String, inside: [String]) {
+        var outside = ""
+        var inside: [String] = []
+        var depth = 0
+        var current = ""
+        for character in name {
+            switch character {
+            case "(", "[":
+                if depth == 0 { current = "" } else { current.append(character) }
+                depth += 1
+            case ")", "]":
+                guard depth > 0 else { continue }
+                depth -= 1
+                if depth == 0 { inside.append(current) } else { current.append(character) }
+            default:
+                if depth == 0 { outside.append(character) } else { current.append(character) }
+            }
+        }
+        if depth > 0 { inside.append(current) }  // unclosed "(": its text still counts
+        return (outside, inside)
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+
+/// What the daemon remembers about one feed between polls and restarts.
+public struct FeedState: Sendable, Hashable {
+    /// The feed's name in the config.
+    public var feed: String
+    /// ETag / Last-Modified of the last 200, for conditional GET.
+    public var validators: HTTPValidators?
+    /// The first poll (the baseline poll) has completed.
+    public var firstPollDone: Bool
+    /// Polls attempted in all.
+    public var polls: Int
+    /// Polls that failed in all.
+    public var failures: Int
+    /// Failures since the last success (drives backoff and feed-health alerts).
+    public var consecutiveFailures: Int
+    public var lastSuccess: Date?
+    public var lastAttempt: Date?
+    /// The last failure's message (already free of secrets).
+    public var lastError: String?
+    /// A feed-health alert has been sent for the current failure streak.
+    public var healthAlerted: Bool
+
+    public init(feed: String, validators: HTTPValidators? = nil, firstPollDone: Bool = false, polls: Int = 0,
+                failures: Int = 0, consecutiveFailures: Int = 0, lastSuccess: Date? = nil, lastAttempt: Date? = nil,
+                lastError: String? = nil, healthAlerted: Bool = false) {
+        self.feed = feed
+        self.validators = validators
+        self.firstPollDone = firstPollDone
+        self.polls = polls
+        self.failures = failures
+        self.consecutiveFailures = consecutiveFailures
+        self.lastSuccess = lastSuccess
+        self.lastAttempt = lastAttempt
+        self.lastError = lastError
+        self.healthAlerted = healthAlerted
+    }
+}
+
+/// One (alert, sink) row of the outbox.
+public struct Delivery: Sendable {
+    /// The outbox row id (firing order).
+    public var id: Int64
+    public var alert: Alert
+    /// The sink's name in the config.
+    public var sink: String
+    /// Send attempts made so far.
+    public var attempts: Int
+    /// Not to be sent before this time.
+    public var nextAttempt: Date
+    /// Why the last attempt failed, or why the delivery is dead.
+    public var lastError: String?
+    /// When the row was written (the alert fired).
+    public var createdAt: Date
+
+    public init(id: Int64, alert: Alert, sink: String, attempts: Int, nextAttempt: Date, lastError: String?,
+                createdAt: Date) {
+        self.id = id
+        self.alert = alert
+        self.sink = sink
+        self.attempts = attempts
+        self.nextAttempt = nextAttempt
+        self.lastError = lastError
+        self.createdAt = createdAt
+    }
+}
+
+/// Outbox rows by state, for `status` and metrics.
+public struct OutboxCounts: Sendable, Hashable {
+    /// Waiting for a first send or a retry.
+    public var pending: Int
+    /// Acknowledged by the destination.
+    public var delivered: Int
+    /// Given up (permanent error or retry window exhausted); kept for `status`.
+    public var dead: Int
+
+    public init(pending: Int = 0, delivered: Int = 0, dead: Int = 0) {
+        self.pending = pending
+        self.delivered = delivered
+        self.dead = dead
+    }
+}
