@@ -89,6 +89,16 @@ import TestSupport
         #expect(result.diagnostics.first?.message.hasSuffix("nests too deeply once expanded (over 1000 levels)") == true)
     }
 
+    @Test func manyUnknownNamesAmongManyDefinitionsStillLoad() {
+        var text = (0..<3_000).map { "let name_\($0) = \($0)\n" }.joined()
+        text += (0..<3_000).map { "rule r\($0) { when loss == nome_\($0) }\n" }.joined()
+        let result = RuleFixtures.load(text)
+        #expect(result.diagnostics.count == 3_000)
+        #expect(result.diagnostics.first?.message == "unknown name 'nome_0'; did you mean 'name_0'?")
+        // Past the suggestion budget the errors stay, without the (costly) suggestions.
+        #expect(result.diagnostics.last?.message == "unknown field 'nome_2999'")
+    }
+
     @Test func invalidUTF8IsReportedWithItsPosition() {
         let bytes = Array("rule a { when name == \"a".utf8) + [0xFF] + Array("\" }\n# \u{E9}".utf8) + [0xC3]
             + Array("\nrule b { when name == \"".utf8) + [0xED, 0xA0, 0x80] + Array("\" }".utf8)

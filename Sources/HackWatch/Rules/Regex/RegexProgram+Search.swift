@@ -16,23 +16,6 @@ extension RegexProgram {
         return simulate(scalars())
     }
 
-    static func find(_ needle: [UInt32], in haystack: [UInt32]) -> Bool {
-        let n = needle.count, h = haystack.count
-        guard n <= h else { return false }
-        if n == 0 { return true }
-        let first = needle[0]
-        var i = 0
-        while i <= h - n {
-            if haystack[i] == first {
-                var k = 1
-                while k < n, haystack[i + k] == needle[k] { k += 1 }
-                if k == n { return true }
-            }
-            i += 1
-        }
-        return false
-    }
-
     private func isWordAt(_ input: [UInt32], _ pos: Int) -> Bool {
         pos >= 0 && pos < input.count && RegexCharSet.isWord(input[pos])
     }
