@@ -22,7 +22,8 @@ public final class RuleEvalContext {
         var spans: UnsafeMutablePointer<Int32>
         /// Arena ranges (start, end pairs) of folded list elements.
         var elements: [Int32] = []
-        var scalars: [Int: [UInt32]] = [:]
+        /// Regex VM inputs per (slot, folded), made only when a literal prefilter passes.
+        var scalars: [[UInt32]?] = []
     }
 
     private static let spanCount = RuleField.count * 6
@@ -252,6 +253,7 @@ public final class RuleEvalContext {
     /// Scalars of a string field for the regex VM: of the folded text when `folded`.
     func regexInput(_ field: RuleField, slot: Int, folded: Bool) -> [UInt32] {
         let key = slot * 2 + (folded ? 1 : 0)
+        if state.pointee.scalars.isEmpty { state.pointee.scalars = [[UInt32]?](repeating: nil, count: RuleField.count * 2) }
         if let cached = state.pointee.scalars[key] { return cached }
         let body: (UnsafeBufferPointer<UInt8>) -> [UInt32] = { String(decoding: $0, as: UTF8.self).unicodeScalars.map(\.value) }
         let value = (folded ? withFolded(field, slot: slot, body) : withUTF8(field, slot: slot, body)) ?? []

@@ -101,7 +101,7 @@ public enum RuleLoader {
         // Pass 4: compile, macros first so rules share their closures.
         var compiler = RuleCompiler()
         for index in resolver.macroOrder {
-            if let body = checker.macroBodies[index] { compiler.macros[index] = compiler.compile(body) }
+            if let body = checker.macroBodies[index] { compiler.macros[index] = StoredPredicate(call: compiler.compile(body)) }
         }
         var rules: [CompiledRule] = []
         for ((decl, fileIndex), condition) in zip(decls, conditions) {

@@ -26,16 +26,21 @@ public struct CompiledRule: Sendable {
 /// Every rule loaded from the rules files, in load order.
 public struct RuleSet: Sendable {
     public var rules: [CompiledRule] { didSet { enabled = Self.enabledPredicates(rules) } }
-    /// (index into `rules`, predicate) of enabled rules: the hot loop touches only these.
-    private var enabled: [(Int, RulePredicate)]
+    /// Enabled rules' predicates and indices into `rules`: the hot loop touches only these.
+    private var enabled: [EnabledRule]
+
+    private struct EnabledRule: Sendable {
+        let index: Int
+        let predicate: RulePredicate
+    }
 
     public init(rules: [CompiledRule]) {
         self.rules = rules
         self.enabled = Self.enabledPredicates(rules)
     }
 
-    private static func enabledPredicates(_ rules: [CompiledRule]) -> [(Int, RulePredicate)] {
-        rules.enumerated().filter { $0.element.enabled }.map { ($0.offset, $0.element.predicate) }
+    private static func enabledPredicates(_ rules: [CompiledRule]) -> [EnabledRule] {
+        rules.indices.filter { rules[$0].enabled }.map { EnabledRule(index: $0, predicate: rules[$0].predicate) }
     }
 
     /// Enabled rules that match, in load order. The incident is prepared once for all rules.
@@ -43,7 +48,7 @@ public struct RuleSet: Sendable {
         withUnsafePointer(to: incident) { pointer in
             let context = RuleEvalContext(borrowing: pointer, now: now.timeIntervalSince1970)
             return enabled.withUnsafeBufferPointer { buffer in
-                buffer.indices.compactMap { buffer[$0].1(context) ? rules[buffer[$0].0] : nil }
+                buffer.indices.compactMap { buffer[$0].predicate(context) ? rules[buffer[$0].index] : nil }
             }
         }
     }
@@ -54,7 +59,7 @@ public struct RuleSet: Sendable {
             let context = RuleEvalContext(borrowing: pointer, now: now.timeIntervalSince1970)
             return enabled.withUnsafeBufferPointer { buffer in
                 var count = 0
-                for index in buffer.indices where buffer[index].1(context) { count += 1 }
+                for index in buffer.indices where buffer[index].predicate(context) { count += 1 }
                 return count
             }
         }
