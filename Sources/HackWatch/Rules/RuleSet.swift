@@ -2,7 +2,9 @@ import Foundation
 
 /// A rule after loading: its settings and its compiled condition.
 public struct CompiledRule: Sendable {
+    /// Unique across all loaded files (identifier or quoted string).
     public var name: String
+    /// `severity` of the rule (default `medium`).
     public var severity: Severity
     /// Sink names; nil = the config's default sinks.
     public var notify: [String]?
@@ -25,6 +27,7 @@ public struct CompiledRule: Sendable {
 
 /// Every rule loaded from the rules files, in load order.
 public struct RuleSet: Sendable {
+    /// The rules in load order (disabled ones included; `matches` skips them).
     public var rules: [CompiledRule] { didSet { enabled = Self.enabledPredicates(rules) } }
     /// Enabled rules' predicates and indices into `rules`: the hot loop touches only these.
     private var enabled: [EnabledRule]
@@ -34,6 +37,7 @@ public struct RuleSet: Sendable {
         let predicate: RulePredicate
     }
 
+    /// A set over already compiled rules (as `RuleLoader` makes them).
     public init(rules: [CompiledRule]) {
         self.rules = rules
         self.enabled = Self.enabledPredicates(rules)
@@ -73,11 +77,13 @@ public struct RuleLoadResult: Sendable {
     /// Every problem in every file, sorted by file then position.
     public var diagnostics: [Diagnostic]
 
+    /// A result as the loader makes it.
     public init(ruleSet: RuleSet?, diagnostics: [Diagnostic]) {
         self.ruleSet = ruleSet
         self.diagnostics = diagnostics
     }
 
+    /// Whether any diagnostic is an error (warnings alone keep the rules usable).
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 
     /// Every diagnostic in the compiler form of RULES.md §5, one after another.
