@@ -7,7 +7,7 @@ CONFIG     ?= config.example.json
 PREFIX     ?= /usr/local
 BUILD_DIR  ?= .build
 APT_DEPS   := libcurl4-openssl-dev libsqlite3-dev
-TEST_DEPS  := rsyslog python3 systemd
+TEST_DEPS  := rsyslog python3 systemd openssl
 BENCH_DEPS := prometheus-alertmanager
 
 .PHONY: all build release run test bench install deps test-deps bench-deps clean

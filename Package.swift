@@ -36,7 +36,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .executableTarget(name: "hackwatch-bench", dependencies: ["HackWatch"], path: "Sources/hackwatch-bench"),
+        // TestSupport: the benches run against the same loopback server the tests use.
+        .executableTarget(name: "hackwatch-bench", dependencies: ["HackWatch", "TestSupport"], path: "Sources/hackwatch-bench"),
         // Test-only: runs an OutboxWorker on a state DB so crash tests can kill -9 it (notify).
         .executableTarget(
             name: "hackwatch-outbox-probe",

@@ -50,10 +50,10 @@ func waitUntil(timeout: Double, _ condition: () -> Bool) -> Bool {
     return condition()
 }
 
-/// Resident set size of `pid` in MiB.
-func residentMiB(pid: Int32) -> Double {
+/// A `/proc/PID/status` size field (`VmRSS`, `RssAnon`, …) in MiB.
+func statusMiB(pid: Int32, field: String) -> Double {
     guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return 0 }
-    let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }
+    let line = status.split(separator: "\n").first { $0.hasPrefix("\(field):") }
     return (line?.split(separator: " ").compactMap { Double($0) }.first ?? 0) / 1024
 }
 
@@ -76,6 +76,7 @@ final class BenchReceiver: @unchecked Sendable {
     class H(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         def do_GET(self):
+            sys.stdout.write("get\\n"); sys.stdout.flush()
             body = open(feed, "rb").read()
             self.send_response(200); self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body))); self.end_headers(); self.wfile.write(body)
@@ -96,6 +97,7 @@ final class BenchReceiver: @unchecked Sendable {
     private let lock = NSLock()
     private var total = 0
     private var portValue: Int?
+    private var gets: [DispatchTime] = []
     private var pending = ""  // only touched by the pipe's handler
 
     init(feedFile: String) throws {
@@ -111,7 +113,13 @@ final class BenchReceiver: @unchecked Sendable {
                 let line = String(self.pending[..<newline])
                 self.pending.removeSubrange(...newline)
                 self.lock.withLock {
-                    if line.hasPrefix("port ") { self.portValue = Int(line.dropFirst(5)) } else { self.total += Int(line) ?? 0 }
+                    if line.hasPrefix("port ") {
+                        self.portValue = Int(line.dropFirst(5))
+                    } else if line == "get" {
+                        self.gets.append(DispatchTime.now())
+                    } else {
+                        self.total += Int(line) ?? 0
+                    }
                 }
             }
         }
@@ -120,6 +128,8 @@ final class BenchReceiver: @unchecked Sendable {
     }
 
     var port: Int { lock.withLock { portValue ?? 0 } }
+    /// When the feed was fetched, each time.
+    var feedFetches: [DispatchTime] { lock.withLock { gets } }
     /// Alerts received so far.
     var received: Int { lock.withLock { total } }
     func stop() { process.terminate(); process.waitUntilExit() }

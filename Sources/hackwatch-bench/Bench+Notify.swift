@@ -1,7 +1,81 @@
 import Foundation
 import HackWatch
+import Logging
 
-/// Figures for the Notify area (filled by that area's issue).
+/// Delivery throughput: 1,000 alerts written to the outbox in one `recordFiring` transaction,
+/// then drained by an `OutboxWorker` to a signed webhook on a loopback receiver (a separate
+/// python3 process, so its memory is not counted). Reports alerts/s and this process's peak RSS.
 func benchNotify(_ report: inout BenchReport) {
-    report.note("no Notify benchmarks yet")
+    do {
+        try benchWebhookDelivery(&report, count: 1000)
+    } catch {
+        report.note("notify bench failed: \(error)")
+    }
+}
+
+private func benchWebhookDelivery(_ report: inout BenchReport, count: Int) throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hackwatch-bench-notify-\(getpid())")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let receiver = try BenchReceiver(feedFile: "/dev/null")
+    defer { receiver.stop() }
+
+    let store = try StateStore(path: StateStore.path(stateDir: folder.path))
+    defer { store.close() }
+    let alerts: [(alert: Alert, sinks: [String])] = (0..<count).map { index in
+        let incident = Incident(id: "bench-\(index)", source: "bench", name: "Protocol \(index)",
+                                title: "Protocol \(index) exploited for $\(index)M", url: "https://example.org/\(index)",
+                                date: Date(), loss: Money(usd: Double(index) * 1e6), chains: ["Ethereum"],
+                                technique: "Private Key Compromised", bridge: index % 3 == 0)
+        return (Alert(rule: "bench", severity: .high, incident: incident), ["hook"])
+    }
+    let rssBefore = peakRSSMiB()
+    var recorded = 0
+    let recordSeconds = try measure { recorded = try store.recordFiring(alerts).count }
+    report.record("notify.record_firing_\(count)", recordSeconds * 1000, "ms", note: "\(recorded) alerts + outbox rows, one transaction")
+
+    var config = SinkConfig(name: "hook", type: "webhook", url: .literal("http://127.0.0.1:\(receiver.port)/hook"),
+                            secret: .literal("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))
+    config.settings["timeout"] = .number(10)
+    let sink = try SinkFactory.make(config, environment: [:])
+    var logger = Logger(label: "bench")
+    logger.logLevel = .critical
+    let worker = OutboxWorker(store: store, sinks: ["hook": sink], logger: logger)
+    var delivered = 0
+    let seconds = measure {
+        let end = Date().addingTimeInterval(120)
+        while Date() < end {
+            delivered += worker.drain().delivered
+            if (try? store.outboxCounts().pending) == 0 { break }
+        }
+    }
+    _ = waitUntil(timeout: 10) { receiver.received >= count }
+    report.record("notify.webhook_alerts_per_s", Double(delivered) / seconds, "alerts/s",
+                  note: "\(delivered)/\(count) signed webhook deliveries over loopback (sequential, one connection each)")
+    report.record("notify.webhook_received", Double(receiver.received), "alerts", note: "counted by the receiver")
+    try benchOutboxOverhead(&report, alerts: alerts, folder: folder, logger: logger)
+    report.record("notify.peak_rss", peakRSSMiB(), "MiB", note: "whole bench process; \(String(format: "%.1f", rssBefore)) MiB before this section")
+}
+
+/// The outbox's own cost: the same alerts drained to a sink that acknowledges at once, so the
+/// figure is SQLite bookkeeping plus payload rendering (the webhook JSON and its signature).
+private func benchOutboxOverhead(_ report: inout BenchReport, alerts: [(alert: Alert, sinks: [String])], folder: URL,
+                                 logger: Logger) throws {
+    struct Instant: Sink {
+        let name = "instant"
+        let signer = try? WebhookSigner(secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+        func send(_ alert: Alert) -> SinkResult {
+            let body = AlertPayload.body(for: alert)
+            _ = signer?.signature(id: alert.id, timestamp: 0, body: Array(body.utf8))
+            return .delivered
+        }
+    }
+    let store = try StateStore(path: folder.appendingPathComponent("overhead.sqlite").path)
+    defer { store.close() }
+    _ = try store.recordFiring(alerts.map { ($0.alert, ["instant"]) })
+    let worker = OutboxWorker(store: store, sinks: ["instant": Instant()], logger: logger)
+    var delivered = 0
+    let seconds = measure { delivered = worker.drain().delivered }
+    report.record("notify.outbox_overhead_alerts_per_s", Double(delivered) / seconds, "alerts/s",
+                  note: "render + sign + mark delivered, no network")
 }

@@ -7,12 +7,13 @@ import TestSupport
     static let bigLoss = "rule big {\n    when loss >= $100M\n    severity critical\n}\n"
 
     @Test func feedChangeDeliversAlertAndBaselineKeepsHistorySilent() throws {
-        let harness = try DaemonHarness(rules: Self.bigLoss, feed: [
+        let initial = [
             FeedRecord(name: "Old Bridge", daysAgo: 400, loss: 600_000_000),
             FeedRecord(name: "Older Exchange", daysAgo: 30, loss: 200_000_000),
             FeedRecord(name: "Fresh Protocol", daysAgo: 1, loss: 150_000_000),
             FeedRecord(name: "Small Fry", daysAgo: 1, loss: 1_000),
-        ])
+        ]
+        let harness = try DaemonHarness(rules: Self.bigLoss, feed: initial)
         defer { harness.stopAndClean() }
         try harness.start()
         // First poll: only the incident newer than the 7d baseline that matches.
@@ -20,13 +21,7 @@ import TestSupport
         #expect(harness.waitForPolls(3))
         #expect(harness.deliveries.map(\.incident) == ["Fresh Protocol"])
 
-        harness.setFeed([
-            FeedRecord(name: "Old Bridge", daysAgo: 400, loss: 600_000_000),
-            FeedRecord(name: "Older Exchange", daysAgo: 30, loss: 200_000_000),
-            FeedRecord(name: "Fresh Protocol", daysAgo: 1, loss: 150_000_000),
-            FeedRecord(name: "Small Fry", daysAgo: 1, loss: 1_000),
-            FeedRecord(name: "Brand New Hack", daysAgo: 0, loss: 300_000_000),
-        ])
+        harness.setFeed(initial + [FeedRecord(name: "Brand New Hack", daysAgo: 0, loss: 300_000_000)])
         #expect(harness.waitForDeliveries(2))
         let polls = harness.feedServer.requests.count
         #expect(harness.waitForPolls(polls + 2))
@@ -51,7 +46,8 @@ import TestSupport
         harness.signal(SIGHUP)
         #expect(harness.waitForLog("reload failed"))
         #expect(harness.stderr.contains("unknown field 'los'"))
-        harness.setFeed([FeedRecord(name: "After Reload", daysAgo: 0, loss: 500_000_000)])
+        let afterReload = FeedRecord(name: "After Reload", daysAgo: 0, loss: 500_000_000)
+        harness.setFeed([afterReload])
         #expect(harness.waitForDeliveries(1))
         #expect(harness.deliveries.map(\.rule) == ["big"])
         #expect(harness.deliveries.map(\.incident) == ["After Reload"])
@@ -61,8 +57,7 @@ import TestSupport
         try harness.writeRules("rule any_loss {\n    when loss > $1\n    severity low\n}\n")
         harness.signal(SIGHUP)
         #expect(harness.waitForLog("reloaded"))
-        harness.setFeed([FeedRecord(name: "After Reload", daysAgo: 0, loss: 500_000_000),
-                         FeedRecord(name: "Tiny", daysAgo: 0, loss: 10)])
+        harness.setFeed([afterReload, FeedRecord(name: "Tiny", daysAgo: 0, loss: 10)])
         #expect(harness.waitForDeliveries(2))
         let polls = harness.feedServer.requests.count
         #expect(harness.waitForPolls(polls + 2))
@@ -114,6 +109,26 @@ import TestSupport
         #expect(harness.waitForExit() == 0)
         let ready = listener.messages.first { $0.hasPrefix("READY=1") } ?? ""
         #expect(ready.contains("STATUS=1 feeds (0 failing), 1 rules"))
+    }
+
+    @Test func failingFeedRaisesOneHealthAlertAndOneRecovery() throws {
+        let harness = try DaemonHarness(rules: Self.bigLoss, extra: ", \"feed_stale_after\": \"1s\"")
+        defer { harness.stopAndClean() }
+        harness.feedServer.setHandler { _ in .status(503) }
+        try harness.start()
+        #expect(harness.waitForDeliveries(1, timeout: 30))
+        #expect(harness.deliveries.map(\.rule) == ["feed-health"])
+        #expect(harness.deliveries.first?.incident == "feed llama failing")
+        // Still failing: no second alert. Then the feed recovers: one notice.
+        let polls = harness.feedServer.requests.count
+        #expect(harness.waitForPolls(polls + 1, timeout: 30))
+        harness.feedServer.setHandler { _ in .text("[]", headers: [("Content-Type", "application/json")]) }
+        #expect(harness.waitForDeliveries(2, timeout: 30))
+        let recovered = harness.feedServer.requests.count
+        #expect(harness.waitForPolls(recovered + 1, timeout: 30))
+        #expect(harness.deliveries.map(\.rule) == ["feed-health", "feed-recovered"])
+        harness.signal(SIGTERM)
+        #expect(harness.waitForExit() == 0)
     }
 
     @Test func badConfigFailsToStartWithTheProblem() throws {

@@ -154,19 +154,22 @@ struct Delivered: Hashable {
     }
 }
 
-/// A DefiLlama record.
+/// A DefiLlama record, dated `daysAgo` before its creation (the date stays fixed, as a real
+/// feed's does from poll to poll).
 struct FeedRecord {
     var name: String
-    var daysAgo: Double
     var loss: Double
     var bridge = false
+    let date: Int
 
-    /// Fixed once per test run: a record served twice must carry the same date, as a real feed's
-    /// unchanged row does (a moved date is a change the daemon evaluates again).
-    static let reference = Date().timeIntervalSince1970
+    init(name: String, daysAgo: Double, loss: Double, bridge: Bool = false) {
+        self.name = name
+        self.loss = loss
+        self.bridge = bridge
+        date = Int(Date().timeIntervalSince1970 - daysAgo * 86_400)
+    }
 
     var json: String {
-        let date = Int(Self.reference - daysAgo * 86_400)
         return "{\"name\":\"\(name)\",\"date\":\(date),\"amount\":\(loss),\"chain\":[\"Ethereum\"],"
             + "\"classification\":\"Protocol Logic\",\"technique\":\"Reentrancy\",\"bridgeHack\":\(bridge),"
             + "\"targetType\":\"DeFi Protocol\",\"returnedFunds\":null,\"source\":\"\",\"language\":\"Solidity\"}"

@@ -18,7 +18,7 @@ public enum LoopbackServerError: Error, CustomStringConvertible {
 
 enum LoopbackSocket {
     /// A listening TCP socket on 127.0.0.1 with a kernel-chosen port.
-    static func listen() throws(LoopbackServerError) -> (fd: Int32, port: UInt16) {
+    static func listen(backlog: Int32 = 512) throws(LoopbackServerError) -> (fd: Int32, port: UInt16) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw .socket(call: "socket", errno: errno) }
         var one: Int32 = 1
@@ -33,7 +33,7 @@ enum LoopbackSocket {
             }
         }
         guard bound == 0 else { let code = errno; close(fd); throw .socket(call: "bind", errno: code) }
-        guard Glibc.listen(fd, 512) == 0 else { let code = errno; close(fd); throw .socket(call: "listen", errno: code) }
+        guard Glibc.listen(fd, backlog) == 0 else { let code = errno; close(fd); throw .socket(call: "listen", errno: code) }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let named = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }

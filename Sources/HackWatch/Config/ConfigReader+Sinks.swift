@@ -30,51 +30,67 @@ extension ConfigReader {
         }
         sink.url = secretSource(members, base: "url", at: path, resolver: resolver)
         sink.secret = secretSource(members, base: "secret", at: path, resolver: resolver)
-        if let literal = members["url"]?.stringValue, !["http://", "https://"].contains(where: literal.lowercased().hasPrefix) {
-            // Never echo the value: a mistyped webhook URL is still a secret.
-            report(path.key("url"), "expected an http:// or https:// URL")
-        }
-        for (key, setting) in members where !SinkConfig.commonKeys.contains(key) {
+        let typos = commonKeyTypos(members, at: path)
+        for (key, setting) in members where !SinkConfig.commonKeys.contains(key) && !typos.contains(key) {
             sink.settings[key] = setting
         }
         guard let type else { return nil }
-
-        if SinkConfig.urlTypes.contains(type) && sink.url == nil && !["url", "url_env", "url_file"].contains(where: { members[$0] != nil }) {
-            report(path, "sink type '\(type)' needs one of 'url', 'url_env', 'url_file'")
-        }
-        if SinkConfig.localTypes.contains(type) {
-            for key in SinkConfig.commonKeys.dropFirst(5) where members[key] != nil {
-                report(path.key(key), "not used by sink type '\(type)'")
-            }
-        }
         if let validator = sinkValidator {
-            // SINK-VALIDATION HOOK call site: type-specific keys (unknown ones included).
+            // SINK-VALIDATION HOOK call site: the sink factory checks type-specific keys.
             for problem in validator(sink) { reportRelative(problem, at: path) }
         } else {
-            // Until the sink factory checks type-specific keys, catch typos of the common ones.
-            for key in members.keys.sorted() where !SinkConfig.commonKeys.contains(key) {
-                if let near = JSONMapping.suggestion(for: key, among: SinkConfig.commonKeys),
-                   JSONMapping.editDistance(key.lowercased(), near) <= 2, key.count >= 4 {
-                    report(path.key(key), "unknown key '\(key)'; did you mean '\(near)'?")
-                }
-            }
+            commonSinkChecks(members, type: type, at: path)
         }
         guard name != nil else { return nil }
         return sink
+    }
+
+    /// Without a sink validator: the URL rules, worded as `SinkFactory.validate` words them.
+    private mutating func commonSinkChecks(_ members: [String: JSONValue], type: String, at path: ConfigPath) {
+        if let literal = members["url"]?.stringValue, !["http://", "https://"].contains(where: literal.lowercased().hasPrefix) {
+            // Never echo the value: a mistyped webhook URL is still a secret.
+            report(path.key("url"), "must be an http:// or https:// URL")
+        }
+        if SinkConfig.urlTypes.contains(type) && !["url", "url_env", "url_file"].contains(where: { members[$0] != nil }) {
+            report(path.key("url"), "sink type '\(type)' needs one of url, url_env, url_file")
+        }
+        if SinkConfig.localTypes.contains(type) {
+            for (base, keys) in [("url", ["url", "url_env", "url_file"]), ("secret", ["secret", "secret_env", "secret_file"])]
+            where keys.contains(where: { members[$0] != nil }) {
+                report(path.key(base), "sink type '\(type)' takes no \(base)")
+            }
+        }
+    }
+
+    /// Keys that are near-misses of the shared keys (`defualt`, `min_severty`): reported here with
+    /// a did-you-mean and kept out of `settings`, so the type-specific check does not repeat them.
+    private mutating func commonKeyTypos(_ members: [String: JSONValue], at path: ConfigPath) -> Set<String> {
+        var typos: Set<String> = []
+        for key in members.keys.sorted() where !SinkConfig.commonKeys.contains(key) && key.count >= 4 {
+            if let near = JSONMapping.suggestion(for: key, among: SinkConfig.commonKeys),
+               JSONMapping.editDistance(key.lowercased(), near) <= 2 {
+                report(path.key(key), "unknown key '\(key)'; did you mean '\(near)'?")
+                typos.insert(key)
+            }
+        }
+        return typos
     }
 
     /// `<base>`, `<base>_env` or `<base>_file`: at most one of them.
     private mutating func secretSource(_ members: [String: JSONValue], base: String, at path: ConfigPath, resolver: PathResolver) -> SecretSource? {
         let keys = [base, "\(base)_env", "\(base)_file"]
         let present = keys.filter { members[$0] != nil }
+        // A source that is given but wrong still counts as given (`.environment("")`, never used:
+        // the config is refused), so the sink check does not also call it missing.
+        let given: SecretSource? = present.isEmpty ? nil : .environment("")
         if present.count > 1 {
             report(path.key(present[1]), "'\(present[0])' and '\(present[1])' are exclusive; give only one")
-            return nil
+            return given
         }
         if let value = members[base] {
             guard case .string(let text) = value, !text.isEmpty else {
                 report(path.key(base), value.stringValue == nil ? "expected a string, got \(value.typeName)" : "must not be empty")
-                return nil
+                return given
             }
             return .literal(text)
         }
@@ -83,7 +99,7 @@ extension ConfigReader {
                 && variable.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
             guard valid else {
                 report(path.key("\(base)_env"), "'\(variable)' is not an environment variable name")
-                return nil
+                return given
             }
             return .environment(variable)
         }
@@ -91,6 +107,6 @@ extension ConfigReader {
             // `$CREDENTIALS_DIRECTORY/...` expands when read; other relative paths follow the config.
             return .file(file.hasPrefix("$") ? file : resolver.resolve(file))
         }
-        return nil
+        return given
     }
 }

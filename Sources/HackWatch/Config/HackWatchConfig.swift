@@ -28,29 +28,31 @@ public struct HackWatchConfig: Hashable, Sendable {
     public var correlationWindow: TimeSpan
     /// On SIGTERM, in-flight deliveries get this long to finish (default 10s).
     public var deliveryDeadline: TimeSpan
+    /// A PEM CA bundle to trust instead of the system's for every HTTPS request (absolute), if any:
+    /// pass it as `HTTPClient(caFile:)`.
+    public var caFile: String?
 
     /// Every top-level key.
     public static let topLevelKeys = [
         "state_dir", "rules", "baseline", "feeds", "sinks", "log_level", "metrics_textfile",
-        "feed_stale_after", "correlation_window", "delivery_deadline",
+        "feed_stale_after", "correlation_window", "delivery_deadline", "ca_file",
     ]
     /// `log_level` values (swift-log's `Logger.Level`).
     public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 
     /// Sink-type-specific validation, `"key: message"` per problem (relative to the sink).
     ///
-    /// SINK-VALIDATION HOOK: notify's `SinkFactory.validate` plugs in here. After the merge,
-    /// either set it once at startup before any load, or make the public `decode` below pass
-    /// `SinkFactory.validate` instead of this variable (its single use). While nil, only the
-    /// keys every sink shares are checked (plus near-miss typos of them).
-    nonisolated(unsafe) public static var sinkValidator: (@Sendable (SinkConfig) -> [String])?
+    /// SINK-VALIDATION HOOK: notify's `SinkFactory.validate` by default (type-specific keys,
+    /// unknown ones included). Set to nil to check only the keys every sink shares plus the
+    /// URL rules. Set it, if at all, once at startup before any load.
+    nonisolated(unsafe) public static var sinkValidator: (@Sendable (SinkConfig) -> [String])? = SinkFactory.validate
 
     /// Creates a config directly (tests, tools); `load` is the normal way.
     public init(path: String, stateDir: String, rules: [String], baseline: TimeSpan = TimeSpan(seconds: 7 * 86_400),
                 feeds: [FeedConfig] = [], sinks: [SinkConfig] = [], logLevel: String = "info",
                 metricsTextfile: String? = nil, feedStaleAfter: TimeSpan = TimeSpan(seconds: 3600),
                 correlationWindow: TimeSpan = TimeSpan(seconds: 14 * 86_400),
-                deliveryDeadline: TimeSpan = TimeSpan(seconds: 10)) {
+                deliveryDeadline: TimeSpan = TimeSpan(seconds: 10), caFile: String? = nil) {
         self.path = path
         self.stateDir = stateDir
         self.rules = rules
@@ -62,6 +64,7 @@ public struct HackWatchConfig: Hashable, Sendable {
         self.feedStaleAfter = feedStaleAfter
         self.correlationWindow = correlationWindow
         self.deliveryDeadline = deliveryDeadline
+        self.caFile = caFile
     }
 
     /// Reads and decodes the config file at `path`; every problem is reported at once.
@@ -134,6 +137,11 @@ extension ConfigReader {
         config.feedStaleAfter = duration(members, "feed_stale_after", at: root, positive: true) ?? config.feedStaleAfter
         config.correlationWindow = duration(members, "correlation_window", at: root) ?? config.correlationWindow
         config.deliveryDeadline = duration(members, "delivery_deadline", at: root) ?? config.deliveryDeadline
+        if let caFile = string(members, "ca_file", at: root).map(resolver.resolve) {
+            // Checked now: a wrong path would otherwise fail every HTTPS poll with a TLS error.
+            if FileManager.default.isReadableFile(atPath: caFile) { config.caFile = caFile }
+            else { report(root.key("ca_file"), "cannot read CA file '\(caFile)'") }
+        }
 
         config.feeds = list(members, "feeds", at: root) { reader, value, path in reader.feed(value, at: path) }
         rejectDuplicateNames(config.feeds.map(\.name), key: "feeds", what: "feed", in: members)

@@ -21,7 +21,7 @@ public final class Daemon: @unchecked Sendable {
     private var lastReloadOK = true
     private let store: StateStore
     private var outbox: OutboxWorker
-    private var scheduler: FeedScheduler!
+    private let scheduler: FeedScheduler
     private var poller: FeedPoller
     private var signals: SignalWatcher?
     private var watchdog: WatchdogPinger?
@@ -44,12 +44,16 @@ public final class Daemon: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: runtime.config.stateDir, withIntermediateDirectories: true)
         store = try StateStore(path: StateStore.path(stateDir: runtime.config.stateDir))
         outbox = OutboxWorker(store: store, sinks: runtime.sinks, logger: logger)
-        poller = FeedPoller(store: store, fetcher: FeedFetcher(client: client),
-                            correlationWindow: runtime.config.correlationWindow, logger: logger)
-        scheduler = FeedScheduler(backoffCap: Self.backoffCap(runtime.config)) { [weak self] feed in
-            self?.poll(feed) ?? .failed
+        poller = FeedPoller(store: store, fetcher: FeedFetcher(client: HTTPClient(caFile: runtime.config.caFile)), logger: logger)
+        // The scheduler is built before `self` exists; the box hands it `self` once it does.
+        let box = WeakBox()
+        scheduler = FeedScheduler(backoffCap: Self.backoffCap(runtime.config)) { feed in
+            box.daemon?.poll(feed) ?? .failed
         }
+        box.daemon = self
     }
+
+    private final class WeakBox: @unchecked Sendable { weak var daemon: Daemon? }
 
     /// Failing feeds are retried at least as often as the stale alert needs to notice recovery.
     static func backoffCap(_ config: HackWatchConfig) -> TimeInterval {

@@ -104,8 +104,19 @@ public enum DaemonLogging {
     public static func bootstrap(level initial: Logger.Level = .info,
                                  environment: [String: String] = ProcessInfo.processInfo.environment) {
         level.level = environment["HACKWATCH_LOG_LEVEL"].flatMap(parseLevel) ?? initial
-        let journald = environment["JOURNAL_STREAM"].map { !$0.isEmpty } ?? false
+        let journald = isJournalStream(environment["JOURNAL_STREAM"], fd: 2)
         LoggingSystem.bootstrap { label in StderrLogHandler(label: label, levelBox: level, journald: journald) }
+    }
+
+    /// Whether `fd` is the journal stream systemd announced in `JOURNAL_STREAM` ("device:inode").
+    /// Comparing both keeps `<N>` prefixes out of a file or terminal stderr was redirected to
+    /// while the variable was inherited.
+    public static func isJournalStream(_ value: String?, fd: Int32) -> Bool {
+        guard let parts = value?.split(separator: ":"), parts.count == 2,
+              let device = UInt64(parts[0]), let inode = UInt64(parts[1]) else { return false }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return false }
+        return UInt64(info.st_dev) == device && UInt64(info.st_ino) == inode
     }
 
     /// Applies a level from config, unless the environment pinned one.

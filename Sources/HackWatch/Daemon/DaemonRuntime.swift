@@ -62,10 +62,9 @@ public enum RuntimeError: Error, CustomStringConvertible {
 }
 
 extension DaemonRuntime {
-    /// Decodes the config with the sinks' type-specific key checks plugged in.
+    /// Decodes the config (sink type-specific checks come from `HackWatchConfig.sinkValidator`).
     public static func loadConfig(path: String, environment: [String: String] = ProcessInfo.processInfo.environment)
         throws(ConfigError) -> HackWatchConfig {
-        if HackWatchConfig.sinkValidator == nil { HackWatchConfig.sinkValidator = SinkFactory.validate }
         return try HackWatchConfig.load(path: path, environment: environment)
     }
 
@@ -82,6 +81,8 @@ extension DaemonRuntime {
         let result = RuleLoader.load(paths: config.rules, sinkNames: config.sinks.map(\.name),
                                      validateTemplate: MessageTemplate.validate)
         guard let ruleSet = result.ruleSet, !result.hasErrors else { throw .rules(result.render()) }
+        var client = client
+        if let caFile = config.caFile { client.caFile = caFile }
         let enabled = config.sinks.filter(\.enabled)
         var sinks: [String: any Sink] = [:]
         var errors: [SinkError] = []

@@ -23,12 +23,15 @@ public final class FeedPoller: @unchecked Sendable {
     private let logger: Logger
     private let lock = NSLock()
     private var health: [String: FeedHealth] = [:]
+    /// Feeds fetch in parallel but process one at a time: two feeds reporting the same hack at
+    /// once must see each other's record, or both would alert.
+    private let processing = NSLock()
 
     /// A poller writing to `store`.
-    public init(store: StateStore, fetcher: FeedFetcher = FeedFetcher(), correlationWindow: TimeSpan, logger: Logger) {
+    public init(store: StateStore, fetcher: FeedFetcher = FeedFetcher(), logger: Logger) {
         self.store = store
         self.fetcher = fetcher
-        self.pipeline = IncidentPipeline(store: store, window: correlationWindow)
+        self.pipeline = IncidentPipeline(store: store)
         self.logger = logger
     }
 
@@ -54,6 +57,8 @@ public final class FeedPoller: @unchecked Sendable {
                     logger.warning("feed record skipped", metadata: ["feed": "\(feed.name)", "reason": "\(warning)"])
                 }
                 do {
+                    processing.lock()
+                    defer { processing.unlock() }
                     let stats = try pipeline.process(parsed.incidents, feed: feed, firstPoll: !state.firstPollDone,
                                                      runtime: runtime, now: now, dryRun: dryRun)
                     state.validators = validators.isEmpty ? nil : validators

@@ -5,9 +5,10 @@ import Logging
 public struct PipelineStats: Sendable, Hashable {
     /// Incidents not seen before.
     public var new = 0
-    /// Known incidents whose rule-visible fields changed.
+    /// Known incidents whose rule-visible fields changed (evaluated again unless history).
     public var changed = 0
-    /// New incidents recorded silently by the first-poll baseline.
+    /// Incidents recorded silently: new ones older than the baseline on a feed's first poll,
+    /// and edits to incidents older than the baseline window (unless the loss rose).
     public var baselined = 0
     /// Alerts newly put in the outbox (or, dry run, that would be).
     public var alerts: [Alert] = []
@@ -25,19 +26,18 @@ public struct PipelineStats: Sendable, Hashable {
 public struct IncidentPipeline: Sendable {
     /// The state database.
     public let store: StateStore
-    /// Cross-feed matching.
-    public let correlator: Correlator
 
-    /// A pipeline over `store`, correlating within `window`.
-    public init(store: StateStore, window: TimeSpan) {
+    /// A pipeline over `store`; `correlation_window` comes from each call's runtime, so a
+    /// reload changes it.
+    public init(store: StateStore) {
         self.store = store
-        self.correlator = Correlator(window: window)
     }
 
     /// Processes one feed's parsed incidents. With `dryRun` nothing is written; the alerts that
     /// would fire are returned.
     public func process(_ incidents: [Incident], feed: FeedConfig, firstPoll: Bool, runtime: DaemonRuntime,
                         now: Date = Date(), dryRun: Bool = false) throws(StoreError) -> PipelineStats {
+        let correlator = Correlator(window: runtime.config.correlationWindow)
         var stats = PipelineStats()
         var firing: [(alert: Alert, sinks: [String])] = []
         let window = runtime.config.correlationWindow.seconds
@@ -55,6 +55,13 @@ public struct IncidentPipeline: Sendable {
                 guard merge.changed else { continue }
                 stats.changed += 1
                 toSave.append(merge.merged)
+                // History stays quiet: edits to incidents older than the baseline window (a
+                // feed re-classifying a 2021 hack) are recorded silently; a loss revised upwards
+                // is news at any age.
+                if !merge.lossRevisedUp && Self.isHistory(merge.merged, baseline: runtime.config.baseline, now: now) {
+                    stats.baselined += 1
+                    continue
+                }
                 evaluated = merge.merged
                 evaluated.update = true
             } else {
@@ -69,7 +76,7 @@ public struct IncidentPipeline: Sendable {
             // The same hack already reported by another feed: evaluate the merged record under
             // the first report's identity, so its alerts dedup against the ones already sent.
             if recent == nil { recent = try store.incidents(since: now.addingTimeInterval(-window)) }
-            if let canonical = canonicalMatch(for: evaluated, among: recent ?? []) {
+            if let canonical = canonicalMatch(for: evaluated, among: recent ?? [], correlator: correlator) {
                 let merge = correlator.merge(evaluated, into: canonical)
                 if merge.changed { toSave.append(merge.merged) }
                 let wasUpdate = evaluated.update
@@ -96,11 +103,24 @@ public struct IncidentPipeline: Sendable {
         return stats
     }
 
+    /// Older than the baseline window (undated counts as old). `baseline: 0s` means no history.
+    static func isHistory(_ incident: Incident, baseline: TimeSpan, now: Date) -> Bool {
+        guard baseline.seconds > 0 else { return false }
+        guard let date = incident.date else { return true }
+        return now.timeIntervalSince(date) > baseline.seconds
+    }
+
     /// The report of the same hack from another feed that alerts go out under, if any: the
     /// report this incident was already merged into, else the best match among other feeds'
     /// reports — or, when that match was itself merged into an earlier report, that one.
-    func canonicalMatch(for incident: Incident, among recent: [Incident]) -> Incident? {
+    func canonicalMatch(for incident: Incident, among recent: [Incident], correlator: Correlator) -> Incident? {
         let others = recent.filter { $0.source != incident.source }
+        func sameHack(_ incident: Incident, _ report: Incident) -> Bool {
+            // Judged on name, date and loss alone, whatever `report.sources` already lists.
+            var candidate = report
+            candidate.sources.removeAll { $0 == incident.source }
+            return correlator.match(incident, among: [candidate]) != nil
+        }
         if let root = others.first(where: { $0.sources.contains(incident.source) && sameHack(incident, $0) }) {
             return root
         }
@@ -110,13 +130,5 @@ public struct IncidentPipeline: Sendable {
             return root
         }
         return match
-    }
-
-    /// Whether `incident` and `report` are one hack, ignoring that `report` already lists
-    /// `incident`'s feed among its sources (the correlator skips such reports).
-    private func sameHack(_ incident: Incident, _ report: Incident) -> Bool {
-        var candidate = report
-        candidate.sources.removeAll { $0 == incident.source }
-        return correlator.match(incident, among: [candidate]) != nil
     }
 }

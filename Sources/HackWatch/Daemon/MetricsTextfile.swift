@@ -4,10 +4,15 @@ import Foundation
 public struct MetricsSnapshot: Sendable, Hashable {
     /// Per-feed counters.
     public struct Feed: Sendable, Hashable {
+        /// The feed's name (the `feed` label).
         public var name: String
+        /// Polls attempted since the state database was created.
         public var polls: Int
+        /// Polls that failed.
         public var failures: Int
+        /// Failures since the last success.
         public var consecutiveFailures: Int
+        /// The last successful poll (200 or 304).
         public var lastSuccess: Date?
         public init(name: String, polls: Int, failures: Int, consecutiveFailures: Int, lastSuccess: Date?) {
             self.name = name
@@ -17,12 +22,19 @@ public struct MetricsSnapshot: Sendable, Hashable {
             self.lastSuccess = lastSuccess
         }
     }
+    /// The configured, enabled feeds.
     public var feeds: [Feed]
+    /// Incidents in the state database.
     public var incidentsSeen: Int
+    /// Outbox rows acknowledged by their destination.
     public var alertsDelivered: Int
+    /// Outbox rows waiting for a first send or a retry.
     public var alertsPending: Int
+    /// Outbox rows given up on.
     public var alertsDead: Int
+    /// Rules in force.
     public var rules: Int
+    /// Whether the last SIGHUP reload succeeded (true before any).
     public var lastReloadSuccess: Bool
 
     public init(feeds: [Feed] = [], incidentsSeen: Int = 0, alertsDelivered: Int = 0, alertsPending: Int = 0,

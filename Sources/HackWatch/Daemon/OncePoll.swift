@@ -24,8 +24,7 @@ public enum OncePoll {
         try FileManager.default.createDirectory(atPath: runtime.config.stateDir, withIntermediateDirectories: true)
         let store = try StateStore(path: StateStore.path(stateDir: runtime.config.stateDir))
         defer { store.close() }
-        let poller = FeedPoller(store: store, fetcher: FeedFetcher(client: client),
-                                correlationWindow: runtime.config.correlationWindow, logger: logger)
+        let poller = FeedPoller(store: store, fetcher: FeedFetcher(client: HTTPClient(caFile: runtime.config.caFile)), logger: logger)
         let feeds = runtime.feeds
         let reports = Reports(count: feeds.count)
         DispatchQueue.concurrentPerform(iterations: feeds.count) { index in

@@ -8,8 +8,11 @@ import Foundation
 public struct ReplayReport: Sendable {
     /// One (incident, rule) match.
     public struct Match: Sendable {
+        /// The incident, as the feed file describes it.
         public var incident: Incident
+        /// The rule that matched.
         public var rule: String
+        /// That rule's severity.
         public var severity: Severity
     }
     /// Every match, by incident date then rule name.

@@ -64,14 +64,23 @@ extension Correlator {
         return outside.isEmpty ? key(name) : outside
     }
 
-    /// Every key `name` is known by: the primary key and each parenthesised part's
-    /// ("Portal (Wormhole)" → portal, wormhole).
+    /// Every key `name` is known by: the primary key, each parenthesised part's
+    /// ("Portal (Wormhole)" → portal, wormhole), and their `aliases`.
     static func nameKeys(_ name: String) -> Set<String> {
         var keys = Set(splitParentheses(name).inside.map(key))
         keys.insert(primaryKey(name))
         keys.remove("")
+        for key in keys { if let alias = aliases[key] { keys.insert(alias) } }
         return keys
     }
+
+    /// Projects that feeds name differently (DefiLlama lists the Wormhole bridge as "Portal").
+    /// Kept short on purpose: an alias only widens the name test; dates and losses must still agree.
+    static let aliases: [String: String] = [
+        "portal": "wormhole", "wormhole": "portal",
+        "anyswap": "multichain", "multichain": "anyswap",
+        "horizon": "harmony", "harmony": "horizon",
+    ]
 
     /// `name` outside `(…)` / `[…]`, and the text of each outermost group.
     static func splitParentheses(_ name: String) -> (outside: String, inside: [String]) {

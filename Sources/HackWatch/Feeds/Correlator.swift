@@ -6,7 +6,8 @@ import Foundation
 /// - their names normalise to the same key (`normalisedName`: case, accents, punctuation,
 ///   spacing, camel case, a leading "The", and trailing kind-words such as "Bridge", "Protocol",
 ///   "Finance", "Network", "V1" are ignored; a parenthesised alias counts too, so
-///   "Portal (Wormhole)" meets "Wormhole"),
+///   "Cream Finance (C.R.E.A.M.)" meets "C.R.E.A.M.", and a few well-known aliases such as
+///   "Portal" / "Wormhole" are built in),
 /// - both are dated and the dates are at most `window` apart (undated reports never correlate:
 ///   a name alone is too weak), and
 /// - when both carry a loss, the smaller is within `amountTolerance` of the larger

@@ -49,37 +49,34 @@ enum FeedAssembly {
     }
 
     /// "Ronin Bridge hacked: $624M lost (Infrastructure)" — the headline for feeds without one.
+    /// Built as bytes: `String` appends cost more than everything else per DefiLlama record.
     static func title(name: String, loss: Money?, classification: String?) -> String {
-        var title = name
-        title.reserveCapacity(name.utf8.count + 64)
-        title += " hacked"
-        if let loss { title += ": "; title += loss.human; title += " lost" }
-        if let classification { title += " ("; title += classification; title += ")" }
-        return title
+        var out: [UInt8] = []
+        out.reserveCapacity(name.utf8.count + 64)
+        out += name.utf8
+        out += " hacked".utf8
+        if let loss { out += ": ".utf8; out += loss.human.utf8; out += " lost".utf8 }
+        if let classification { out += " (".utf8; out += classification.utf8; out += ")".utf8 }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// "Technique: …. Chains: …. Target: …. Returned: $…." — a summary for feeds without one.
     static func summary(technique: String?, chains: [String], target: String?, returned: Money?) -> String? {
-        // Appended in place: this runs once per record of every poll.
-        var text = ""
-        text.reserveCapacity(160)
-        func part(_ label: String, _ value: String) {
-            if !text.isEmpty { text += " " }
-            text += label
-            text += value
-            text += "."
-        }
-        if let technique { part("Technique: ", technique) }
-        if !chains.isEmpty {
-            var list = ""
-            for (offset, chain) in chains.enumerated() {
-                if offset > 0 { list += ", " }
-                list += chain
+        var out: [UInt8] = []
+        out.reserveCapacity(160)
+        func part(_ label: String, _ values: [String], separator: String = "") {
+            if !out.isEmpty { out.append(0x20) }
+            out += label.utf8
+            for (offset, value) in values.enumerated() {
+                if offset > 0 { out += separator.utf8 }
+                out += value.utf8
             }
-            part("Chains: ", list)
+            out.append(UInt8(ascii: "."))
         }
-        if let target { part("Target: ", target) }
-        if let returned { part("Returned: ", returned.human) }
-        return text.isEmpty ? nil : text
+        if let technique { part("Technique: ", [technique]) }
+        if !chains.isEmpty { part("Chains: ", chains, separator: ", ") }
+        if let target { part("Target: ", [target]) }
+        if let returned { part("Returned: ", [returned.human]) }
+        return out.isEmpty ? nil : String(decoding: out, as: UTF8.self)
     }
 }

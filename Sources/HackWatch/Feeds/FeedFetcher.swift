@@ -81,10 +81,11 @@ public struct FeedFetcher: Sendable {
         var info = stat()
         guard stat(path, &info) == 0 else {
             let reason = String(cString: strerror(errno))
-            throw .http(.transport(url: redacted, code: 37, detail: "cannot read \(path): \(reason)"))
+            // The URL (in the message already) names the file; CURLE_FILE_COULDNT_READ_FILE's code.
+            throw .http(.transport(url: redacted, code: 37, detail: "cannot read: \(reason)"))
         }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
-            throw .http(.transport(url: redacted, code: 37, detail: "\(path) is not a regular file"))
+            throw .http(.transport(url: redacted, code: 37, detail: "not a regular file"))
         }
         if Int(info.st_size) > feed.maxBytes { throw .http(.tooLarge(url: redacted, limit: feed.maxBytes)) }
         let seconds = Int(info.st_mtim.tv_sec), nanoseconds = Int(info.st_mtim.tv_nsec)

@@ -93,7 +93,11 @@ enum IncidentIdentity {
     static func dayString(_ date: Date) -> String {
         let days = Int((date.timeIntervalSince1970 / 86_400).rounded(.down))
         let (y, m, d) = civil(fromDays: days)
-        return String(y).leftPadded(4, with: "0") + "-" + String(m).leftPadded(2, with: "0") + "-" + String(d).leftPadded(2, with: "0")
+        guard (0...9999).contains(y) else { return String(format: "%04d-%02d-%02d", y, m, d) }
+        let digit = { (value: Int) in UInt8(ascii: "0") + UInt8(value) }
+        let bytes: [UInt8] = [digit(y / 1000), digit(y / 100 % 10), digit(y / 10 % 10), digit(y % 10), UInt8(ascii: "-"),
+                              digit(m / 10), digit(m % 10), UInt8(ascii: "-"), digit(d / 10), digit(d % 10)]
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Howard Hinnant's days-from-civil inverse (no Calendar: fast and locale-free).
@@ -113,6 +117,12 @@ enum IncidentIdentity {
     static func hash(_ key: String) -> String {
         var value: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in key.utf8 { value = (value ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return String(value, radix: 16).leftPadded(16)
+        return String(unsafeUninitializedCapacity: 16) { buffer in
+            for position in 0..<16 {
+                let nibble = UInt8(truncatingIfNeeded: value >> UInt64(60 - position * 4)) & 0xF
+                buffer[position] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+            }
+            return 16
+        }
     }
 }

@@ -13,10 +13,13 @@ public struct HTTPClient: Sendable {
 
     /// The User-Agent sent with every request.
     public var userAgent: String
+    /// A PEM CA bundle trusted instead of the system's for requests that name none (config `ca_file`).
+    public var caFile: String?
 
     /// Creates a client; initialises libcurl once per process.
-    public init(userAgent: String = "hackwatch/\(HTTPClient.version)") {
+    public init(userAgent: String = "hackwatch/\(HTTPClient.version)", caFile: String? = nil) {
         self.userAgent = userAgent
+        self.caFile = caFile
         _ = HTTPClient.globalInit
     }
 
@@ -31,6 +34,9 @@ public struct HTTPClient: Sendable {
         let lower = request.url.lowercased()
         guard lower.hasPrefix("http://") || lower.hasPrefix("https://") || lower.hasPrefix("file://") else {
             throw .invalidURL(request.redactedURL)
+        }
+        if let bad = request.headers.first(where: { !Self.isValidHeader($0) }) {
+            throw .invalidHeader(name: bad.name.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value < 0x7F } ? bad.name : "<unprintable>")
         }
         guard let handle = curl_easy_init() else {
             throw .transport(url: request.redactedURL, code: -1, detail: "curl_easy_init failed")
@@ -52,7 +58,7 @@ public struct HTTPClient: Sendable {
             hw_curl_setopt_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
             hw_curl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1)
             hw_curl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2)
-            if let caFile = request.caFile { hw_curl_setopt_string(handle, CURLOPT_CAINFO, caFile) }
+            if let caFile = request.caFile ?? caFile { hw_curl_setopt_string(handle, CURLOPT_CAINFO, caFile) }
             hw_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(request.connectTimeout))
             hw_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Self.milliseconds(request.timeout))
             hw_curl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, request.maxRedirects > 0 ? 1 : 0)
@@ -102,6 +108,15 @@ public struct HTTPClient: Sendable {
         hw_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         if lower.hasPrefix("file://") && status == 0 { status = 200 }
         return HTTPResponse(status: status, headers: sink.headers, body: sink.body)
+    }
+
+    /// libcurl sends header text as given, so a CR/LF in it would start a new header line.
+    private static func isValidHeader(_ header: (name: String, value: String)) -> Bool {
+        let tokenPunctuation = Set("!#$%&'*+-.^_`|~".unicodeScalars)
+        let nameOK = !header.name.isEmpty && header.name.unicodeScalars.allSatisfy {
+            $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil || tokenPunctuation.contains($0))
+        }
+        return nameOK && !header.value.unicodeScalars.contains { $0 == "\r" || $0 == "\n" || $0 == "\0" }
     }
 
     private static func milliseconds(_ span: TimeSpan) -> Int {
@@ -189,5 +204,9 @@ private final class TransferSink {
         let name = String(line[..<colon]).trimmingCharacters(in: .whitespaces)
         let value = String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
         headers.append((name, value))
+        // One allocation for announced bodies (never more than the limit, whatever is announced).
+        if body.isEmpty, name.caseInsensitiveCompare("Content-Length") == .orderedSame, let length = Int(value), length > 0 {
+            body.reserveCapacity(min(length, limit))
+        }
     }
 }

@@ -12,6 +12,9 @@ public enum HTTPError: Error, Equatable, Sendable, CustomStringConvertible {
     case tooLarge(url: String, limit: Int)
     /// More redirects than allowed.
     case tooManyRedirects(url: String, limit: Int)
+    /// A request header whose name is not an HTTP token or whose value holds CR/LF/NUL, which
+    /// would inject headers; refused before sending (the value is not echoed: it may be a token).
+    case invalidHeader(name: String)
     /// Any other transport failure (libcurl's code and text).
     case transport(url: String, code: Int, detail: String)
 
@@ -23,6 +26,7 @@ public enum HTTPError: Error, Equatable, Sendable, CustomStringConvertible {
         case .tls(let url, let detail): "\(url): TLS error: \(detail)"
         case .tooLarge(let url, let limit): "\(url): response body larger than \(limit) bytes; aborted"
         case .tooManyRedirects(let url, let limit): "\(url): more than \(limit) redirects"
+        case .invalidHeader(let name): "invalid request header '\(name)': its name must be a token and its value a single line"
         case .transport(let url, let code, let detail): "\(url): transfer failed (curl \(code)): \(detail)"
         }
     }
@@ -31,7 +35,7 @@ public enum HTTPError: Error, Equatable, Sendable, CustomStringConvertible {
     public var isTransient: Bool {
         switch self {
         case .timeout, .connect, .transport: true
-        case .invalidURL, .tls, .tooLarge, .tooManyRedirects: false
+        case .invalidURL, .tls, .tooLarge, .tooManyRedirects, .invalidHeader: false
         }
     }
 

@@ -34,8 +34,9 @@ public final class OutboxWorker: @unchecked Sendable {
     /// Only one drain at a time (timer, `wake`, `stop` may all ask).
     private let drainLock = NSLock()
     private var timer: DispatchSourceTimer?
-    private var queue: DispatchQueue?
     private var stopping = false
+    /// Set by `stop`: a drain already running (from the timer) ends its sends by then too.
+    private var stopDeadline: Date?
 
     /// Deliveries fetched per batch.
     public var batchSize = 500
@@ -54,6 +55,8 @@ public final class OutboxWorker: @unchecked Sendable {
         drainLock.lock()
         defer { drainLock.unlock() }
         var stats = DrainStats()
+        // A timer drain that queued up behind `stop` must not touch a store about to close.
+        if let stop = lock.withLock({ stopDeadline }), Date() >= stop { return stats }
         var afterID: Int64 = 0
         while true {
             let batch: [Delivery]
@@ -162,7 +165,7 @@ public final class OutboxWorker: @unchecked Sendable {
         let last = lock.withLock { lastSend[sink] }
         guard let last else { return }
         var wait = last.addingTimeInterval(interval).timeIntervalSinceNow
-        if let deadline { wait = min(wait, deadline.timeIntervalSinceNow) }
+        if let deadline = effectiveDeadline(deadline) { wait = min(wait, deadline.timeIntervalSinceNow) }
         if wait > 0 { Thread.sleep(forTimeInterval: wait) }
     }
 
@@ -177,7 +180,20 @@ public final class OutboxWorker: @unchecked Sendable {
         }
     }
 
-    private func deadlinePassed(_ deadline: Date?) -> Bool { deadline.map { Date() >= $0 } ?? false }
+    private func deadlinePassed(_ deadline: Date?) -> Bool {
+        guard let limit = effectiveDeadline(deadline) else { return false }
+        return Date() >= limit
+    }
+
+    private func effectiveDeadline(_ deadline: Date?) -> Date? {
+        let stop = lock.withLock { stopDeadline }
+        switch (deadline, stop) {
+        case (nil, nil): return nil
+        case (let d?, nil): return d
+        case (nil, let s?): return s
+        case (let d?, let s?): return min(d, s)
+        }
+    }
 
     private func merge(_ a: DrainStats, _ b: DrainStats) -> DrainStats {
         var sum = a
@@ -204,9 +220,9 @@ public final class OutboxWorker: @unchecked Sendable {
         let timer = DispatchSource.makeTimerSource(queue: queue)
         timer.setEventHandler { [weak self] in self?.tick() }
         lock.withLock {
-            self.queue = queue
             self.timer = timer
             stopping = false
+            stopDeadline = nil
         }
         timer.schedule(deadline: .now())
         timer.resume()
@@ -225,6 +241,7 @@ public final class OutboxWorker: @unchecked Sendable {
     public func stop(deadline: Date) {
         let timer = lock.withLock { () -> DispatchSourceTimer? in
             stopping = true
+            stopDeadline = deadline
             let current = self.timer
             self.timer = nil
             return current

@@ -134,21 +134,32 @@ extension StateStore {
         }
     }
 
+    /// Rows whose payload no longer decodes (hand-edited, or from a broken build) are marked
+    /// dead with the reason instead of blocking the outbox forever.
     private func deliveries(where condition: String, _ values: [SQLiteValue], order: String,
                             limit: Int) throws(StoreError) -> [Delivery] {
         try locked { () throws(StoreError) in
             var result: [Delivery] = []
+            var corrupt: [(Int64, String)] = []
             try db.query("""
                 SELECT id, payload, sink, attempts, next_attempt, last_error, created_at FROM outbox
                 WHERE \(condition) ORDER BY \(order) LIMIT ?
                 """, values + [.integer(Int64(max(0, limit)))]) { (row: SQLiteRow) throws(StoreError) in
-                let json: JSONValue
-                do throws(JSONParseError) { json = try JSONValue.parse(row.string(1) ?? "") } catch {
-                    throw .corruptRow(table: "outbox", detail: error.description)
+                do throws(StoreError) {
+                    let json: JSONValue
+                    do throws(JSONParseError) { json = try JSONValue.parse(row.string(1) ?? "") } catch {
+                        throw .corruptRow(table: "outbox", detail: error.description)
+                    }
+                    result.append(Delivery(
+                        id: row.int(0), alert: try Alert(stored: json), sink: row.string(2) ?? "", attempts: Int(row.int(3)),
+                        nextAttempt: row.date(4) ?? Date(), lastError: row.string(5), createdAt: row.date(6) ?? Date()))
+                } catch {
+                    corrupt.append((row.int(0), error.description))
                 }
-                result.append(Delivery(
-                    id: row.int(0), alert: try Alert(stored: json), sink: row.string(2) ?? "", attempts: Int(row.int(3)),
-                    nextAttempt: row.date(4) ?? Date(), lastError: row.string(5), createdAt: row.date(6) ?? Date()))
+            }
+            for (id, reason) in corrupt {
+                try db.query("UPDATE outbox SET status = 'dead', finished_at = ?, last_error = ? WHERE id = ? AND status = 'pending'",
+                             [.date(Date()), .text(reason), .integer(id)])
             }
             return result
         }

@@ -49,12 +49,19 @@ public enum MessageTemplate {
         return line
     }
 
+    /// The default layout (Mustache source) of each sink type: chat and push destinations get
+    /// a sentence plus the headline text; one-line destinations (syslog, PagerDuty's summary,
+    /// the JSON `message` of webhook/stdout) a single line. Each sink adds its own structure
+    /// around it (Slack blocks, a Discord embed, a Teams card, …).
+    public static let defaultLayouts: [String: String] = [
+        "slack": defaultLayout, "discord": defaultLayout, "teams": defaultLayout, "mattermost": defaultLayout,
+        "telegram": defaultLayout, "ntfy": defaultLayout,
+        "pagerduty": shortLayout, "syslog": shortLayout, "webhook": shortLayout, "stdout": shortLayout,
+    ]
+
     /// The default layout (Mustache source) for a sink type.
     public static func layout(for sinkType: String) -> String {
-        switch sinkType {
-        case "syslog", "pagerduty", "stdout", "webhook": shortLayout
-        default: defaultLayout
-        }
+        defaultLayouts[sinkType] ?? defaultLayout
     }
 
     /// The variables a template sees for `alert`.
@@ -126,7 +133,10 @@ public enum MessageTemplate {
     }
 
     private static func describe(_ error: Error) -> String {
-        guard let error = error as? MustacheTemplate.Error else { return "\(error)" }
+        guard let error = error as? MustacheTemplate.Error else {
+            // The scanner's own errors: running off the end is an unclosed tag.
+            return "\(error)" == "overflow" ? "unexpected end of template (unclosed tag?)" : "\(error)"
+        }
         switch error {
         case .sectionCloseNameIncorrect: return "section closed with the wrong name"
         case .unfinishedName: return "unfinished tag (missing '}}')"

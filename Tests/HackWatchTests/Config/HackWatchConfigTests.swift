@@ -6,15 +6,16 @@ import TestSupport
 @Suite struct HackWatchConfigTests {
     static let feed = #"{"name": "llama", "url": "https://api.llama.fi/hacks", "format": "defillama"}"#
 
-    static func decode(_ json: String, path: String = "/etc/hackwatch/config.json",
-                       environment: [String: String] = [:]) throws(ConfigError) -> HackWatchConfig {
-        try HackWatchConfig.decode(Array(json.utf8), path: path, environment: environment)
+    /// Decodes with the sink factory's checks passed explicitly (the global hook is left alone).
+    static func decode(_ json: String, path: String = "/etc/hackwatch/config.json", environment: [String: String] = [:],
+                       sinkValidator: (@Sendable (SinkConfig) -> [String])? = SinkFactory.validate) throws(ConfigError) -> HackWatchConfig {
+        try HackWatchConfig.decode(Array(json.utf8), path: path, environment: environment, sinkValidator: sinkValidator)
     }
 
     /// The rendered problems (`path: message`) of a config that must fail.
-    static func problems(_ json: String) -> [String] {
+    static func problems(_ json: String, sinkValidator: (@Sendable (SinkConfig) -> [String])? = SinkFactory.validate) -> [String] {
         do {
-            _ = try decode(json)
+            _ = try decode(json, sinkValidator: sinkValidator)
             return []
         } catch {
             return error.problems.map(\.description)
@@ -33,6 +34,7 @@ import TestSupport
         (#"{"feed_stale_after": "0s"}"#, ["$.feed_stale_after: must be longer than zero"]),
         (#"{"log_level": "warn"}"#, ["$.log_level: unknown log level 'warn'; did you mean 'warning'? (one of trace, debug, info, notice, warning, error, critical)"]),
         (#"{"rules": [""], "metrics_textfile": []}"#, ["$.rules[0]: must not be empty", "$.metrics_textfile: expected a string, got array"]),
+        (#"{"ca_file": "certs/none.pem"}"#, ["$.ca_file: cannot read CA file '/etc/hackwatch/certs/none.pem'"]),
         (#"{"rules": {"a": 1}}"#, ["$.rules: expected a list of paths, got object"]),
         (#"{"feeds": {}}"#, ["$.feeds: expected a list, got object"]),
         (#"{"feeds": [{"url": "https://x.example/f"}]}"#, ["$.feeds[0].name: required key is missing"]),
@@ -58,10 +60,10 @@ import TestSupport
         (#"{"sinks": [{"name": "chat"}]}"#, ["$.sinks[0].type: required key is missing (one of slack, discord, teams, mattermost, telegram, ntfy, pagerduty, webhook, syslog, stdout)"]),
         (#"{"sinks": [{"name": "chat", "type": "slack", "url": "https://h/T/B/X", "url_env": "SLACK"}]}"#, ["$.sinks[0].url_env: 'url' and 'url_env' are exclusive; give only one"]),
         (#"{"sinks": [{"name": "hook", "type": "webhook", "url_env": "U", "secret_env": "S", "secret_file": "s.key"}]}"#, ["$.sinks[0].secret_file: 'secret_env' and 'secret_file' are exclusive; give only one"]),
-        (#"{"sinks": [{"name": "chat", "type": "discord"}]}"#, ["$.sinks[0]: sink type 'discord' needs one of 'url', 'url_env', 'url_file'"]),
-        (#"{"sinks": [{"name": "chat", "type": "slack", "url": "hooks.slack.com/services/T0/B0/SECRET"}]}"#, ["$.sinks[0].url: expected an http:// or https:// URL"]),
+        (#"{"sinks": [{"name": "chat", "type": "discord"}]}"#, ["$.sinks[0].url: sink type 'discord' needs one of url, url_env, url_file"]),
+        (#"{"sinks": [{"name": "chat", "type": "slack", "url": "hooks.slack.com/services/T0/B0/SECRET"}]}"#, ["$.sinks[0].url: must be an http:// or https:// URL"]),
         (#"{"sinks": [{"name": "chat", "type": "slack", "url_env": "1BAD-NAME"}]}"#, ["$.sinks[0].url_env: '1BAD-NAME' is not an environment variable name"]),
-        (#"{"sinks": [{"name": "log", "type": "syslog", "url": "https://x/y"}]}"#, ["$.sinks[0].url: not used by sink type 'syslog'"]),
+        (#"{"sinks": [{"name": "log", "type": "syslog", "url": "https://x/y"}]}"#, ["$.sinks[0].url: sink type 'syslog' takes no url"]),
         (#"{"sinks": [{"name": "out", "type": "stdout", "min_severity": "hgh", "default": "true"}]}"#,
          ["$.sinks[0].default: expected true or false, got string", "$.sinks[0].min_severity: unknown severity 'hgh'; did you mean 'high'? (one of info, low, medium, high, critical)"]),
         (#"{"sinks": [{"name": "out", "type": "stdout", "defualt": true}]}"#, ["$.sinks[0].defualt: unknown key 'defualt'; did you mean 'default'?"]),
@@ -72,6 +74,33 @@ import TestSupport
     @Test(arguments: errorCases)
     func reportsEveryProblemWithItsPath(json: String, expected: [String]) {
         #expect(Self.problems(json) == expected)
+    }
+
+    /// Type-specific checks come from the sink factory; these pin that they arrive at the sink's path.
+    static let sinkFactoryCases: [(String, [String])] = [
+        (#"{"sinks": [{"name": "log", "type": "syslog", "facility": "kernl", "adress": "udp://h:514"}]}"#,
+         ["$.sinks[0].adress: unknown key for sink type 'syslog'; did you mean 'address'?", "$.sinks[0].facility: unknown facility 'kernl'; did you mean 'kern'?"]),
+        (#"{"sinks": [{"name": "tg", "type": "telegram", "secret_env": "TG_TOKEN"}]}"#, ["$.sinks[0].chat_id: sink type 'telegram' needs chat_id"]),
+        (#"{"sinks": [{"name": "out", "type": "stdout", "secret": "x"}]}"#, ["$.sinks[0].secret: sink type 'stdout' takes no secret"]),
+    ]
+
+    @Test(arguments: sinkFactoryCases)
+    func sinkFactoryChecksTypeSpecificKeys(json: String, expected: [String]) {
+        #expect(Self.problems(json) == expected)
+    }
+
+    /// With the hook set to nil, the URL rules still hold, in the same words.
+    static let withoutSinkValidator: [(String, [String])] = [
+        (#"{"sinks": [{"name": "chat", "type": "discord"}]}"#, ["$.sinks[0].url: sink type 'discord' needs one of url, url_env, url_file"]),
+        (#"{"sinks": [{"name": "chat", "type": "slack", "url": "hooks.slack.com/T0/SECRET"}]}"#, ["$.sinks[0].url: must be an http:// or https:// URL"]),
+        (#"{"sinks": [{"name": "log", "type": "syslog", "url_env": "X", "secret_file": "k", "facility": "anything"}]}"#,
+         ["$.sinks[0].url: sink type 'syslog' takes no url", "$.sinks[0].secret: sink type 'syslog' takes no secret"]),
+        (#"{"sinks": [{"name": "out", "type": "stdout", "min_severty": "high"}]}"#, ["$.sinks[0].min_severty: unknown key 'min_severty'; did you mean 'min_severity'?"]),
+    ]
+
+    @Test(arguments: withoutSinkValidator)
+    func sharedKeysAreCheckedWithoutTheSinkFactory(json: String, expected: [String]) {
+        #expect(Self.problems(json, sinkValidator: nil) == expected)
     }
 
     @Test func secretsNeverAppearInProblems() {
@@ -164,9 +193,11 @@ import TestSupport
         let dir = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("config.json").path
-        try Data(#"{"rules": "my.rules"}"#.utf8).write(to: URL(fileURLWithPath: file))
+        try Data(#"{"rules": "my.rules", "ca_file": "ca.pem"}"#.utf8).write(to: URL(fileURLWithPath: file))
+        try Data("pem".utf8).write(to: dir.appendingPathComponent("ca.pem"))
         let config = try HackWatchConfig.load(path: file, environment: [:])
         #expect(config.rules == [dir.appendingPathComponent("my.rules").standardizedFileURL.path])
+        #expect(config.caFile == dir.appendingPathComponent("ca.pem").standardizedFileURL.path)
         #expect(throws: ConfigError(file: file + ".missing", problems: [ConfigProblem(path: "$", message: "no such config file")])) {
             try HackWatchConfig.load(path: file + ".missing", environment: [:])
         }
@@ -176,11 +207,15 @@ import TestSupport
 extension HackWatchConfigTests {
     @Test func sinkValidatorProblemsArePlacedUnderTheSink() {
         let validator: @Sendable (SinkConfig) -> [String] = { sink in
-            sink.settings["facility"] == .string("kern") ? ["facility: 'kern' is not allowed"] : []
+            (sink.settings["facility"] == .string("kern") ? ["facility: 'kern' is not allowed"] : [])
+                + sink.settings.keys.filter { $0 != "facility" }.map { "\($0): handed to the validator" }
         }
         let json = #"{"sinks": [{"name": "log", "type": "syslog", "facility": "kern"}, {"name": "ok", "type": "stdout", "defualt": 1}]}"#
-        #expect(throws: ConfigError(file: "c.json", problems: [ConfigProblem(path: "$.sinks[0].facility", message: "'kern' is not allowed")])) {
-            // With a validator, unknown type-specific keys are its business, not the near-miss check's.
+        #expect(throws: ConfigError(file: "c.json", problems: [
+            ConfigProblem(path: "$.sinks[0].facility", message: "'kern' is not allowed"),
+            // A near-miss of a shared key is reported once, and never handed to the validator.
+            ConfigProblem(path: "$.sinks[1].defualt", message: "unknown key 'defualt'; did you mean 'default'?"),
+        ])) {
             try HackWatchConfig.decode(Array(json.utf8), path: "c.json", environment: [:], sinkValidator: validator)
         }
     }

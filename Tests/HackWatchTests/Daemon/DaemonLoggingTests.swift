@@ -41,3 +41,19 @@ import Testing
         #expect(DaemonLogging.parseLevel("verbose") == nil)
     }
 }
+
+@Suite struct JournalStreamTests {
+    @Test func matchesOnlyTheAnnouncedDeviceAndInode() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hackwatch-journal-\(UUID().uuidString)").path
+        FileManager.default.createFile(atPath: path, contents: nil)
+        defer { unlink(path) }
+        let fd = open(path, O_RDONLY)
+        defer { close(fd) }
+        var info = stat()
+        #expect(fstat(fd, &info) == 0)
+        #expect(DaemonLogging.isJournalStream("\(info.st_dev):\(info.st_ino)", fd: fd))
+        #expect(!DaemonLogging.isJournalStream("\(info.st_dev):\(info.st_ino + 1)", fd: fd))
+        #expect(!DaemonLogging.isJournalStream("garbage", fd: fd))
+        #expect(!DaemonLogging.isJournalStream(nil, fd: fd))
+    }
+}

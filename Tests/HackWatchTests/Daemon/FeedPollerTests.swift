@@ -9,7 +9,7 @@ import Testing
         defer { fixture.close() }
         let feedFile = fixture.dir.appendingPathComponent("feed.json")
         let feed = feedConfig(url: feedFile.absoluteString)
-        let poller = FeedPoller(store: fixture.store, correlationWindow: TimeSpan(seconds: 86_400), logger: Logger(label: "test"))
+        let poller = FeedPoller(store: fixture.store, logger: Logger(label: "test"))
 
         let down1 = poller.poll(feed, runtime: fixture.runtime, now: now)
         let down2 = poller.poll(feed, runtime: fixture.runtime, now: now.addingTimeInterval(60))
@@ -35,7 +35,7 @@ import Testing
         let fixture = try PipelineFixture(rules: "rule big {\n    when loss >= $100M\n}\n", staleAfter: TimeSpan(seconds: 3600))
         defer { fixture.close() }
         let feed = feedConfig(url: fixture.dir.appendingPathComponent("missing.json").absoluteString)
-        let poller = FeedPoller(store: fixture.store, correlationWindow: TimeSpan(seconds: 86_400), logger: Logger(label: "test"))
+        let poller = FeedPoller(store: fixture.store, logger: Logger(label: "test"))
         for minute in [0.0, 10, 20] {
             #expect(poller.poll(feed, runtime: fixture.runtime, now: now.addingTimeInterval(minute * 60)).stats.alerts.isEmpty)
         }

@@ -8,7 +8,7 @@ import Testing
     @Test func newIncidentFiresOnceAcrossPolls() throws {
         let fixture = try PipelineFixture(rules: Self.rules)
         defer { fixture.close() }
-        let pipeline = IncidentPipeline(store: fixture.store, window: TimeSpan(seconds: 14 * 86_400))
+        let pipeline = IncidentPipeline(store: fixture.store)
         let batch = [incident("Ronin", loss: 600e6), incident("Tiny", loss: 10)]
         let first = try pipeline.process(batch, feed: feedConfig(), firstPoll: true, runtime: fixture.runtime, now: now)
         #expect(first.new == 2 && first.changed == 0 && first.baselined == 0)
@@ -22,7 +22,7 @@ import Testing
     @Test func baselineIsSilentAndAnUpwardRevisionFiresAsUpdate() throws {
         let fixture = try PipelineFixture(rules: Self.rules)
         defer { fixture.close() }
-        let pipeline = IncidentPipeline(store: fixture.store, window: TimeSpan(seconds: 14 * 86_400))
+        let pipeline = IncidentPipeline(store: fixture.store)
         let old = incident("Old Exchange", daysAgo: 30, loss: 50e6)
         let first = try pipeline.process([old], feed: feedConfig(), firstPoll: true, runtime: fixture.runtime, now: now)
         #expect(first.baselined == 1 && first.alerts.isEmpty)
@@ -36,10 +36,25 @@ import Testing
         #expect(try fixture.store.incident(source: "llama", id: "old exchange")?.update == false)
     }
 
+    @Test func editsToHistoryStaySilentButRecentEditsAreUpdates() throws {
+        let fixture = try PipelineFixture(rules: Self.rules)
+        defer { fixture.close() }
+        let pipeline = IncidentPipeline(store: fixture.store)
+        let old = incident("Old Exchange", daysAgo: 30, loss: 500e6), recent = incident("Recent", daysAgo: 1, loss: 5e6)
+        _ = try pipeline.process([old, recent], feed: feedConfig(), firstPoll: true, runtime: fixture.runtime, now: now)
+        var editedOld = old, editedRecent = recent
+        editedOld.technique = "Private Key Compromised"
+        editedRecent.technique = "Private Key Compromised"
+        let stats = try pipeline.process([editedOld, editedRecent], feed: feedConfig(), firstPoll: false, runtime: fixture.runtime, now: now)
+        #expect(stats.changed == 2 && stats.baselined == 1)
+        #expect(stats.alerts.map { "\($0.rule):\($0.incident.name)" } == ["updated:Recent"])
+        #expect(try fixture.store.incident(source: "llama", id: "old exchange")?.technique == "Private Key Compromised")
+    }
+
     @Test func sameHackFromASecondFeedDoesNotAlertTwice() throws {
         let fixture = try PipelineFixture(rules: "rule big {\n    when loss >= $100M\n}\n")
         defer { fixture.close() }
-        let pipeline = IncidentPipeline(store: fixture.store, window: TimeSpan(seconds: 14 * 86_400))
+        let pipeline = IncidentPipeline(store: fixture.store)
         let fromLlama = try pipeline.process([incident("Ronin", loss: 600e6)], feed: feedConfig("llama"), firstPoll: false,
                                              runtime: fixture.runtime, now: now)
         #expect(fromLlama.alerts.count == 1)
@@ -62,7 +77,7 @@ import Testing
     @Test func dryRunReturnsAlertsAndWritesNothing() throws {
         let fixture = try PipelineFixture(rules: Self.rules)
         defer { fixture.close() }
-        let pipeline = IncidentPipeline(store: fixture.store, window: TimeSpan(seconds: 14 * 86_400))
+        let pipeline = IncidentPipeline(store: fixture.store)
         let stats = try pipeline.process([incident("Ronin", loss: 600e6)], feed: feedConfig(), firstPoll: true,
                                          runtime: fixture.runtime, now: now, dryRun: true)
         #expect(stats.alerts.map(\.rule) == ["big"])

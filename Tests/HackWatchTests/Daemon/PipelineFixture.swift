@@ -35,7 +35,8 @@ struct PipelineFixture {
     struct FixtureError: Error { var message: String }
 }
 
-let now = Date()
+/// Whole seconds, as feeds and the store keep dates.
+let now = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
 
 func incident(_ name: String, source: String = "llama", id: String? = nil, daysAgo: Double = 1, loss: Double? = nil) -> Incident {
     Incident(id: id ?? name.lowercased(), source: source, name: name, date: now.addingTimeInterval(-daysAgo * 86_400),

@@ -50,9 +50,17 @@ import Testing
     }
 
     @Test func parenthesisedAliasMatches() {
-        let llama = Self.incident("Portal (Wormhole)", source: "defillama", day: "2022-02-02", loss: 326e6)
-        let news = Self.incident("Wormhole", source: "news", day: "2022-02-03", loss: 320e6)
+        let llama = Self.incident("Cream Finance (C.R.E.A.M.)", source: "defillama", day: "2021-10-27", loss: 130e6)
+        let news = Self.incident("C.R.E.A.M.", source: "news", day: "2021-10-28", loss: 130e6)
         #expect(correlator.match(news, among: [llama]) == llama)
+    }
+
+    @Test(arguments: [("Portal", "Wormhole Bridge"), ("Multichain", "Anyswap"), ("Harmony", "Horizon Bridge")])
+    func builtInAliasesMatch(known: String, reported: String) {
+        let llama = Self.incident(known, source: "defillama", day: "2022-02-02", loss: 100e6)
+        #expect(correlator.match(Self.incident(reported, source: "news", day: "2022-02-03"), among: [llama]) == llama)
+        // An alias widens only the name test: the dates must still agree.
+        #expect(correlator.match(Self.incident(reported, source: "news", day: "2023-02-03"), among: [llama]) == nil)
     }
 
     @Test(arguments: [

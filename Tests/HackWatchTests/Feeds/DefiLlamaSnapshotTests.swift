@@ -86,8 +86,10 @@ struct DefiLlamaSnapshotTests {
         #expect(changed && revised)
         #expect(merged.sources == ["defillama", "news"] && merged.loss == Money(usd: 625e6))
         #expect(merged.attribution == "Lazarus Group" && merged.update)
-        // Wormhole is "Portal" at DefiLlama: no alias table, so no match by name alone.
-        #expect(correlator.match(news[1], among: llama) == nil)
+        // Wormhole is "Portal" at DefiLlama (a built-in alias).
+        let portal = try #require(correlator.match(news[1], among: llama))
+        #expect(portal.name == "Portal" && portal.date == FeedFixtures.date("2022-02-02"))
+        #expect(correlator.merge(news[1], into: portal).lossRevisedUp == false)
     }
 
     /// First poll on the snapshot's day with a 7-day baseline: only the last week alerts.

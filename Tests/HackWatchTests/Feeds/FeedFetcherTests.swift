@@ -157,8 +157,11 @@ import TestSupport
     @Test func missingLocalFile() throws {
         let config = feed("file:///nonexistent/hackwatch/feed.json")
         #expect(throws: FeedFetchError.http(.transport(url: "file:///nonexistent/hackwatch/feed.json", code: 37,
-                                                        detail: "cannot read /nonexistent/hackwatch/feed.json: No such file or directory"))) {
+                                                        detail: "cannot read: No such file or directory"))) {
             try fetcher.fetch(config, validators: nil)
+        }
+        #expect(throws: FeedFetchError.http(.transport(url: "file:///tmp", code: 37, detail: "not a regular file"))) {
+            try fetcher.fetch(feed("file:///tmp"), validators: nil)
         }
     }
 }

@@ -64,4 +64,15 @@ import Testing
         #expect(IncidentIdentity.dayString(Date(timeIntervalSince1970: 1740096000)) == "2025-02-21")
         #expect(IncidentIdentity.dayString(Date(timeIntervalSince1970: -1)) == "1969-12-31")
     }
+
+    /// Ids are keys in the state database: they must not change between versions either. Pinned
+    /// to FNV-1a 64 reference values and to one real record's id.
+    @Test func idsArePinnedAcrossVersions() throws {
+        #expect(IncidentIdentity.hash("") == "cbf29ce484222325")
+        #expect(IncidentIdentity.hash("a") == "af63dc4c8601ec8c")
+        #expect(IncidentIdentity.baseKey(name: " Ronin  BRIDGE ", date: FeedFixtures.date("2022-03-23T13:00:00Z")) == "ronin bridge|2022-03-23")
+        #expect(IncidentIdentity.baseKey(name: "Crème", date: nil) == "creme|nodate")
+        let ronin = try FeedFixtures.parse(#"[{"date":1647993600,"name":"Ronin Bridge","amount":624000000}]"#, .defillama)
+        #expect(ronin.incidents.first?.id == "c5e607105d747eb0")
+    }
 }

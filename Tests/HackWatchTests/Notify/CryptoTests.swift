@@ -33,6 +33,19 @@ import Testing
         #expect(Self.hex(hasher.finalize()) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 
+    /// Feeding in any chunking gives the one-shot digest (buffered partial blocks).
+    @Test(arguments: [1, 3, 7, 63, 64, 65, 200])
+    func chunkedUpdatesMatchOneShot(chunk: Int) {
+        let data = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+        var hasher = SHA256()
+        var index = 0
+        while index < data.count {
+            hasher.update(Array(data[index..<min(data.count, index + chunk)]))
+            index += chunk
+        }
+        #expect(hasher.finalize() == SHA256.hash(data))
+    }
+
     /// RFC 4231 test cases 1, 2, 4 and 6 (key longer than a block).
     @Test(arguments: [
         ("0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b", "4869205468657265", "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"),

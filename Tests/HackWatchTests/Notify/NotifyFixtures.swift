@@ -25,7 +25,7 @@ enum NotifyFixtures {
     static let hostileName = "@everyone @here <!channel> <!here|x> <@U123> <users/all> <at>all</at> **bold** [click](https://evil.example/x) <b>x</b> &amp; `code` # head \u{202E}gnp.exe\r\nInjected: header"
 
     /// An alert whose every text field is hostile (and long, to exercise truncation).
-    static func hostileAlert(length: Int = 9000) -> Alert {
+    static func hostileAlert(length: Int = 40000) -> Alert {
         let long = String(repeating: hostileName + " 💥é ", count: max(1, length / hostileName.count))
         var incident = incident("hostile-1", name: hostileName, title: long, url: "javascript:alert(1)")
         incident.summary = long

@@ -34,6 +34,17 @@ func drainUntilEmpty(_ worker: OutboxWorker, _ store: StateStore, timeout: Doubl
         return try SinkFactory.make(config, environment: [:])
     }
 
+    /// A fresh store with `count` alerts for sink "hook" and a fast-retrying worker on `server`.
+    static func seeded(_ count: Int, _ server: LoopbackHTTPServer) throws
+        -> (StateStore, URL, OutboxWorker, [(alert: Alert, sinks: [String])]) {
+        let (store, folder) = try NotifyFixtures.temporaryStore()
+        let batch = alerts(count)
+        _ = try store.recordFiring(batch)
+        let worker = OutboxWorker(store: store, sinks: ["hook": try webhook(server)], policy: NotifyFixtures.fastPolicy,
+                                  logger: NotifyFixtures.logger)
+        return (store, folder, worker, batch)
+    }
+
     static func alerts(_ count: Int) -> [(alert: Alert, sinks: [String])] {
         (0..<count).map { (NotifyFixtures.alert("incident-\($0)", rule: "r"), ["hook"]) }
     }
@@ -52,12 +63,8 @@ func drainUntilEmpty(_ worker: OutboxWorker, _ store: StateStore, timeout: Doubl
             default: log.accept(request); return .text("ok")
             }
         }
-        let (store, folder) = try NotifyFixtures.temporaryStore()
+        let (store, folder, worker, batch) = try Self.seeded(12, server)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let batch = Self.alerts(12)
-        _ = try store.recordFiring(batch)
-        let worker = OutboxWorker(store: store, sinks: ["hook": try Self.webhook(server)], policy: NotifyFixtures.fastPolicy,
-                                  logger: NotifyFixtures.logger)
         #expect(try drainUntilEmpty(worker, store))
         #expect(log.ids.sorted() == batch.map(\.alert.id).sorted())
         #expect(Set(log.ids).count == log.ids.count, "an alert was accepted twice")
@@ -68,19 +75,15 @@ func drainUntilEmpty(_ worker: OutboxWorker, _ store: StateStore, timeout: Doubl
     /// Down (resets, then 503s) for a while: nothing is lost, everything arrives once it is back.
     @Test func receiverDownForAWhileGetsEverythingAfter() throws {
         let log = AcceptLog()
-        let up = Date().addingTimeInterval(1.5)
+        let up = Date().addingTimeInterval(2.5)
         let server = try LoopbackHTTPServer { request in
             let n = log.next()
             guard Date() >= up else { return n % 2 == 0 ? .reset : .status(503) }
             log.accept(request)
             return .text("ok")
         }
-        let (store, folder) = try NotifyFixtures.temporaryStore()
+        let (store, folder, worker, batch) = try Self.seeded(8, server)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let batch = Self.alerts(8)
-        _ = try store.recordFiring(batch)
-        let worker = OutboxWorker(store: store, sinks: ["hook": try Self.webhook(server)], policy: NotifyFixtures.fastPolicy,
-                                  logger: NotifyFixtures.logger)
         worker.drain()
         #expect(try store.outboxCounts().pending == 8)  // first attempt failed, nothing lost
         #expect(try drainUntilEmpty(worker, store))
@@ -161,5 +164,43 @@ func drainUntilEmpty(_ worker: OutboxWorker, _ store: StateStore, timeout: Doubl
         worker.wake()
         Thread.sleep(forTimeInterval: 0.2)
         #expect(try store.outboxCounts().pending == 1)
+    }
+
+    /// SIGTERM with a backlog to a slow receiver: the drain already running stops starting sends
+    /// at the deadline; what was not sent stays pending, nothing is half-recorded.
+    @Test func stopHonoursTheDeadlineEvenMidDrain() throws {
+        let server = try LoopbackHTTPServer { _ in .delayed(seconds: 0.2, then: .text("ok")) }
+        let (store, folder, worker, _) = try Self.seeded(30, server)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        worker.start(queue: DispatchQueue(label: "outbox-stop-test"))
+        #expect(server.waitForRequests(1, timeout: 10))
+        let started = Date()
+        worker.stop(deadline: Date().addingTimeInterval(0.5))
+        #expect(Date().timeIntervalSince(started) < 5, "stop waited for the whole backlog")
+        Thread.sleep(forTimeInterval: 0.5)  // the timer's drain finishes its in-flight send
+        let counts = try store.outboxCounts()
+        #expect(counts.pending > 0)
+        #expect(counts.pending + counts.delivered == 30)
+        #expect(counts.delivered >= server.requests.count - 1)
+    }
+
+    /// A 429 with `Retry-After: 1` holds that sink back a full second, then every alert goes.
+    @Test func retryAfterIsHonouredBeforeTheNextAttempt() throws {
+        final class Arrivals: @unchecked Sendable {
+            let lock = NSLock()
+            var times: [Date] = []
+        }
+        let arrivals = Arrivals()
+        let server = try LoopbackHTTPServer { _ in
+            let n = arrivals.lock.withLock { arrivals.times.append(Date()); return arrivals.times.count }
+            return n == 1 ? .text("slow down", status: 429, headers: [("Retry-After", "1")]) : .text("ok")
+        }
+        let (store, folder, worker, _) = try Self.seeded(3, server)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(try drainUntilEmpty(worker, store))
+        let times = arrivals.lock.withLock { arrivals.times }
+        #expect(times.count == 4)  // the refused one, then all three
+        if times.count >= 2 { #expect(times[1].timeIntervalSince(times[0]) >= 0.95) }
+        #expect(try store.outboxCounts() == OutboxCounts(pending: 0, delivered: 3, dead: 0))
     }
 }

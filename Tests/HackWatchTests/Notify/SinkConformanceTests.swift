@@ -130,6 +130,8 @@ func jsonStrings(_ value: JSONValue) -> String {
         #expect(leaked == [], "\(kind): reached the destination")
         #expect(!request.headers.contains { $0.name.lowercased() == "injected" }, "header injection")
         #expect(kind.limitProblems(request, alert: alert) == [])
+        // PagerDuty's summary is the one-line layout (no title/summary text), so nothing to cut.
+        if kind != .pagerduty { #expect(rendered.contains("…"), "\(kind): a 40,000-character text should have been cut") }
     }
 
     @Test(arguments: HTTPSinkKind.allCases)

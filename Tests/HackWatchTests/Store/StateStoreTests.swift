@@ -75,6 +75,37 @@ import TestSupport
         #expect(try store.firedCount() == 3)
     }
 
+    /// A failure part-way through (here: a trigger refusing one outbox row) leaves neither the
+    /// fired pairs nor any outbox row behind, so the next evaluation fires again: nothing lost.
+    @Test func recordFiringIsAtomic() throws {
+        let (store, folder) = try NotifyFixtures.temporaryStore()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try store.db.execute("""
+            CREATE TRIGGER refuse_boom BEFORE INSERT ON outbox WHEN NEW.sink = 'boom'
+            BEGIN SELECT RAISE(ABORT, 'disk full'); END;
+            """)
+        let batch = [(NotifyFixtures.alert("a"), ["chat"]), (NotifyFixtures.alert("b"), ["chat", "boom"])]
+        #expect(throws: StoreError.self) { try store.recordFiring(batch) }
+        #expect(try store.firedCount() == 0)
+        #expect(try store.outboxCounts() == OutboxCounts())
+        try store.db.execute("DROP TRIGGER refuse_boom")
+        #expect(try store.recordFiring(batch).count == 2)
+        #expect(try store.outboxCounts().pending == 3)
+    }
+
+    /// A corrupt outbox row (hand-edited) is set aside as dead with the reason; the rest flows.
+    @Test func corruptOutboxRowDoesNotBlockTheOthers() throws {
+        let (store, folder) = try NotifyFixtures.temporaryStore()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try store.recordFiring([(NotifyFixtures.alert("a"), ["chat"]), (NotifyFixtures.alert("b"), ["chat"])])
+        try store.db.execute("UPDATE outbox SET payload = '{\"id\": 1}' WHERE id = 1")
+        let due = try store.dueDeliveries(now: Date().addingTimeInterval(1), limit: 10)
+        #expect(due.map(\.id) == [2])
+        let dead = try store.deadDeliveries(limit: 10)
+        #expect(dead.isEmpty)  // its payload cannot be decoded for listing either
+        #expect(try store.outboxCounts() == OutboxCounts(pending: 1, delivered: 0, dead: 1))
+    }
+
     @Test func outboxLifecycle() throws {
         let (store, folder) = try NotifyFixtures.temporaryStore()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -12,6 +12,8 @@ public struct StdoutSink: Sink {
     public init(name: String, descriptor: Int32 = STDOUT_FILENO) {
         self.name = name
         self.descriptor = descriptor
+        // A reader that went away must surface as EPIPE (a retry), not kill the daemon.
+        signal(SIGPIPE, SIG_IGN)
     }
 
     public func send(_ alert: Alert) -> SinkResult {
