@@ -23,7 +23,7 @@ public final class RuleEvalContext {
         /// Arena ranges (start, end pairs) of folded list elements.
         var elements: [Int32] = []
         /// Regex VM inputs per (slot, folded), made only when a literal prefilter passes.
-        var scalars: [[UInt32]?] = []
+        var scalars: [RegexInput?] = []
     }
 
     private static let spanCount = RuleField.count * 6
@@ -250,13 +250,24 @@ public final class RuleEvalContext {
         return out
     }
 
+    /// Characters of a field the regex VM looks at.
+    static let maxRegexInput = 65_536
+
     /// Scalars of a string field for the regex VM: of the folded text when `folded`.
-    func regexInput(_ field: RuleField, slot: Int, folded: Bool) -> [UInt32] {
+    func regexInput(_ field: RuleField, slot: Int, folded: Bool) -> RegexInput {
         let key = slot * 2 + (folded ? 1 : 0)
-        if state.pointee.scalars.isEmpty { state.pointee.scalars = [[UInt32]?](repeating: nil, count: RuleField.count * 2) }
+        if state.pointee.scalars.isEmpty { state.pointee.scalars = [RegexInput?](repeating: nil, count: RuleField.count * 2) }
         if let cached = state.pointee.scalars[key] { return cached }
-        let body: (UnsafeBufferPointer<UInt8>) -> [UInt32] = { String(decoding: $0, as: UTF8.self).unicodeScalars.map(\.value) }
-        let value = (folded ? withFolded(field, slot: slot, body) : withUTF8(field, slot: slot, body)) ?? []
+        // The VM's cost is program size x input length: bound the input so one huge summary
+        // cannot stall evaluation (plain-literal patterns still search the whole text).
+        let body: (UnsafeBufferPointer<UInt8>) -> RegexInput = {
+            let all = String(decoding: $0, as: UTF8.self).unicodeScalars
+            let values = Array(all.prefix(Self.maxRegexInput + 1).map(\.value))
+            return values.count > Self.maxRegexInput
+                ? RegexInput(scalars: Array(values.prefix(Self.maxRegexInput)), complete: false)
+                : RegexInput(scalars: values, complete: true)
+        }
+        let value = (folded ? withFolded(field, slot: slot, body) : withUTF8(field, slot: slot, body)) ?? RegexInput(scalars: [], complete: true)
         state.pointee.scalars[key] = value
         return value
     }
