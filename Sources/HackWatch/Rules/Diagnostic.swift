@@ -16,6 +16,7 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     public var column: Int
     /// How many scalars the caret and tildes cover (at least 1).
     public var length: Int
+    /// Error or warning.
     public var severity: Severity
     /// The message, without location (e.g. `unknown field 'los'; did you mean 'loss'?`).
     public var message: String

@@ -1,11 +1,18 @@
 /// A compiled condition: evaluates against a prepared incident.
 public typealias RulePredicate = @Sendable (RuleEvalContext) -> Bool
 
+/// A predicate stored in a collection. Collections keep bare closures at their most generic
+/// representation, so every call would go through a reabstraction thunk (and retain); a struct
+/// field keeps the closure's own representation.
+struct StoredPredicate: Sendable {
+    let call: RulePredicate
+}
+
 /// Pass 4: compiles typed conditions to closures. Literal operands are folded and captured once;
 /// field operands read the context's per-incident caches. Null semantics: any comparison with an
 /// unknown operand is false, including `!=` and `not in`.
 struct RuleCompiler {
-    var macros: [Int: RulePredicate] = [:]
+    var macros: [Int: StoredPredicate] = [:]
 
     typealias Getter<T> = @Sendable (RuleEvalContext) -> T?
 
@@ -19,21 +26,32 @@ struct RuleCompiler {
             let p = compile(inner)
             return { !p($0) }
         case .and(let items):
-            let ps = items.map(compile)
-            if ps.count == 2 { let a = ps[0], b = ps[1]; return { a($0) && b($0) } }
+            if items.count == 2 {
+                let a = compile(items[0]), b = compile(items[1])
+                return { a($0) && b($0) }
+            }
+            let ps = items.map { StoredPredicate(call: compile($0)) }
             return { ctx in
-                for p in ps where !p(ctx) { return false }
-                return true
+                ps.withUnsafeBufferPointer { buffer in
+                    for index in buffer.indices where !buffer[index].call(ctx) { return false }
+                    return true
+                }
             }
         case .or(let items):
-            let ps = items.map(compile)
-            if ps.count == 2 { let a = ps[0], b = ps[1]; return { a($0) || b($0) } }
+            if items.count == 2 {
+                let a = compile(items[0]), b = compile(items[1])
+                return { a($0) || b($0) }
+            }
+            let ps = items.map { StoredPredicate(call: compile($0)) }
             return { ctx in
-                for p in ps where p(ctx) { return true }
-                return false
+                ps.withUnsafeBufferPointer { buffer in
+                    for index in buffer.indices where buffer[index].call(ctx) { return true }
+                    return false
+                }
             }
         case .macro(let index):
-            return macros[index] ?? { _ in false }
+            if let stored = macros[index] { return stored.call }
+            return { _ in false }
         case .compare(let op, let lhs, let rhs, let kind):
             return compare(op, lhs, rhs, kind)
         case .membership(let lhs, let rhs, let kind, let negated):

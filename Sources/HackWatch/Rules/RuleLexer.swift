@@ -7,11 +7,14 @@ struct RuleLexer {
     private var line = 1
     private(set) var tokens: [RuleToken] = []
     private(set) var diagnostics: [Diagnostic] = []
+    /// Offsets of U+FFFD that stand for invalid UTF-8 (reported by the loader already).
+    private let invalidOffsets: Set<Int>
 
     init(source: RuleSource, fileIndex: Int) {
         self.source = source
         self.fileIndex = fileIndex
         self.s = source.scalars
+        self.invalidOffsets = Set(source.invalidBytes.map(\.offset))
     }
 
     /// Lexes the whole file; the last token is always `.end`.
@@ -42,6 +45,11 @@ struct RuleLexer {
     static func isIdentifierPart(_ c: Unicode.Scalar) -> Bool { isIdentifierStart(c) || isDigit(c) }
 
     static func isDigit(_ c: Unicode.Scalar) -> Bool { c >= "0" && c <= "9" }
+
+    /// Whether `c` begins a token, whitespace or a comment (anything else is junk).
+    static func canStartToken(_ c: Unicode.Scalar) -> Bool {
+        isIdentifierPart(c) || " \t\r\n#\"/$-[](){},=!<>".unicodeScalars.contains(c)
+    }
 
     private mutating func run() {
         while i < s.count {
@@ -81,8 +89,20 @@ struct RuleLexer {
             case ">":
                 if peek(1) == "=" { i += 2; add(.greaterEqual, start) } else { i += 1; add(.greater, start) }
             default:
+                // One error for a run of junk (a pasted binary would otherwise give one per byte);
+                // bytes already reported as invalid UTF-8 are skipped silently.
                 i += 1
-                error("unexpected character \(Self.describe(c))", start, i)
+                while i < s.count, !Self.canStartToken(s[i]) { i += 1 }
+                let junk = (start..<i).filter { !invalidOffsets.contains($0) }
+                if let first = junk.first {
+                    if junk.count == 1 {
+                        error("unexpected character \(Self.describe(s[first]))", first, first + 1)
+                    } else {
+                        let more = junk.count > 8 ? " ..." : ""
+                        let shown = junk.prefix(8).map { Self.describe(s[$0]) }.joined(separator: " ")
+                        error("unexpected characters \(shown)\(more)", first, i)
+                    }
+                }
                 add(.invalid, start)
             }
         }

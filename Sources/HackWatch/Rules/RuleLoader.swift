@@ -94,14 +94,14 @@ public enum RuleLoader {
             }
         }
         diagnostics += checker.diagnostics
-        diagnostics.sort(by: Diagnostic.sortedOrder)
+        diagnostics = capped(diagnostics.sorted(by: Diagnostic.sortedOrder))
         guard !diagnostics.contains(where: { $0.severity == .error }) else {
             return RuleLoadResult(ruleSet: nil, diagnostics: diagnostics)
         }
         // Pass 4: compile, macros first so rules share their closures.
         var compiler = RuleCompiler()
         for index in resolver.macroOrder {
-            if let body = checker.macroBodies[index] { compiler.macros[index] = compiler.compile(body) }
+            if let body = checker.macroBodies[index] { compiler.macros[index] = StoredPredicate(call: compiler.compile(body)) }
         }
         var rules: [CompiledRule] = []
         for ((decl, fileIndex), condition) in zip(decls, conditions) {
@@ -113,6 +113,33 @@ public enum RuleLoader {
                 location: "\(files[fileIndex].path):\(line):\(column)", predicate: compiler.compile(condition)))
         }
         return RuleLoadResult(ruleSet: RuleSet(rules: rules), diagnostics: diagnostics)
+    }
+
+    /// Most errors reported per file, as compilers cap them (a binary file would give thousands).
+    public static let maxErrorsPerFile = 100
+
+    /// Keeps the first `maxErrorsPerFile` errors of each file, then one line saying how many more.
+    static func capped(_ sorted: [Diagnostic]) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        var index = 0
+        while index < sorted.count {
+            let file = sorted[index].file
+            var end = index
+            while end < sorted.count, sorted[end].file == file { end += 1 }
+            let group = sorted[index..<end]
+            let errors = group.filter { $0.severity == .error }
+            if errors.count > maxErrorsPerFile {
+                let kept = Array(errors.prefix(maxErrorsPerFile))
+                out += kept
+                let last = kept[kept.count - 1]
+                out.append(Diagnostic(file: file, line: last.line, column: last.column,
+                                      message: "too many errors; \(errors.count - maxErrorsPerFile) more in this file not shown"))
+            } else {
+                out += group
+            }
+            index = end
+        }
+        return out
     }
 
     static func checkSettings(_ rule: RuleDecl, source: RuleSource, sinkNames: [String]?,

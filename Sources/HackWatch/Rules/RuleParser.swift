@@ -133,7 +133,6 @@ struct RuleParser {
     }
 
     mutating func parseRule() throws(ParseAbort) {
-        let ruleKeyword = current.span
         advance()
         let name: String
         let nameSpan = current.span
@@ -171,7 +170,6 @@ struct RuleParser {
         if rule.when == nil, !seen.keys.contains("when") {
             error("rule '\(name)' has no 'when' condition", at: nameSpan)
         }
-        _ = ruleKeyword
         ast.rules.append(rule)
     }
 

@@ -41,10 +41,11 @@ struct RuleResolver {
 
     mutating func run() {
         defineSymbols()
+        sortedSymbols = symbols.values.map { ($0.name, $0.file) }.sorted { $0.name < $1.name }
         checkRuleNames()
-        for (index, macro) in macros.enumerated() { checkNames(in: macro.decl.body, file: macro.file, owner: index) }
+        for macro in macros { checkNames(in: macro.decl.body, file: macro.file) }
         for (fileIndex, file) in files.enumerated() {
-            for rule in file.rules { if let when = rule.when { checkNames(in: when, file: fileIndex, owner: nil) } }
+            for rule in file.rules { if let when = rule.when { checkNames(in: when, file: fileIndex) } }
         }
         orderMacros()
     }
@@ -112,7 +113,12 @@ struct RuleResolver {
         return out
     }
 
-    mutating func checkNames(in expr: RuleExpr, file: Int, owner: Int?) {
+    /// Edit-distance computations left for "did you mean" suggestions.
+    var suggestionBudget = 200_000
+    /// Every defined name with its file, sorted (computed once names are defined).
+    var sortedSymbols: [(name: String, file: Int)] = []
+
+    mutating func checkNames(in expr: RuleExpr, file: Int) {
         for (name, span) in Self.names(in: expr) {
             if RuleField.byName[name] != nil { continue }
             if let symbol = symbols[name] {
@@ -121,9 +127,14 @@ struct RuleResolver {
                 }
                 continue
             }
-            let fields = RuleField.allCases.map(\.rawValue)
-            let candidates = symbols.keys.filter { symbols[$0]!.file <= file }.sorted() + fields
-            let near = Suggest.nearest(name, in: candidates)
+            // Suggestions cost an edit distance per candidate: bounded so a hostile file with
+            // thousands of unknown names and definitions still loads quickly.
+            var near: String?
+            if suggestionBudget > 0 {
+                let candidates = sortedSymbols.filter { $0.file <= file }.map(\.name) + RuleField.allCases.map(\.rawValue)
+                suggestionBudget -= candidates.count
+                near = Suggest.nearest(name, in: candidates)
+            }
             var message: String
             switch near.flatMap({ symbols[$0]?.kind }) {
             case .macro?: message = "unknown macro '\(name)'"

@@ -2,7 +2,9 @@ import Foundation
 
 /// A rule after loading: its settings and its compiled condition.
 public struct CompiledRule: Sendable {
+    /// Unique across all loaded files (identifier or quoted string).
     public var name: String
+    /// `severity` of the rule (default `medium`).
     public var severity: Severity
     /// Sink names; nil = the config's default sinks.
     public var notify: [String]?
@@ -25,15 +27,33 @@ public struct CompiledRule: Sendable {
 
 /// Every rule loaded from the rules files, in load order.
 public struct RuleSet: Sendable {
-    public var rules: [CompiledRule]
+    /// The rules in load order (disabled ones included; `matches` skips them).
+    public var rules: [CompiledRule] { didSet { enabled = Self.enabledPredicates(rules) } }
+    /// Enabled rules' predicates and indices into `rules`: the hot loop touches only these.
+    private var enabled: [EnabledRule]
 
-    public init(rules: [CompiledRule]) { self.rules = rules }
+    private struct EnabledRule: Sendable {
+        let index: Int
+        let predicate: RulePredicate
+    }
+
+    /// A set over already compiled rules (as `RuleLoader` makes them).
+    public init(rules: [CompiledRule]) {
+        self.rules = rules
+        self.enabled = Self.enabledPredicates(rules)
+    }
+
+    private static func enabledPredicates(_ rules: [CompiledRule]) -> [EnabledRule] {
+        rules.indices.filter { rules[$0].enabled }.map { EnabledRule(index: $0, predicate: rules[$0].predicate) }
+    }
 
     /// Enabled rules that match, in load order. The incident is prepared once for all rules.
     public func matches(_ incident: Incident, now: Date) -> [CompiledRule] {
         withUnsafePointer(to: incident) { pointer in
             let context = RuleEvalContext(borrowing: pointer, now: now.timeIntervalSince1970)
-            return rules.filter { $0.enabled && $0.predicate(context) }
+            return enabled.withUnsafeBufferPointer { buffer in
+                buffer.indices.compactMap { buffer[$0].predicate(context) ? rules[buffer[$0].index] : nil }
+            }
         }
     }
 
@@ -41,9 +61,11 @@ public struct RuleSet: Sendable {
     public func matchCount(_ incident: Incident, now: Date) -> Int {
         withUnsafePointer(to: incident) { pointer in
             let context = RuleEvalContext(borrowing: pointer, now: now.timeIntervalSince1970)
-            var count = 0
-            for rule in rules where rule.enabled && rule.predicate(context) { count += 1 }
-            return count
+            return enabled.withUnsafeBufferPointer { buffer in
+                var count = 0
+                for index in buffer.indices where buffer[index].predicate(context) { count += 1 }
+                return count
+            }
         }
     }
 }
@@ -55,11 +77,13 @@ public struct RuleLoadResult: Sendable {
     /// Every problem in every file, sorted by file then position.
     public var diagnostics: [Diagnostic]
 
+    /// A result as the loader makes it.
     public init(ruleSet: RuleSet?, diagnostics: [Diagnostic]) {
         self.ruleSet = ruleSet
         self.diagnostics = diagnostics
     }
 
+    /// Whether any diagnostic is an error (warnings alone keep the rules usable).
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 
     /// Every diagnostic in the compiler form of RULES.md §5, one after another.

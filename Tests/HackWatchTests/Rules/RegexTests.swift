@@ -37,6 +37,17 @@ import Testing
         #expect(try Self.search(pattern, "", pattern.hasPrefix("^(a?)") ? String(repeating: "a", count: 30) : input) == expected)
     }
 
+    @Test func vmInputIsBoundedButLiteralsSearchEverything() throws {
+        let long = String(repeating: "x", count: 70_000) + " lazarus"
+        let incident = Incident(id: "l", source: "s", name: "n", summary: long)
+        #expect(try RuleFixtures.evaluate("summary matches /lazarus/i", incident))
+        #expect(try RuleFixtures.evaluate("summary contains \"lazarus\"", incident))
+        #expect(try !RuleFixtures.evaluate("summary matches /laz[a-z]rus/i", incident))
+        // The cut is not the end of the text: `$` does not match there.
+        #expect(try !RuleFixtures.evaluate("summary matches /^x+$/", incident))
+        #expect(try RuleFixtures.evaluate("summary matches /^x+/", incident))
+    }
+
     @Test func literalAlternationsTakeTheFastPath() throws {
         #expect(try RegexProgram(pattern: "north korea|dprk", flags: "i").literals == [Array("north korea".unicodeScalars.map(\.value)), Array("dprk".unicodeScalars.map(\.value))])
         #expect(try RegexProgram(pattern: "a.b", flags: "").literals == nil)

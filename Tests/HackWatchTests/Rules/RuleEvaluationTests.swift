@@ -119,6 +119,14 @@ import Testing
         #expect(ruleSet.matches(RuleFixtures.bare, now: RuleFixtures.now).isEmpty)
     }
 
+    @Test func aSharedContextGivesTheSameAnswers() throws {
+        let source = Self.known.enumerated().map { "rule r\($0.offset) { when \($0.element.0) }" }.joined(separator: "\n")
+        let ruleSet = try #require(RuleFixtures.load(Self.prelude + "\n" + source).ruleSet)
+        let context = RuleEvalContext(incident: RuleFixtures.ronin, now: RuleFixtures.now)
+        #expect(ruleSet.rules.map { $0.matches(context) } == Self.known.map(\.1))
+        #expect(ruleSet.matches(RuleFixtures.ronin, now: RuleFixtures.now).count == Self.known.filter(\.1).count)
+    }
+
     @Test func literalSpellings() throws {
         for literal in ["$1.5B", "1.5bn", "$1,500,000,000", "1_500_000_000", "1500M", "$1500m", "1500000k"] {
             let incident = Incident(id: "x", source: "s", name: "n", loss: Money(usd: 1.5e9))

@@ -89,6 +89,32 @@ import TestSupport
         #expect(result.diagnostics.first?.message.hasSuffix("nests too deeply once expanded (over 1000 levels)") == true)
     }
 
+    @Test func manyUnknownNamesAmongManyDefinitionsStillLoad() {
+        var sources = [("00.rules", Array((0..<3_000).map { "let name_\($0) = \($0)\n" }.joined().utf8))]
+        for file in 0..<30 {
+            let rules = (file * 100..<file * 100 + 100).map { "rule r\($0) { when loss == nome_\($0) }\n" }.joined()
+            sources.append(("\(10 + file).rules", Array(rules.utf8)))
+        }
+        let result = RuleLoader.load(sources: sources, sinkNames: nil)
+        #expect(result.diagnostics.count == 3_000)
+        #expect(result.diagnostics.first?.message == "unknown name 'nome_0'; did you mean 'name_0'?")
+        // Past the suggestion budget the errors stay, without the (costly) suggestions.
+        #expect(result.diagnostics.last?.message == "unknown field 'nome_2999'")
+    }
+
+    @Test func junkIsOneErrorPerRunAndErrorsAreCapped() {
+        #expect(RuleFixtures.problems("rule a { when loss > 5 @@@ }") == ["1:24: unexpected characters '@' '@' '@'"])
+        let bytes = Array("rule a { when loss > 5 ".utf8) + [0xFF, 0x01, 0x02] + Array(" }".utf8)
+        #expect(RuleLoader.load(sources: [("j.rules", bytes)], sinkNames: nil).diagnostics.map(\.description) == [
+            "j.rules:1:24: error: invalid UTF-8 (byte 0xFF)",
+            "j.rules:1:25: error: unexpected characters U+0001 U+0002",
+        ])
+        let many = (0..<300).map { "rule r\($0) { when los > 1 }" }.joined(separator: "\n")
+        let result = RuleFixtures.load(many)
+        #expect(result.diagnostics.count == 101)
+        #expect(result.diagnostics.last?.description == "t.rules:100:17: error: too many errors; 200 more in this file not shown")
+    }
+
     @Test func invalidUTF8IsReportedWithItsPosition() {
         let bytes = Array("rule a { when name == \"a".utf8) + [0xFF] + Array("\" }\n# \u{E9}".utf8) + [0xC3]
             + Array("\nrule b { when name == \"".utf8) + [0xED, 0xA0, 0x80] + Array("\" }".utf8)

@@ -1,36 +1,26 @@
+/// The scalars a regex VM runs over; `complete` is false when a long text was cut short.
+struct RegexInput {
+    var scalars: [UInt32]
+    var complete: Bool
+}
+
 extension RegexProgram {
     /// True when the pattern matches anywhere in `text`.
     func search(text: String) -> Bool {
         let bytes = caseInsensitive ? CaseFold.fold(text) : Array(text.utf8)
         return bytes.withUnsafeBufferPointer { buffer in
-            search(bytes: buffer) { String(decoding: bytes, as: UTF8.self).unicodeScalars.map(\.value) }
+            search(bytes: buffer) { RegexInput(scalars: String(decoding: bytes, as: UTF8.self).unicodeScalars.map(\.value), complete: true) }
         }
     }
 
     /// Searches `bytes` (the UTF-8 of the input, case-folded with `CaseFold.fold` when the
     /// pattern is case-insensitive); `scalars` gives the same text as scalar values, asked for
     /// only when the literal shortcuts cannot decide.
-    func search(bytes: UnsafeBufferPointer<UInt8>, scalars: () -> [UInt32]) -> Bool {
+    func search(bytes: UnsafeBufferPointer<UInt8>, scalars: () -> RegexInput) -> Bool {
         if let literalBytes { return literalBytes.contains { CaseFold.contains(bytes, $0) } }
         if let requiredBytes, !CaseFold.contains(bytes, requiredBytes) { return false }
-        return simulate(scalars())
-    }
-
-    static func find(_ needle: [UInt32], in haystack: [UInt32]) -> Bool {
-        let n = needle.count, h = haystack.count
-        guard n <= h else { return false }
-        if n == 0 { return true }
-        let first = needle[0]
-        var i = 0
-        while i <= h - n {
-            if haystack[i] == first {
-                var k = 1
-                while k < n, haystack[i + k] == needle[k] { k += 1 }
-                if k == n { return true }
-            }
-            i += 1
-        }
-        return false
+        let input = scalars()
+        return simulate(input.scalars, complete: input.complete)
     }
 
     private func isWordAt(_ input: [UInt32], _ pos: Int) -> Bool {
@@ -38,7 +28,7 @@ extension RegexProgram {
     }
 
     /// The Pike VM: one list of live program counters per input position.
-    func simulate(_ input: [UInt32]) -> Bool {
+    func simulate(_ input: [UInt32], complete: Bool = true) -> Bool {
         let count = insts.count
         var marks = [Int](repeating: -1, count: count)
         var current: [Int] = [], next: [Int] = []
@@ -60,7 +50,8 @@ extension RegexProgram {
                 case .lineStart:
                     if pos == 0 || (multiline && input[pos - 1] == 10) { stack.append(pc + 1) }
                 case .lineEnd:
-                    if pos == input.count || (multiline && input[pos] == 10) { stack.append(pc + 1) }
+                    // A cut-off input has no end: `$` must not match where it was cut.
+                    if pos == input.count ? complete : (multiline && input[pos] == 10) { stack.append(pc + 1) }
                 case .wordBoundary(let negated):
                     if (isWordAt(input, pos - 1) != isWordAt(input, pos)) != negated { stack.append(pc + 1) }
                 case .char, .any, .set: list.append(pc)

@@ -50,9 +50,6 @@ enum RegexCase {
         let mapped = scalar.properties.uppercaseMapping.unicodeScalars
         return mapped.count == 1 ? mapped.first!.value : c
     }
-
-    /// Folds a whole text scalar by scalar (positions are preserved).
-    static func fold(_ scalars: [UInt32]) -> [UInt32] { scalars.map(lower) }
 }
 
 /// A parsed regular expression.
