@@ -1,22 +1,11 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import HackWatch
 
 /// Seeded random inputs: the loader must never crash, and its result must be consistent
 /// (rules only without errors, every diagnostic located and renderable).
 @Suite struct RulePropertyTests {
-    /// SplitMix64: small, fast, reproducible.
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let vocabulary = [
         "rule", "let", "macro", "when", "severity", "notify", "message", "enabled", "and", "or", "not", "in",
         "contains", "startswith", "endswith", "matches", "exists", "true", "false", "{", "}", "(", ")", "[", "]",
@@ -41,7 +30,7 @@ import Testing
 
     @Test(arguments: [1, 2, 3, 4])
     func randomTokenStreamsNeverCrash(seed: UInt64) {
-        var rng = Seeded(state: seed)
+        var rng = SplitMix64(seed: seed)
         for _ in 0..<400 {
             let count = Int.random(in: 0...60, using: &rng)
             let text = (0..<count).map { _ in Self.vocabulary.randomElement(using: &rng)! }.joined(separator: " ")
@@ -51,7 +40,7 @@ import Testing
 
     @Test(arguments: [11, 12, 13, 14])
     func randomBytesNeverCrash(seed: UInt64) {
-        var rng = Seeded(state: seed)
+        var rng = SplitMix64(seed: seed)
         for _ in 0..<400 {
             let count = Int.random(in: 0...300, using: &rng)
             let bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &rng) }
@@ -63,7 +52,7 @@ import Testing
     /// Small mutations of valid rules reach deeper into the passes than pure noise does.
     @Test(arguments: [21, 22, 23])
     func mutatedRulesNeverCrash(seed: UInt64) {
-        var rng = Seeded(state: seed)
+        var rng = SplitMix64(seed: seed)
         let base = Array("""
             let bridges = ["Bridge", "Cross-chain"]
             macro big = loss >= $100M and not (update or age > 30d)
