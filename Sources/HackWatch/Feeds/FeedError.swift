@@ -1,5 +1,5 @@
-/// Why a feed could not be fetched or parsed as a whole. Single bad records are not errors:
-/// they are skipped and reported in `FeedParseResult.warnings`. Messages carry only redacted URLs.
+/// Why a feed body could not be parsed as a whole; fetch failures are `FeedFetchError`. Single
+/// bad records are not errors: they are skipped and reported in `FeedParseResult.warnings`.
 public enum FeedError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The body is not valid JSON (reason and byte offset inside).
     case invalidJSON(String)
@@ -13,10 +13,6 @@ public enum FeedError: Error, Equatable, Sendable, CustomStringConvertible {
     case unrecognisedFormat(String)
     /// The feed's `json` mapping is invalid (every problem listed).
     case invalidMapping([String])
-    /// The HTTP exchange failed (timeout, connect, TLS, body over `max_bytes`, …).
-    case http(HTTPError)
-    /// The server answered with a non-2xx, non-304 status.
-    case status(code: Int, url: String)
 
     public var description: String {
         switch self {
@@ -26,8 +22,6 @@ public enum FeedError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unexpectedShape(let detail): detail
         case .unrecognisedFormat(let detail): "cannot tell the feed's format: \(detail)"
         case .invalidMapping(let problems): "invalid json mapping: " + problems.joined(separator: "; ")
-        case .http(let error): error.description
-        case .status(let code, let url): "\(url): HTTP status \(code)"
         }
     }
 
