@@ -58,7 +58,7 @@ public struct IncidentPipeline: Sendable {
                 // History stays quiet: edits to incidents older than the baseline window (a
                 // feed re-classifying a 2021 hack) are recorded silently; a loss revised upwards
                 // is news at any age.
-                if !merge.lossRevisedUp && Self.isHistory(merge.merged, baseline: runtime.config.baseline, now: now) {
+                if !merge.lossRevisedUp && Baseline.isHistory(merge.merged, baseline: runtime.config.baseline, now: now) {
                     stats.baselined += 1
                     continue
                 }
@@ -101,13 +101,6 @@ public struct IncidentPipeline: Sendable {
             }
         }
         return stats
-    }
-
-    /// Older than the baseline window (undated counts as old). `baseline: 0s` means no history.
-    static func isHistory(_ incident: Incident, baseline: TimeSpan, now: Date) -> Bool {
-        guard baseline.seconds > 0 else { return false }
-        guard let date = incident.date else { return true }
-        return now.timeIntervalSince(date) > baseline.seconds
     }
 
     /// The report of the same hack from another feed that alerts go out under, if any: the

@@ -12,7 +12,13 @@ import Foundation
 public enum Baseline {
     /// On a feed's first poll, incidents older than `baseline` (or undated) are recorded silently.
     public static func isSilent(_ incident: Incident, firstPoll: Bool, baseline: TimeSpan, now: Date) -> Bool {
-        guard firstPoll, baseline.seconds > 0 else { return false }
+        firstPoll && isHistory(incident, baseline: baseline, now: now)
+    }
+
+    /// Older than the baseline window (undated counts as old). `baseline: 0s` means no history.
+    /// Edits to such incidents are recorded silently too (`IncidentPipeline`).
+    public static func isHistory(_ incident: Incident, baseline: TimeSpan, now: Date) -> Bool {
+        guard baseline.seconds > 0 else { return false }
         guard let date = incident.date else { return true }
         return now.timeIntervalSince(date) > baseline.seconds
     }
