@@ -64,8 +64,7 @@ extension ConfigReader {
         guard let map = stringMap(members, "headers", at: path) else { return [:] }
         var result: [String: String] = [:]
         for (name, value) in map.sorted(by: { $0.key < $1.key }) {
-            let tokenChars = CharacterSet(charactersIn: "!#$%&'*+-.^_`|~").union(.alphanumerics)
-            if name.isEmpty || !name.unicodeScalars.allSatisfy({ $0.isASCII && tokenChars.contains($0) }) {
+            if !HTTPRequest.isToken(name) {
                 report(path.key("headers").key(name), "invalid header name '\(name)'")
             } else if value.contains(where: { $0.isNewline }) {
                 report(path.key("headers").key(name), "header value must be a single line")

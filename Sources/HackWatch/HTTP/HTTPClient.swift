@@ -112,11 +112,7 @@ public struct HTTPClient: Sendable {
 
     /// libcurl sends header text as given, so a CR/LF in it would start a new header line.
     private static func isValidHeader(_ header: (name: String, value: String)) -> Bool {
-        let tokenPunctuation = Set("!#$%&'*+-.^_`|~".unicodeScalars)
-        let nameOK = !header.name.isEmpty && header.name.unicodeScalars.allSatisfy {
-            $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil || tokenPunctuation.contains($0))
-        }
-        return nameOK && !header.value.unicodeScalars.contains { $0 == "\r" || $0 == "\n" || $0 == "\0" }
+        HTTPRequest.isToken(header.name) && !header.value.unicodeScalars.contains { $0 == "\r" || $0 == "\n" || $0 == "\0" }
     }
 
     private static func milliseconds(_ span: TimeSpan) -> Int {

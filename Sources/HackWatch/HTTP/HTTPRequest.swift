@@ -48,6 +48,20 @@ public struct HTTPRequest: Sendable {
 
     /// The URL with path and query hidden, safe for logs and errors.
     public var redactedURL: String { URLRedaction.redact(url) }
+
+    /// Whether `name` is an RFC 9110 token, as a header name must be: ASCII letters, digits and
+    /// ``!#$%&'*+-.^_`|~``, at least one. The config checks feed headers with it at load, the
+    /// client every request before sending.
+    public static func isToken(_ name: String) -> Bool {
+        !name.isEmpty && name.unicodeScalars.allSatisfy { scalar in
+            switch scalar {
+            case "a"..."z", "A"..."Z", "0"..."9": true
+            default: tokenPunctuation.contains(scalar)
+            }
+        }
+    }
+
+    private static let tokenPunctuation = Set("!#$%&'*+-.^_`|~".unicodeScalars)
 }
 
 /// Cache validators of a response, kept per feed for conditional GET.
