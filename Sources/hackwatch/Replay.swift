@@ -20,7 +20,7 @@ struct Replay: ParsableCommand {
         }
         var sinceDate: Date?
         if let since {
-            guard let parsed = Self.parseDate(since) else {
+            guard let parsed = Incident.parseDate(since) else {
                 throw ValidationError("--since: expected a date like 2024-01-31 or 2024-01-31T00:00:00Z, got '\(since)'")
             }
             sinceDate = parsed
@@ -41,13 +41,5 @@ struct Replay: ParsableCommand {
         }
         for warning in parsed.warnings { printError("\(input): \(warning)") }
         print(ReplayReport.make(ruleSet: runtime.ruleSet, incidents: parsed.incidents, since: sinceDate).render())
-    }
-
-    static func parseDate(_ text: String) -> Date? {
-        let full = ISO8601DateFormatter()
-        if let date = full.date(from: text) { return date }
-        let day = ISO8601DateFormatter()
-        day.formatOptions = [.withFullDate]
-        return day.date(from: text)
     }
 }
