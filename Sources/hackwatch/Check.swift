@@ -7,20 +7,21 @@ struct Check: ParsableCommand {
 
     @Option(help: "The config file.") var config: String
 
-    /// Prints every config problem, or — when the config decodes — every rule diagnostic.
-    /// Sinks are not built, so unset `url_env` variables are not errors here (they are at `run`).
+    /// Prints every config problem, or — when the config decodes — every rule diagnostic: the
+    /// same load as `run`, minus the sinks, so unset `url_env` variables are not errors here
+    /// (they are at `run`).
     func run() throws {
-        let decoded = try loadConfigOrExit(config)
-        let rules = RuleLoader.load(paths: decoded.rules, sinkNames: decoded.sinks.map(\.name),
-                                    validateTemplate: MessageTemplate.validate)
-        if !rules.diagnostics.isEmpty { printError(rules.render()) }
-        if rules.hasErrors { throw ExitCode.failure }
-        if let ruleSet = rules.ruleSet {
-            let runtime = DaemonRuntime(config: decoded, ruleSet: ruleSet, sinkConfigs: decoded.sinks)
-            for problem in runtime.unroutableRules { printError("warning: \(problem)") }
+        let runtime: DaemonRuntime
+        do {
+            runtime = try DaemonRuntime.load(configPath: config, buildSinks: false)
+        } catch {
+            printError("\(error)")
+            throw ExitCode.failure
         }
-        let feeds = decoded.feeds.filter(\.enabled).count, sinks = decoded.sinks.filter(\.enabled).count
-        print("\(config): OK — \(feeds) feeds, \(sinks) sinks, \(rules.ruleSet?.rules.count ?? 0) rules")
+        if !runtime.ruleWarnings.isEmpty { printError(runtime.ruleWarnings) }
+        for problem in runtime.unroutableRules { printError("warning: \(problem)") }
+        let sinks = runtime.config.sinks.filter(\.enabled).count
+        print("\(config): OK — \(runtime.feeds.count) feeds, \(sinks) sinks, \(runtime.ruleSet.rules.count) rules")
     }
 }
 
