@@ -10,12 +10,12 @@ import Musl
 ///
 /// Without `NOTIFY_SOCKET` every call is a no-op, so the daemon runs the same outside systemd.
 /// Sending never throws: a lost notification must not stop the daemon (systemd's own client
-/// behaves the same way); `send` reports success for tests and logs.
+/// behaves the same way); `send` reports success for tests and logs. Every stored property is
+/// immutable and each message is one `sendto(2)` datagram, so calls from any thread need no lock.
 public final class SystemdNotifier: @unchecked Sendable {
     private let address: sockaddr_un?
     private let addressLength: socklen_t
     private let fd: Int32
-    private let lock = NSLock()
 
     /// The `NOTIFY_SOCKET` value, if any.
     public let socketName: String?
@@ -62,8 +62,6 @@ public final class SystemdNotifier: @unchecked Sendable {
     public func send(_ state: String) -> Bool {
         guard var address, fd >= 0 else { return false }
         let bytes = Array(state.utf8)
-        lock.lock()
-        defer { lock.unlock() }
         let sent = withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
                 bytes.withUnsafeBytes { buffer in
