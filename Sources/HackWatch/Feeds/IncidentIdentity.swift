@@ -21,12 +21,6 @@ enum IncidentIdentity {
         var secondaryParts: [String?]
         var secondary: String { secondaryParts.compactMap { $0 }.joined(separator: "/") }
 
-        init(name: String, date: Date?, amount: Double?, secondary: [String?]) {
-            base = IncidentIdentity.baseKey(name: name, date: date)
-            self.amount = amount
-            secondaryParts = secondary
-        }
-
         init(base: String, amount: Double?, secondary: [String?]) {
             self.base = base
             self.amount = amount
