@@ -11,9 +11,9 @@ import Foundation
 /// DefiLlama's; without `bridge`/`attribution`, they are inferred from the text like RSS.
 enum JSONMappedFormat {
     static func parse(_ bytes: [UInt8], config: FeedConfig) throws(FeedError) -> FeedParseResult {
-        let problems = JSONMapping.validate(FeedConfig(name: config.name, url: config.url, format: .json,
-                                                       mapping: config.mapping, itemsPointer: config.itemsPointer,
-                                                       amountScale: config.amountScale, dateFormat: config.dateFormat))
+        // Checked again here, not only at config load: `test`, `replay` and tests build feeds
+        // directly. `FeedParser` calls this with `format` json (given or sniffed).
+        let problems = JSONMapping.validate(config)
         guard problems.isEmpty else { throw .invalidMapping(problems) }
         let root: JSONValue
         do { root = try JSONValue.parse(bytes, options: .feed) } catch { throw FeedError(error, in: bytes) }
