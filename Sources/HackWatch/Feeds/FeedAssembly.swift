@@ -2,9 +2,13 @@ import Foundation
 
 /// The steps every format shares once its records are incidents: ids, duplicates, titles.
 enum FeedAssembly {
+    /// Source ids longer than this are hashed (a hostile guid should not become a huge key).
+    static let maxIDLength = 200
+
     /// Finishes one poll's incidents (in feed order; `index` is the record's position, for warnings).
-    /// Incidents whose `id` is empty get a hashed id (`IncidentIdentity`); a record identical to an
-    /// earlier one (DeFiHackLabs has such rows) and a repeated source id are dropped with a warning.
+    /// Incidents whose `id` is empty get a hashed id (`IncidentIdentity`), ids over `maxIDLength`
+    /// bytes are hashed; a record identical to an earlier one (DeFiHackLabs has such rows) and a
+    /// repeated source id are dropped with a warning.
     static func finish(_ records: [(index: Int, incident: Incident)], feed: String, noun: String = "record",
                        warnings: inout [String]) -> [Incident] {
         var kept: [Incident] = []
@@ -18,7 +22,8 @@ enum FeedAssembly {
         // feed of one name and day repeated.
         var sameDay: [String: (index: Int, offset: Int)] = Dictionary(minimumCapacity: records.count)
         var sameDayGroups: [String: [Incident: Int]] = [:]  // incident → its record index
-        for (index, incident) in records {
+        for (index, var incident) in records {
+            if incident.id.utf8.count > maxIDLength { incident.id = IncidentIdentity.hash(incident.id) }
             if incident.id.isEmpty {
                 let base = IncidentIdentity.baseKey(name: incident.name, date: incident.date)
                 if let first = sameDay[base] {

@@ -143,10 +143,8 @@ private struct MappedItem {
         var bridge = FeedText.mentionsBridge(text)
         if raw("bridge") != nil { bridge = try flag("bridge") }
         let attribution = try string("attribution") ?? (mapping["attribution"] == nil ? FeedText.attribution(in: text) : nil)
-        var id = try string("id") ?? ""
-        if id.utf8.count > SyndicationFormat.maxIDLength { id = IncidentIdentity.hash(id) }
         return Incident(
-            id: id, source: config.name, name: name, title: title, summary: summary,
+            id: try string("id") ?? "", source: config.name, name: name, title: title, summary: summary,
             url: try string("url"), date: date, loss: loss, returned: returned, chains: chains,
             classification: classification, technique: technique, bridge: bridge, target: target,
             attribution: attribution, tags: try list("tags"))

@@ -39,9 +39,6 @@ enum SyndicationFormat {
         return result
     }
 
-    /// Source ids longer than this are hashed (a hostile guid should not become a huge key).
-    static let maxIDLength = 200
-
     static func makeIncident(_ item: RawItem, source: String) -> Incident? {
         let rawTitle = FeedText.stripHTML(item.title)
         let fullSummary = FeedText.stripHTML(item.summary.isEmpty ? item.content : item.summary)
@@ -52,7 +49,6 @@ enum SyndicationFormat {
         let name = title.isEmpty ? link : FeedText.name(fromTitle: title)
         var id = FeedText.trimmed(item.id)
         if id.isEmpty { id = link }
-        if id.utf8.count > maxIDLength { id = IncidentIdentity.hash(id) }
         let date = item.dates.lazy.compactMap(FeedDate.parse).first
         return Incident(
             id: id, source: source, name: name, title: title.isEmpty ? nil : title,
