@@ -22,6 +22,16 @@ import TestSupport
         #expect(result.warnings == ["atom: <!DOCTYPE> ignored; entities it declares are not expanded"])
     }
 
+    /// A 300-byte guid becomes a 16-hex-digit hash (the same for the same guid); a 200-byte one is kept.
+    @Test func overLongSourceIDsAreHashed() throws {
+        let long = String(repeating: "g", count: 300), kept = String(repeating: "k", count: 200)
+        let xml = "<rss><channel><item><title>A hacked</title><guid>\(long)</guid></item>"
+            + "<item><title>B hacked</title><guid>\(kept)</guid></item></channel></rss>"
+        let ids = try FeedFixtures.parse(xml, .rss).incidents.map(\.id)
+        #expect(ids == [IncidentIdentity.hash(long), kept])
+        #expect(ids[0].utf8.count == 16)
+    }
+
     /// External DTDs, external entities and parameter entities pointing at a live server are
     /// never fetched: the server sees no request at all.
     @Test func externalEntitiesAreNeverFetched() throws {
