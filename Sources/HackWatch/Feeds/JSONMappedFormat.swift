@@ -68,8 +68,7 @@ private struct MappedItem {
         case .string(let text)?:
             let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
             return trimmed.isEmpty ? nil : trimmed
-        case .number(let number)?:
-            return number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
+        case .number(let number)?: return Self.text(number)
         case .bool(let flag)?: return String(flag)
         case let other?:
             throw RecordError(reason: "'\(field)' at \(mapping[field]!) should be a string, found \(other.typeName)")
@@ -84,7 +83,7 @@ private struct MappedItem {
             for element in elements {
                 switch element {
                 case .string(let text): out.append(text.trimmingCharacters(in: .whitespacesAndNewlines))
-                case .number(let number): out.append(number == number.rounded() ? String(Int64(number)) : String(number))
+                case .number(let number): out.append(Self.text(number))
                 case .null: continue
                 default: throw RecordError(reason: "'\(field)' should be a list of strings, found \(element.typeName) in it")
                 }
@@ -163,6 +162,12 @@ private struct MappedItem {
         case nil: return nil
         case let other?: throw RecordError(reason: "'\(field)' should be a boolean, found \(other.typeName)")
         }
+    }
+
+    /// A number where text belongs (ids, chain ids): whole numbers without a fraction, and
+    /// huge ones in exponent form rather than a trap converting them to `Int64`.
+    static func text(_ number: Double) -> String {
+        number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
     }
 
     static func show(_ value: JSONValue) -> String {

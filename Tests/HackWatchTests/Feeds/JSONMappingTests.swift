@@ -40,6 +40,16 @@ import Testing
         #expect(orbit.bridge == true)  // inferred from the text
     }
 
+    /// A huge number in a list (chain ids, tags) is text like a huge scalar, not a trap converting it to Int64.
+    @Test func hugeNumbersInListsAreKeptAsText() throws {
+        let config = FeedFixtures.config(.json, name: "n", mapping: ["name": "/name", "id": "/id", "chains": "/chains", "tags": "/tags"])
+        let body = #"[{"name": "Huge", "id": 1e300, "chains": [1e300, 56], "tags": [-1e19]}]"#
+        let incident = try #require(try FeedParser.parse(Array(body.utf8), config: config).incidents.first)
+        #expect(incident.id == "1e+300")
+        #expect(incident.chains == ["1e+300", "56"])
+        #expect(incident.tags == ["-1e+19"])
+    }
+
     /// Shaped like DeFiHackLabs' incident explorer: root array, YYYYMMDD, amounts in token units, duplicate rows.
     static let explorerLike = #"""
     [
