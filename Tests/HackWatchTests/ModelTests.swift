@@ -22,6 +22,20 @@ import Testing
         #expect(Money(usd: usd).human == human)
     }
 
+    /// A hostile feed's amount (1e300, or infinite after `amount_scale`) prints; Int64() would trap.
+    @Test(arguments: [1e300, -1e300, 1e25, .infinity, -.infinity, .nan])
+    func formatsAbsurdMoneyWithoutTrapping(usd: Double) {
+        #expect(Money(usd: usd).human.contains("$"))
+    }
+
+    @Test func absurdLossInAFeedIsParsed() throws {
+        let body = #"[{"name": "Absurd", "date": 1700000000, "amount": 1e300, "bridgeHack": false, "technique": "x"}]"#
+        let config = FeedConfig(name: "dl", url: "file:///dev/null", format: .defillama)
+        let incident = try #require(try FeedParser.parse(Array(body.utf8), config: config).incidents.first)
+        #expect(incident.loss == Money(usd: 1e300))
+        #expect(incident.title?.hasPrefix("Absurd hacked: $") == true)
+    }
+
     @Test func severityOrder() {
         #expect(Severity.allCases.sorted() == [.info, .low, .medium, .high, .critical])
         #expect(Severity.critical > .high)

@@ -15,15 +15,19 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
     public var human: String {
         let value = usd
         let magnitude = abs(value)
+        let sign = value < 0 ? "-$" : "$"
+        // Whole numbers without a fraction. Amounts past Int64 (a hostile feed's 1e300, or
+        // infinity after `amount_scale`) and NaN print as Swift writes them: Int64() would trap.
+        func whole(_ number: Double) -> String {
+            number == number.rounded() && number < 0x1p63 ? String(Int64(number)) : String(number)
+        }
         func fmt(_ scaled: Double, _ suffix: String) -> String {
-            let rounded = (scaled * 10).rounded() / 10
-            let text = rounded == rounded.rounded() ? String(Int64(rounded)) : String(rounded)
-            return (value < 0 ? "-$" : "$") + text + suffix
+            sign + whole((scaled * 10).rounded() / 10) + suffix
         }
         if magnitude >= 1e9 { return fmt(magnitude / 1e9, "B") }
         if magnitude >= 1e6 { return fmt(magnitude / 1e6, "M") }
         if magnitude >= 1e3 { return fmt(magnitude / 1e3, "k") }
-        return (value < 0 ? "-$" : "$") + String(Int64(magnitude.rounded()))
+        return sign + whole(magnitude.rounded())
     }
 
     public var description: String { human }
