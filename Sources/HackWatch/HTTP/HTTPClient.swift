@@ -115,8 +115,10 @@ public struct HTTPClient: Sendable {
         HTTPRequest.isToken(header.name) && !header.value.unicodeScalars.contains { $0 == "\r" || $0 == "\n" || $0 == "\0" }
     }
 
+    /// At least 1 ms; at most `Int32.max` ms (24.8 days), so that a config's `"timeout": 1e300`
+    /// (any finite duration is accepted) neither traps in `Int()` nor overflows libcurl's sums.
     private static func milliseconds(_ span: TimeSpan) -> Int {
-        max(1, Int((span.seconds * 1000).rounded()))
+        Int(min(max(1, (span.seconds * 1000).rounded()), Double(Int32.max)))
     }
 
     /// libcurl's message with every URL in it redacted: libcurl may echo the request URL or a

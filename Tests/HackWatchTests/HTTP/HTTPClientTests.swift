@@ -32,6 +32,15 @@ import TestSupport
         #expect(request.header("X-Api-Key") == "k1")
     }
 
+    /// The config accepts any finite duration (`"timeout": 1e300`): libcurl gets the longest
+    /// timeout it takes instead of the process trapping on the conversion to milliseconds.
+    @Test func absurdTimeoutsAreClamped() throws {
+        let server = try LoopbackHTTPServer { _ in .text("ok") }
+        let forever = TimeSpan(seconds: 1e300)
+        let response = try client.send(HTTPRequest(url: server.url("/"), connectTimeout: forever, timeout: forever))
+        #expect(response.text == "ok")
+    }
+
     @Test func conditionalGetSendsValidatorsAndReports304() throws {
         let etag = "\"v42\"", modified = "Wed, 21 Oct 2015 07:28:00 GMT"
         let server = try LoopbackHTTPServer { request in
