@@ -61,7 +61,8 @@ extension FeedText {
         let wordStart = j
         while j < b.count, isLetter(b[j]) { j += 1 }
         let word = String(decoding: b[wordStart..<j], as: UTF8.self).lowercased()
-        return value * (multipliers[word] ?? 1)
+        let usd = value * (multipliers[word] ?? 1)
+        return usd.isFinite ? usd : nil  // "$" and 400 digits: Double() gives infinity
     }
 
     /// Named attacker groups and the spellings that point at them (first match wins).

@@ -97,7 +97,7 @@ private struct MappedItem {
     }
 
     mutating func money(_ field: String, currencyIsUSD: Bool) throws(RecordError) -> Money? {
-        let amount: Double?
+        var amount: Double?
         switch raw(field) {
         case nil: return nil
         case .number(let number)?: amount = number * config.amountScale
@@ -113,6 +113,10 @@ private struct MappedItem {
             }
         case let other?:
             throw RecordError(reason: "'\(field)' should be a number, found \(other.typeName)")
+        }
+        if let value = amount, !value.isFinite {  // 1e300 times `amount_scale`
+            notes.append("'\(field)' is too large once scaled by amount_scale; kept as unknown")
+            amount = nil
         }
         guard currencyIsUSD else { return nil }
         return amount.map { Money(usd: $0) }

@@ -21,7 +21,8 @@ import Testing
         #expect(FeedText.usdAmount(in: text) == usd)
     }
 
-    @Test(arguments: ["120,000 ETH stolen", "A$5 million", "C$ 3M", "costs $ more", "USDT 5M", "no money here", "$"])
+    @Test(arguments: ["120,000 ETH stolen", "A$5 million", "C$ 3M", "costs $ more", "USDT 5M", "no money here", "$",
+                            "$" + String(repeating: "9", count: 400) + " lost"])
     func ignoresNonUSD(text: String) {
         #expect(FeedText.usdAmount(in: text) == nil)
     }

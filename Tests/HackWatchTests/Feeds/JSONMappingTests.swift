@@ -50,6 +50,14 @@ import Testing
         #expect(incident.tags == ["-1e+19"])
     }
 
+    /// An amount that overflows once scaled is unknown with a warning, never an infinite loss.
+    @Test func overflowingScaledAmountIsUnknown() throws {
+        let config = FeedFixtures.config(.json, name: "s", mapping: ["name": "/name", "loss": "/loss"], amountScale: 1e10)
+        let result = try FeedParser.parse(Array(#"[{"name": "Big", "loss": 1e300}]"#.utf8), config: config)
+        #expect(result.incidents.first?.loss == nil)
+        #expect(result.warnings == ["s: record 0: 'loss' is too large once scaled by amount_scale; kept as unknown"])
+    }
+
     /// Shaped like DeFiHackLabs' incident explorer: root array, YYYYMMDD, amounts in token units, duplicate rows.
     static let explorerLike = #"""
     [
