@@ -39,9 +39,8 @@ public struct FeedFetcher: Sendable {
             if let validators, !validators.isEmpty, validators == state { return .notModified }
             fileValidators = state
         }
-        var request = HTTPRequest(url: feed.url, headers: Self.headers(for: feed),
-                                  connectTimeout: TimeSpan(seconds: min(10, feed.timeout.seconds)),
-                                  timeout: feed.timeout, maxBodyBytes: feed.maxBytes)
+        var request = HTTPRequest(url: feed.url, headers: Self.headers(for: feed), timeout: feed.timeout,
+                                  maxBodyBytes: feed.maxBytes)
         if fileValidators == nil { request.addValidators(validators) }
         let response: HTTPResponse
         do {

@@ -12,7 +12,9 @@ public struct HTTPRequest: Sendable {
     public var headers: [(name: String, value: String)]
     /// Request body (POST).
     public var body: [UInt8]?
-    /// Time allowed for the TCP/TLS connect.
+    /// Time allowed for the TCP/TLS connect. `timeout` bounds the connect too (libcurl stops at
+    /// whichever comes first, and `HTTPError.timeout` names that one), so a short `timeout` needs
+    /// no matching `connectTimeout`.
     public var connectTimeout: TimeSpan
     /// Time allowed for the whole exchange.
     public var timeout: TimeSpan

@@ -83,6 +83,15 @@ import TestSupport
         #expect(error == .timeout(url: "http://127.0.0.1:\(blackhole.port)/…", seconds: 0.3))
     }
 
+    /// A total timeout shorter than the (default, 10 s) connect timeout ends the connect too.
+    @Test func unansweredConnectHitsAShorterTotalTimeout() throws {
+        let blackhole = try LoopbackBlackhole()
+        let started = Date()
+        let error = failure(HTTPRequest(url: blackhole.url("/"), timeout: TimeSpan(seconds: 0.3)))
+        #expect(error == .timeout(url: "http://127.0.0.1:\(blackhole.port)/…", seconds: 0.3))
+        #expect(Date().timeIntervalSince(started) < 5)
+    }
+
     @Test func slowDripBodyHitsTheTotalTimeout() throws {
         // Bytes keep arriving, so only the total timeout (not an idle one) can end this.
         let server = try LoopbackHTTPServer { _ in
