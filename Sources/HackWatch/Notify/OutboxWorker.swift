@@ -195,12 +195,7 @@ public final class OutboxWorker: @unchecked Sendable {
 
     private func effectiveDeadline(_ deadline: Date?) -> Date? {
         let stop = lock.withLock { stopDeadline }
-        switch (deadline, stop) {
-        case (nil, nil): return nil
-        case (let d?, nil): return d
-        case (nil, let s?): return s
-        case (let d?, let s?): return min(d, s)
-        }
+        return [deadline, stop].compactMap { $0 }.min()
     }
 
     /// When the next drain has work: the earliest pending row of each sink, no sooner than
