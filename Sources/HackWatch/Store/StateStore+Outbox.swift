@@ -45,13 +45,9 @@ extension StateStore {
         try count("SELECT COUNT(*) FROM fired")
     }
 
-    /// Pending deliveries whose next attempt is due at `now`, oldest first.
-    public func dueDeliveries(now: Date, limit: Int) throws(StoreError) -> [Delivery] {
-        try deliveries(where: "status = 'pending' AND next_attempt <= ?", [.date(now)], order: "id", limit: limit)
-    }
-
-    /// Due deliveries with an id above `afterID` (paging through one drain).
-    public func dueDeliveries(now: Date, afterID: Int64, limit: Int) throws(StoreError) -> [Delivery] {
+    /// Pending deliveries whose next attempt is due at `now`, oldest first; with `afterID`, only
+    /// those with a greater id (paging through one drain).
+    public func dueDeliveries(now: Date, afterID: Int64 = 0, limit: Int) throws(StoreError) -> [Delivery] {
         try deliveries(where: "status = 'pending' AND next_attempt <= ? AND id > ?", [.date(now), .integer(afterID)],
                        order: "id", limit: limit)
     }
