@@ -122,14 +122,6 @@ extension StateStore {
         try locked { () throws(StoreError) in try db.query(sql, values) }
     }
 
-    private func count(_ sql: String) throws(StoreError) -> Int {
-        try locked { () throws(StoreError) in
-            var n = 0
-            try db.query(sql) { row in n = Int(row.int(0)) }
-            return n
-        }
-    }
-
     /// Rows whose payload no longer decodes (hand-edited, or from a broken build) are marked
     /// dead with the reason instead of blocking the outbox forever.
     private func deliveries(where condition: String, _ values: [SQLiteValue], order: String,
