@@ -63,19 +63,8 @@ enum FeedsBench {
         return (wall, cpuNow() - cpuStart)
     }
 
-    /// `$HACKWATCH_SHARED/feeds` or the harness's search beside the repository.
-    static func sharedFeeds() -> String? {
-        if let shared = ProcessInfo.processInfo.environment["HACKWATCH_SHARED"], !shared.isEmpty {
-            return shared + "/feeds"
-        }
-        return sharedFeedsDirectory()
-    }
-
     static func defiLlamaSnapshot() -> [UInt8]? {
-        guard let folder = sharedFeeds().map({ $0 + "/defillama" }),
-              let names = try? FileManager.default.contentsOfDirectory(atPath: folder),
-              let name = names.filter({ $0.hasPrefix("api.llama.fi_hacks") && $0.hasSuffix(".json") }).sorted().last,
-              let data = FileManager.default.contents(atPath: folder + "/" + name) else { return nil }
+        guard let path = defiLlamaSnapshotPath(), let data = FileManager.default.contents(atPath: path) else { return nil }
         return [UInt8](data)
     }
 

@@ -42,8 +42,20 @@ func peakRSSMiB() -> Double {
     return 0
 }
 
-/// The shared/ folder beside the repository, where the real feed snapshots live (read at bench time).
+/// Where the real feed snapshots live (read at bench time): `$HACKWATCH_SHARED/feeds` when that
+/// is set, else the shared/ folder beside the repository.
 func sharedFeedsDirectory() -> String? {
+    if let shared = ProcessInfo.processInfo.environment["HACKWATCH_SHARED"], !shared.isEmpty {
+        return shared + "/feeds"
+    }
     let candidates = ["../shared/feeds", "../../shared/feeds", "/work/shared/feeds"]
     return candidates.first { FileManager.default.fileExists(atPath: $0) }
+}
+
+/// The newest DefiLlama hacks snapshot (`defillama/api.llama.fi_hacks*.json`) among the shared feeds.
+func defiLlamaSnapshotPath() -> String? {
+    guard let folder = sharedFeedsDirectory().map({ $0 + "/defillama" }),
+          let name = (try? FileManager.default.contentsOfDirectory(atPath: folder))?
+            .filter({ $0.hasPrefix("api.llama.fi_hacks") && $0.hasSuffix(".json") }).sorted().last else { return nil }
+    return folder + "/" + name
 }
