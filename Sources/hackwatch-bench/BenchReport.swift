@@ -33,13 +33,13 @@ func measure(_ body: () throws -> Void) rethrows -> Double {
 }
 
 /// This process's peak resident set size in MiB (VmHWM).
-func peakRSSMiB() -> Double {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-        let kb = line.split(separator: " ").compactMap { Double($0) }.first ?? 0
-        return kb / 1024
-    }
-    return 0
+func peakRSSMiB() -> Double { statusMiB(field: "VmHWM") }
+
+/// A `/proc/PID/status` size field (`VmRSS`, `VmHWM`, `RssAnon`, …) in MiB; this process's by default.
+func statusMiB(pid: Int32? = nil, field: String) -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/\(pid.map(String.init) ?? "self")/status", encoding: .utf8) else { return 0 }
+    let line = status.split(separator: "\n").first { $0.hasPrefix("\(field):") }
+    return (line?.split(separator: " ").compactMap { Double($0) }.first ?? 0) / 1024
 }
 
 /// Where the real feed snapshots live (read at bench time): `$HACKWATCH_SHARED/feeds` when that
