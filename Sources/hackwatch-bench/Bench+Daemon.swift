@@ -61,9 +61,8 @@ private func writeConfig(_ dir: URL, state: String, feedURL: String, hookURL: St
 private func benchHackwatch(binary: String, dir: URL, idleSeconds: Double, report: inout BenchReport) throws -> DaemonFigures {
     // Idle: the real DefiLlama snapshot when present (538 records, all older than the baseline).
     let feed = dir.appendingPathComponent("feed.json")
-    if let shared = sharedFeedsDirectory(), let snapshot = try? FileManager.default.contentsOfDirectory(atPath: shared + "/defillama")
-        .first(where: { $0.hasSuffix(".json") }) {
-        try FileManager.default.copyItem(atPath: "\(shared)/defillama/\(snapshot)", toPath: feed.path)
+    if let snapshot = defiLlamaSnapshotPath() {
+        try FileManager.default.copyItem(atPath: snapshot, toPath: feed.path)
     } else {
         try writeFeed(feed, count: 538, age: 400 * 86_400)
     }

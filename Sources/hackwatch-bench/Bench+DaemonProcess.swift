@@ -41,13 +41,6 @@ final class BenchChild: @unchecked Sendable {
     }
 }
 
-/// A `/proc/PID/status` size field (`VmRSS`, `RssAnon`, …) in MiB.
-func statusMiB(pid: Int32, field: String) -> Double {
-    guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return 0 }
-    let line = status.split(separator: "\n").first { $0.hasPrefix("\(field):") }
-    return (line?.split(separator: " ").compactMap { Double($0) }.first ?? 0) / 1024
-}
-
 /// User + system CPU seconds used by `pid` so far.
 func cpuSeconds(pid: Int32) -> Double {
     guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),

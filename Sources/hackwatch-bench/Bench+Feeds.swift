@@ -63,19 +63,8 @@ enum FeedsBench {
         return (wall, cpuNow() - cpuStart)
     }
 
-    /// `$HACKWATCH_SHARED/feeds` or the harness's search beside the repository.
-    static func sharedFeeds() -> String? {
-        if let shared = ProcessInfo.processInfo.environment["HACKWATCH_SHARED"], !shared.isEmpty {
-            return shared + "/feeds"
-        }
-        return sharedFeedsDirectory()
-    }
-
     static func defiLlamaSnapshot() -> [UInt8]? {
-        guard let folder = sharedFeeds().map({ $0 + "/defillama" }),
-              let names = try? FileManager.default.contentsOfDirectory(atPath: folder),
-              let name = names.filter({ $0.hasPrefix("api.llama.fi_hacks") && $0.hasSuffix(".json") }).sorted().last,
-              let data = FileManager.default.contents(atPath: folder + "/" + name) else { return nil }
+        guard let path = defiLlamaSnapshotPath(), let data = FileManager.default.contents(atPath: path) else { return nil }
         return [UInt8](data)
     }
 
@@ -197,12 +186,12 @@ enum FeedsBench {
         typealias Counters = @convention(c) (UnsafeMutablePointer<UInt64>, UnsafeMutablePointer<UInt64>) -> Void
         let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "hw_alloc_counters")  // RTLD_DEFAULT
         let counters = symbol.map { unsafeBitCast($0, to: Counters.self) }
-        let rssBefore = statusMiB("VmRSS:")
+        let rssBefore = statusMiB(field: "VmRSS")
         var calls0: UInt64 = 0, bytes0: UInt64 = 0, calls1: UInt64 = 0, bytes1: UInt64 = 0
         counters?(&calls0, &bytes0)
         let result = try? FeedParser.parse(bytes, config: config)
         counters?(&calls1, &bytes1)
-        let peak = statusMiB("VmHWM:")
+        let peak = statusMiB(field: "VmHWM")
         if counters != nil {
             print("probe allocs \(calls1 - calls0)")
             print("probe alloc_bytes \(bytes1 - bytes0)")
@@ -210,13 +199,5 @@ enum FeedsBench {
         print("probe peak_rss_delta_mib \(max(0, peak - rssBefore))")
         print("probe incidents \(result?.incidents.count ?? -1)")
         exit(0)
-    }
-
-    static func statusMiB(_ key: String) -> Double {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-        for line in status.split(separator: "\n") where line.hasPrefix(key) {
-            return (line.split(separator: " ").compactMap { Double($0) }.first ?? 0) / 1024
-        }
-        return 0
     }
 }

@@ -60,12 +60,8 @@ func benchRules(_ report: inout BenchReport) {
 }
 
 private func defiLlamaIncidents() -> [Incident]? {
-    guard let dir = sharedFeedsDirectory() else { return nil }
-    let folder = dir + "/defillama"
-    guard let name = (try? FileManager.default.contentsOfDirectory(atPath: folder))?
-            .filter({ $0.hasPrefix("api.llama.fi_hacks") && $0.hasSuffix(".json") }).sorted().last,
-          let data = FileManager.default.contents(atPath: folder + "/" + name) else { return nil }
-    let config = FeedConfig(name: "defillama", url: "file://" + folder + "/" + name, format: .defillama)
+    guard let path = defiLlamaSnapshotPath(), let data = FileManager.default.contents(atPath: path) else { return nil }
+    let config = FeedConfig(name: "defillama", url: "file://" + path, format: .defillama)
     return try? FeedParser.parse([UInt8](data), config: config).incidents
 }
 

@@ -33,17 +33,29 @@ func measure(_ body: () throws -> Void) rethrows -> Double {
 }
 
 /// This process's peak resident set size in MiB (VmHWM).
-func peakRSSMiB() -> Double {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-        let kb = line.split(separator: " ").compactMap { Double($0) }.first ?? 0
-        return kb / 1024
-    }
-    return 0
+func peakRSSMiB() -> Double { statusMiB(field: "VmHWM") }
+
+/// A `/proc/PID/status` size field (`VmRSS`, `VmHWM`, `RssAnon`, …) in MiB; this process's by default.
+func statusMiB(pid: Int32? = nil, field: String) -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/\(pid.map(String.init) ?? "self")/status", encoding: .utf8) else { return 0 }
+    let line = status.split(separator: "\n").first { $0.hasPrefix("\(field):") }
+    return (line?.split(separator: " ").compactMap { Double($0) }.first ?? 0) / 1024
 }
 
-/// The shared/ folder beside the repository, where the real feed snapshots live (read at bench time).
+/// Where the real feed snapshots live (read at bench time): `$HACKWATCH_SHARED/feeds` when that
+/// is set, else the shared/ folder beside the repository.
 func sharedFeedsDirectory() -> String? {
+    if let shared = ProcessInfo.processInfo.environment["HACKWATCH_SHARED"], !shared.isEmpty {
+        return shared + "/feeds"
+    }
     let candidates = ["../shared/feeds", "../../shared/feeds", "/work/shared/feeds"]
     return candidates.first { FileManager.default.fileExists(atPath: $0) }
+}
+
+/// The newest DefiLlama hacks snapshot (`defillama/api.llama.fi_hacks*.json`) among the shared feeds.
+func defiLlamaSnapshotPath() -> String? {
+    guard let folder = sharedFeedsDirectory().map({ $0 + "/defillama" }),
+          let name = (try? FileManager.default.contentsOfDirectory(atPath: folder))?
+            .filter({ $0.hasPrefix("api.llama.fi_hacks") && $0.hasSuffix(".json") }).sorted().last else { return nil }
+    return folder + "/" + name
 }

@@ -67,8 +67,7 @@ extension ConfigReader {
     private mutating func commonKeyTypos(_ members: [String: JSONValue], at path: ConfigPath) -> Set<String> {
         var typos: Set<String> = []
         for key in members.keys.sorted() where !SinkConfig.commonKeys.contains(key) && key.count >= 4 {
-            if let near = JSONMapping.suggestion(for: key, among: SinkConfig.commonKeys),
-               JSONMapping.editDistance(key.lowercased(), near) <= 2 {
+            if let near = Suggest.nearest(key, in: SinkConfig.commonKeys, within: 2) {
                 report(path.key(key), "unknown key '\(key)'; did you mean '\(near)'?")
                 typos.insert(key)
             }

@@ -51,24 +51,8 @@ public enum JSONMapping {
 
     /// The closest candidate within edit distance 2 (or one that `word` is a prefix of).
     static func suggestion(for word: String, among candidates: [String]) -> String? {
+        if let near = Suggest.nearest(word, in: candidates, within: 2) { return near }
         let lower = word.lowercased()
-        let scored = candidates.map { ($0, editDistance(lower, $0)) }.filter { $0.1 <= 2 }
-        if let best = scored.min(by: { $0.1 < $1.1 }) { return best.0 }
         return lower.count >= 3 ? candidates.first { $0.hasPrefix(lower) } : nil
-    }
-
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        guard !a.isEmpty else { return b.count }
-        guard !b.isEmpty else { return a.count }
-        var previous = Array(0...b.count)
-        for i in 1...a.count {
-            var current = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            previous = current
-        }
-        return previous[b.count]
     }
 }

@@ -50,8 +50,15 @@ extension HTTPSink {
 
     /// A JSON POST to `url` (the endpoint's by default).
     func jsonRequest(_ body: String, url: String? = nil, headers: [(name: String, value: String)] = []) -> HTTPRequest {
+        postRequest(body, contentType: "application/json; charset=utf-8", url: url, headers: headers)
+    }
+
+    /// A POST of `body` to `url` (the endpoint's by default) under the endpoint's timeouts,
+    /// reading at most 64 KiB of answer and following no redirect.
+    func postRequest(_ body: String, contentType: String, url: String? = nil,
+                     headers: [(name: String, value: String)] = []) -> HTTPRequest {
         HTTPRequest(url: url ?? endpoint.url, method: .post,
-                    headers: [("Content-Type", "application/json; charset=utf-8")] + headers, body: Array(body.utf8),
+                    headers: [("Content-Type", contentType)] + headers, body: Array(body.utf8),
                     connectTimeout: TimeSpan(seconds: min(10, endpoint.timeout.seconds)), timeout: endpoint.timeout,
                     maxBodyBytes: 64 << 10, maxRedirects: 0)
     }

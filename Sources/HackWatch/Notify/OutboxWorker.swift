@@ -13,6 +13,14 @@ public struct DrainStats: Sendable, Hashable {
     public var deferred = 0
 
     public init() {}
+
+    /// Adds another drain's (or sink's) counts to these.
+    mutating func add(_ other: DrainStats) {
+        delivered += other.delivered
+        retried += other.retried
+        dead += other.dead
+        deferred += other.deferred
+    }
 }
 
 /// Sends the outbox: every due delivery once per drain, each sink's deliveries in firing order
@@ -68,7 +76,7 @@ public final class OutboxWorker: @unchecked Sendable {
             }
             guard !batch.isEmpty else { break }
             afterID = batch[batch.count - 1].id
-            stats = merge(stats, run(batch, deadline: deadline))
+            stats.add(run(batch, deadline: deadline))
             if batch.count < batchSize || deadlinePassed(deadline) { break }
         }
         return stats
@@ -187,21 +195,7 @@ public final class OutboxWorker: @unchecked Sendable {
 
     private func effectiveDeadline(_ deadline: Date?) -> Date? {
         let stop = lock.withLock { stopDeadline }
-        switch (deadline, stop) {
-        case (nil, nil): return nil
-        case (let d?, nil): return d
-        case (nil, let s?): return s
-        case (let d?, let s?): return min(d, s)
-        }
-    }
-
-    private func merge(_ a: DrainStats, _ b: DrainStats) -> DrainStats {
-        var sum = a
-        sum.delivered += b.delivered
-        sum.retried += b.retried
-        sum.dead += b.dead
-        sum.deferred += b.deferred
-        return sum
+        return [deadline, stop].compactMap { $0 }.min()
     }
 
     /// When the next drain has work: the earliest pending row of each sink, no sooner than
@@ -267,14 +261,7 @@ private final class ResultBox: @unchecked Sendable {
     private let lock = NSLock()
     private var stats = DrainStats()
 
-    func add(_ more: DrainStats) {
-        lock.withLock {
-            stats.delivered += more.delivered
-            stats.retried += more.retried
-            stats.dead += more.dead
-            stats.deferred += more.deferred
-        }
-    }
+    func add(_ more: DrainStats) { lock.withLock { stats.add(more) } }
 
     var total: DrainStats { lock.withLock { stats } }
 }

@@ -193,18 +193,6 @@ public enum SinkFactory {
 
     /// The candidate within edit distance 2 of `word`, for "did you mean".
     static func closest(_ word: String, among candidates: [String]) -> String? {
-        let target = Array(word.lowercased())
-        var best: (String, Int)?
-        for candidate in candidates.sorted() {
-            let c = Array(candidate)
-            var row = Array(0...c.count)
-            for (i, a) in target.enumerated() {
-                var next = [i + 1]
-                for (j, b) in c.enumerated() { next.append(min(row[j + 1] + 1, next[j] + 1, row[j] + (a == b ? 0 : 1))) }
-                row = next
-            }
-            if row[c.count] <= 2, best.map({ row[c.count] < $0.1 }) ?? true { best = (candidate, row[c.count]) }
-        }
-        return best?.0
+        Suggest.nearest(word, in: candidates.sorted(), within: 2)
     }
 }

@@ -43,11 +43,7 @@ extension StateStore {
 
     /// How many incidents are stored.
     public func incidentCount() throws(StoreError) -> Int {
-        try locked { () throws(StoreError) in
-            var count = 0
-            try db.query("SELECT COUNT(*) FROM incidents") { row in count = Int(row.int(0)) }
-            return count
-        }
+        try count("SELECT COUNT(*) FROM incidents")
     }
 
     static func decodeIncident(_ text: String) throws(StoreError) -> Incident {

@@ -45,13 +45,9 @@ extension StateStore {
         try count("SELECT COUNT(*) FROM fired")
     }
 
-    /// Pending deliveries whose next attempt is due at `now`, oldest first.
-    public func dueDeliveries(now: Date, limit: Int) throws(StoreError) -> [Delivery] {
-        try deliveries(where: "status = 'pending' AND next_attempt <= ?", [.date(now)], order: "id", limit: limit)
-    }
-
-    /// Due deliveries with an id above `afterID` (paging through one drain).
-    public func dueDeliveries(now: Date, afterID: Int64, limit: Int) throws(StoreError) -> [Delivery] {
+    /// Pending deliveries whose next attempt is due at `now`, oldest first; with `afterID`, only
+    /// those with a greater id (paging through one drain).
+    public func dueDeliveries(now: Date, afterID: Int64 = 0, limit: Int) throws(StoreError) -> [Delivery] {
         try deliveries(where: "status = 'pending' AND next_attempt <= ? AND id > ?", [.date(now), .integer(afterID)],
                        order: "id", limit: limit)
     }
@@ -124,14 +120,6 @@ extension StateStore {
 
     private func update(_ sql: String, _ values: [SQLiteValue]) throws(StoreError) {
         try locked { () throws(StoreError) in try db.query(sql, values) }
-    }
-
-    private func count(_ sql: String) throws(StoreError) -> Int {
-        try locked { () throws(StoreError) in
-            var n = 0
-            try db.query(sql) { row in n = Int(row.int(0)) }
-            return n
-        }
     }
 
     /// Rows whose payload no longer decodes (hand-edited, or from a broken build) are marked

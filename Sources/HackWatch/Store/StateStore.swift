@@ -61,6 +61,15 @@ public final class StateStore: @unchecked Sendable {
 
     var db: SQLiteConnection { connection }
 
+    /// The single integer a `SELECT COUNT(*) …` returns.
+    func count(_ sql: String) throws(StoreError) -> Int {
+        try locked { () throws(StoreError) in
+            var n = 0
+            try db.query(sql) { row in n = Int(row.int(0)) }
+            return n
+        }
+    }
+
     private func migrate() throws(StoreError) {
         var version = 0
         try connection.query("PRAGMA user_version") { row in version = Int(row.int(0)) }

@@ -17,16 +17,13 @@ public struct NtfySink: HTTPSink {
         let facts = AlertFacts(alert)
         let body = SafeText.fit(MessageTemplate.text(for: alert, sinkType: "ntfy"), limit: 4000, unit: .utf8)
         var headers: [(name: String, value: String)] = [
-            ("Content-Type", "text/plain; charset=utf-8"),
             ("Title", Self.headerValue(MessageTemplate.headline(for: alert), limit: 200)),
             ("Priority", String(Self.priority(alert.severity))),
             ("Tags", "rotating_light,\(alert.severity.rawValue)"),
         ]
         if let url = facts.url { headers.append(("Click", url)) }
         if let token { headers.append(("Authorization", "Bearer \(token)")) }
-        return HTTPRequest(url: endpoint.url, method: .post, headers: headers, body: Array(body.utf8),
-                           connectTimeout: TimeSpan(seconds: min(10, endpoint.timeout.seconds)), timeout: endpoint.timeout,
-                           maxBodyBytes: 64 << 10, maxRedirects: 0)
+        return postRequest(body, contentType: "text/plain; charset=utf-8", headers: headers)
     }
 
     /// ntfy priorities: 1 min … 5 max.

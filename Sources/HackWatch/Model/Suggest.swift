@@ -1,4 +1,5 @@
-/// "Did you mean" suggestions by edit distance, as compilers make them.
+/// "Did you mean" suggestions by edit distance, as compilers make them: one measure for the
+/// rule loader, the config reader and the sink factory.
 enum Suggest {
     /// Optimal-string-alignment distance (Levenshtein plus adjacent transpositions, so `hihg`
     /// is one edit from `high`), case-insensitive, on Unicode scalars.
@@ -21,16 +22,20 @@ enum Suggest {
         return d[x.count][y.count]
     }
 
-    /// The closest candidate, if it is close enough to be a plausible typo (at most a third of
-    /// the word's length, minimum 1, maximum 3 edits); ties go to the earlier candidate.
-    static func nearest(_ word: String, in candidates: [String]) -> String? {
-        guard word.count <= 64 else { return nil }
-        let limit = min(3, max(1, word.count / 3))
+    /// The candidate closest to `word` within `limit` edits; ties go to the earlier candidate.
+    static func nearest(_ word: String, in candidates: [String], within limit: Int) -> String? {
         var best: (String, Int)?
-        for candidate in candidates where candidate != word {
+        for candidate in candidates {
             let d = distance(word, candidate)
             if d <= limit, best == nil || d < best!.1 { best = (candidate, d) }
         }
         return best?.0
+    }
+
+    /// The closest candidate, if it is close enough to be a plausible typo (at most a third of
+    /// the word's length, minimum 1, maximum 3 edits); ties go to the earlier candidate.
+    static func nearest(_ word: String, in candidates: [String]) -> String? {
+        guard word.count <= 64 else { return nil }
+        return nearest(word, in: candidates.filter { $0 != word }, within: min(3, max(1, word.count / 3)))
     }
 }
