@@ -84,7 +84,7 @@ struct TestRules: ParsableCommand {
                 ])
                 return object.serialized()
             }
-            let date = match.incident.date.map { String(Incident.formatDate($0).prefix(10)) } ?? "----------"
+            let date = match.incident.date.map(Incident.formatDay) ?? "----------"
             let loss = match.incident.loss?.human ?? "loss unknown"
             return "\(date)  \(match.rule.severity.rawValue)  \(match.rule.name)  \(match.incident.name)  \(loss)"
         }

@@ -45,7 +45,7 @@ public struct ReplayReport: Sendable {
     /// The printed report: one line per match, then per-rule counts.
     public func render() -> String {
         var lines = matches.map { match in
-            let date = match.incident.date.map { Incident.formatDate($0).prefix(10) } ?? "----------"
+            let date = match.incident.date.map(Incident.formatDay) ?? "----------"
             let loss = match.incident.loss.map { "\($0)" } ?? "loss unknown"
             return "\(date)  \(match.severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(match.rule): \(match.incident.name) (\(loss))"
         }

@@ -106,6 +106,11 @@ extension Incident {
         )
     }
 
+    /// The UTC day of `date` as `2022-03-23`, how alerts and listings show an incident's date.
+    public static func formatDay(_ date: Date) -> String {
+        String(formatDate(date).prefix(10))
+    }
+
     /// ISO 8601 in UTC, seconds precision: `2022-03-23T00:00:00Z`.
     public static func formatDate(_ date: Date) -> String {
         var time = time_t(date.timeIntervalSince1970.rounded(.down))

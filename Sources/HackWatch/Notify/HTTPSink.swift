@@ -79,7 +79,7 @@ struct AlertFacts {
         if !incident.chains.isEmpty { facts.append(("Chains", incident.chains.joined(separator: ", "))) }
         if let technique = incident.technique, !technique.isEmpty { facts.append(("Technique", technique)) }
         if let target = incident.target, !target.isEmpty { facts.append(("Target", target)) }
-        if let date = incident.date { facts.append(("Date", String(Incident.formatDate(date).prefix(10)))) }
+        if let date = incident.date { facts.append(("Date", Incident.formatDay(date))) }
         facts.append(("Severity", alert.severity.rawValue))
         facts.append(("Rule", alert.rule))
         self.facts = facts

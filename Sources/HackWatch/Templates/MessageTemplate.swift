@@ -101,7 +101,7 @@ public enum MessageTemplate {
             vars["chain_list"] = incident.chains
         }
         if let bridge = incident.bridge { vars["bridge"] = bridge }
-        if let date = incident.date { vars["date"] = String(Incident.formatDate(date).prefix(10)) }
+        if let date = incident.date { vars["date"] = Incident.formatDay(date) }
         return vars
     }
 
