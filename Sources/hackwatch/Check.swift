@@ -11,17 +11,22 @@ struct Check: ParsableCommand {
     /// same load as `run`, minus the sinks, so unset `url_env` variables are not errors here
     /// (they are at `run`).
     func run() throws {
-        let runtime: DaemonRuntime
-        do {
-            runtime = try DaemonRuntime.load(configPath: config, buildSinks: false)
-        } catch {
-            printError("\(error)")
-            throw ExitCode.failure
-        }
+        let runtime = try loadRuntimeOrExit(config)
         if !runtime.ruleWarnings.isEmpty { printError(runtime.ruleWarnings) }
         for problem in runtime.unroutableRules { printError("warning: \(problem)") }
         let sinks = runtime.config.sinks.filter(\.enabled).count
         print("\(config): OK — \(runtime.feeds.count) feeds, \(sinks) sinks, \(runtime.ruleSet.rules.count) rules")
+    }
+}
+
+/// Config and rules loaded as `run` loads them, minus the sinks (no secrets needed), or every
+/// problem printed to stderr and exit status 1.
+func loadRuntimeOrExit(_ path: String) throws -> DaemonRuntime {
+    do {
+        return try DaemonRuntime.load(configPath: path, buildSinks: false)
+    } catch {
+        printError("\(error)")
+        throw ExitCode.failure
     }
 }
 

@@ -11,13 +11,7 @@ struct Replay: ParsableCommand {
     @Option(help: "Only incidents on or after this date (YYYY-MM-DD or ISO 8601).") var since: String?
 
     func run() throws {
-        let runtime: DaemonRuntime
-        do {
-            runtime = try DaemonRuntime.load(configPath: config, buildSinks: false)
-        } catch {
-            printError("\(error)")
-            throw ExitCode.failure
-        }
+        let runtime = try loadRuntimeOrExit(config)
         var sinceDate: Date?
         if let since {
             guard let parsed = Incident.parseDate(since) else {
