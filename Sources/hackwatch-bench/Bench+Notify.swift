@@ -52,7 +52,7 @@ private func benchWebhookDelivery(_ report: inout BenchReport, count: Int) throw
     }
     _ = waitUntil(timeout: 10) { receiver.received >= count }
     report.record("notify.webhook_alerts_per_s", Double(delivered) / seconds, "alerts/s",
-                  note: "\(delivered)/\(count) signed webhook deliveries over loopback (sequential, one connection each)")
+                  note: "\(delivered)/\(count) signed webhook deliveries over loopback (sequential; connections kept alive)")
     report.record("notify.webhook_received", Double(receiver.received), "alerts", note: "counted by the receiver")
     try benchOutboxOverhead(&report, alerts: alerts, folder: folder, logger: logger)
     report.record("notify.peak_rss", peakRSSMiB(), "MiB", note: "whole bench process; \(String(format: "%.1f", rssBefore)) MiB before this section")

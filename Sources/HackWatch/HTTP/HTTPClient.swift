@@ -1,8 +1,9 @@
 import CCurl
 import Foundation
 
-/// A blocking HTTP client over libcurl. Thread-safe: every call uses its own easy handle, so
-/// many Dispatch queues may call `send` at once.
+/// A blocking HTTP client over libcurl. Thread-safe: each thread uses its own easy handle
+/// (`EasyHandles`, which keeps connections alive between requests), so many Dispatch queues may
+/// call `send` at once.
 ///
 /// Defaults: TLS verification on, `CURLOPT_NOSIGNAL`, SIGPIPE ignored, proxies from the usual
 /// environment (`http_proxy`, `https_proxy`, `no_proxy`, read by libcurl itself), only
@@ -38,10 +39,10 @@ public struct HTTPClient: Sendable {
         if let bad = request.headers.first(where: { !Self.isValidHeader($0) }) {
             throw .invalidHeader(name: bad.name.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value < 0x7F } ? bad.name : "<unprintable>")
         }
-        guard let handle = curl_easy_init() else {
+        guard let handle = EasyHandles.acquire() else {
             throw .transport(url: request.redactedURL, code: -1, detail: "curl_easy_init failed")
         }
-        defer { curl_easy_cleanup(handle) }
+        defer { EasyHandles.release(handle) }
 
         let sink = TransferSink(limit: request.maxBodyBytes)
         let sinkPointer = Unmanaged.passUnretained(sink).toOpaque()
@@ -100,9 +101,12 @@ public struct HTTPClient: Sendable {
 
         if code != CURLE_OK {
             let detail = Self.detail(code: code, buffer: errorBuffer, url: request.url)
-            var connectTime = 0.0
+            // A reused connection reports no connect time; a request that went out was connected.
+            var connectTime = 0.0, pretransferTime = 0.0
             hw_curl_getinfo_double(handle, CURLINFO_CONNECT_TIME, &connectTime)
-            throw Self.error(for: code, request: request, sink: sink, detail: detail, connected: connectTime > 0 || sink.sawResponse)
+            hw_curl_getinfo_double(handle, CURLINFO_PRETRANSFER_TIME, &pretransferTime)
+            throw Self.error(for: code, request: request, sink: sink, detail: detail,
+                             connected: connectTime > 0 || pretransferTime > 0 || sink.sawResponse)
         }
         var status = 0
         hw_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
