@@ -1,12 +1,19 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// One target per concern; the import graph is the architecture (drawn in the README's "Source
+// layout"; `make check-imports` keeps every file's imports within the dependencies declared here).
+// Cross-target API is `package`; `public` is only the rule language and its model, which the
+// libFuzzer package in Fuzz/ (another package) uses.
+let model = Target.Dependency(stringLiteral: "HackWatchModel")
+
 let package = Package(
     name: "hackwatch",
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "hackwatch", targets: ["hackwatch"]),
-        .library(name: "HackWatch", targets: ["HackWatch"]),
+        // The rule language as a library: load rules, evaluate incidents (used by Fuzz/).
+        .library(name: "HackWatchRules", targets: ["HackWatchRules", "HackWatchModel"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -20,33 +27,92 @@ let package = Package(
         .target(name: "CSQLite", linkerSettings: [.linkedLibrary("sqlite3")]),
         // syslog(3) is variadic; signals and socket helpers.
         .target(name: "CSupport"),
+
+        // Incident, Money, Severity, TimeSpan, JSON values and pointers: plain values, no I/O.
+        .target(name: "HackWatchModel"),
+        // The libcurl client: requests, responses, limits, redaction.
+        .target(name: "HackWatchHTTP", dependencies: [model, "CCurl"]),
+        // The config file: decoding, validation, secrets. Type-specific sink checks are passed in.
+        .target(name: "HackWatchConfiguration", dependencies: [model]),
+        // The rule language: lexer, parser, resolver, type checker, compiler, regex VM.
+        .target(name: "HackWatchRules", dependencies: [model]),
+        // Mustache message templates.
+        .target(name: "HackWatchTemplates", dependencies: [model, .product(name: "Mustache", package: "swift-mustache")]),
+        // Feed formats, fetching, identity, baseline and correlation.
+        .target(name: "HackWatchFeeds", dependencies: [model, "HackWatchHTTP", "HackWatchConfiguration"]),
+        // State: incidents, feed state, fired pairs and the outbox (SQLite) behind `StateStoring`.
+        .target(name: "HackWatchStore", dependencies: [model, "CSQLite"]),
+        // Sinks, retry policy and the outbox worker.
         .target(
-            name: "HackWatch",
+            name: "HackWatchNotify",
             dependencies: [
-                "CCurl", "CSQLite", "CSupport",
+                model, "HackWatchHTTP", "HackWatchConfiguration", "HackWatchStore", "HackWatchTemplates", "CSupport",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
+        // Scheduling, the incident pipeline, systemd, reload, status and replay.
+        .target(
+            name: "HackWatchDaemon",
+            dependencies: [
+                model, "HackWatchHTTP", "HackWatchConfiguration", "HackWatchRules", "HackWatchTemplates",
+                "HackWatchFeeds", "HackWatchStore", "HackWatchNotify",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "hackwatch",
             dependencies: [
-                "HackWatch",
+                model, "HackWatchHTTP", "HackWatchConfiguration", "HackWatchRules", "HackWatchFeeds",
+                "HackWatchStore", "HackWatchDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // TestSupport: the benches run against the same loopback server the tests use.
-        .executableTarget(name: "hackwatch-bench", dependencies: ["HackWatch", "TestSupport"], path: "Sources/hackwatch-bench"),
+        .executableTarget(
+            name: "hackwatch-bench",
+            dependencies: [
+                model, "HackWatchHTTP", "HackWatchConfiguration", "HackWatchRules", "HackWatchFeeds",
+                "HackWatchStore", "HackWatchNotify", "TestSupport", .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/hackwatch-bench"
+        ),
         // Test-only: runs an OutboxWorker on a state DB so crash tests can kill -9 it (notify).
         .executableTarget(
             name: "hackwatch-outbox-probe",
-            dependencies: ["HackWatch", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "HackWatchConfiguration", "HackWatchStore", "HackWatchNotify",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Sources/hackwatch-outbox-probe"
         ),
+        // Loopback servers, process running, seeded randomness: no hackwatch module.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "HackWatchTests", dependencies: ["HackWatch", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["HackWatch", "TestSupport"]),
+        // Incidents, alerts and temporary stores shared by the Store, Templates and Notify tests.
+        .target(name: "HackWatchFixtures", dependencies: [model, "HackWatchStore", "TestSupport"], path: "Tests/HackWatchFixtures"),
+        // Test targets mirror the modules: each depends on its module and what its tests use.
+        .testTarget(name: "HackWatchModelTests", dependencies: [model, "HackWatchHTTP", "HackWatchConfiguration", "HackWatchFeeds"]),
+        .testTarget(name: "HackWatchHTTPTests", dependencies: [model, "HackWatchHTTP", "TestSupport"]),
+        .testTarget(name: "HackWatchConfigurationTests", dependencies: [model, "HackWatchConfiguration", "HackWatchNotify", "TestSupport"]),
+        .testTarget(name: "HackWatchRulesTests", dependencies: [model, "HackWatchRules", "TestSupport"]),
+        .testTarget(name: "HackWatchTemplatesTests", dependencies: [model, "HackWatchTemplates", "HackWatchNotify", "HackWatchFixtures", "TestSupport"]),
+        .testTarget(name: "HackWatchFeedsTests", dependencies: [model, "HackWatchHTTP", "HackWatchConfiguration", "HackWatchFeeds", "TestSupport"]),
+        .testTarget(name: "HackWatchStoreTests", dependencies: [model, "HackWatchStore", "HackWatchFixtures", "TestSupport"]),
+        .testTarget(
+            name: "HackWatchNotifyTests",
+            dependencies: [
+                model, "HackWatchHTTP", "HackWatchConfiguration", "HackWatchStore", "HackWatchNotify", "HackWatchFixtures",
+                "TestSupport", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "HackWatchDaemonTests",
+            dependencies: [
+                model, "HackWatchHTTP", "HackWatchConfiguration", "HackWatchRules", "HackWatchFeeds", "HackWatchStore",
+                "HackWatchNotify", "HackWatchDaemon", "TestSupport", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "EndToEndTests", dependencies: [model, "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -11,7 +11,7 @@ let package = Package(
         .target(name: "CFuzzDriver"),
         .executableTarget(
             name: "RulesFuzzer",
-            dependencies: ["CFuzzDriver", .product(name: "HackWatch", package: "hackwatch")]
+            dependencies: ["CFuzzDriver", .product(name: "HackWatchRules", package: "hackwatch")]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,6 +1,6 @@
 import Foundation
-import HackWatch
 import TestSupport
+import HackWatchHTTP
 
 /// The daemon, measured as a user runs it (the release binary, a loopback feed and webhook
 /// receiver), side by side with Debian's prometheus-alertmanager in the same run:

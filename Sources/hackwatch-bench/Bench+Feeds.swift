@@ -1,5 +1,6 @@
 import Foundation
-import HackWatch
+import HackWatchConfiguration
+import HackWatchFeeds
 
 /// Feeds figures: parse time of the real DefiLlama snapshot (target ≤ 5 ms for ~150 KB) and of a
 /// generated 10 MB RSS feed, with exact allocation counts and peak RSS of each parse.

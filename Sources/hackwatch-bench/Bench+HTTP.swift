@@ -1,6 +1,7 @@
 import Foundation
-import HackWatch
 import TestSupport
+import HackWatchHTTP
+import HackWatchModel
 
 /// HTTP client figures: GETs of a 100 KiB body over loopback (one easy handle and one TCP
 /// connection per request, as the daemon polls), and a 2 GiB body refused at a 10 MiB limit.

@@ -1,7 +1,10 @@
 import Foundation
-import HackWatch
 import Logging
 import TestSupport
+import HackWatchConfiguration
+import HackWatchModel
+import HackWatchNotify
+import HackWatchStore
 
 /// Delivery throughput: 1,000 alerts written to the outbox in one `recordFiring` transaction,
 /// then drained by an `OutboxWorker` to a signed webhook on a loopback receiver (a separate

@@ -1,5 +1,8 @@
 import Foundation
-import HackWatch
+import HackWatchConfiguration
+import HackWatchFeeds
+import HackWatchModel
+import HackWatchRules
 
 /// Rules: (incident × rule) evaluations per second of the shipped rules over the real DefiLlama
 /// snapshot (one thread, so the figure is per core), and load time of a generated 1,000-rule file.

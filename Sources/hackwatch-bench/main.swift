@@ -1,7 +1,6 @@
 // `make bench`: measures hackwatch's hot paths and writes figures to bench/results.txt.
 // Each area owns one file here (Bench+Area.swift) with one function called below.
 import Foundation
-import HackWatch
 
 var outPath = "bench/results.txt"
 var only: String?

@@ -5,8 +5,10 @@
 //
 // Exit 0 when the outbox has no pending rows left, 2 on bad arguments, 1 on a store error.
 import Foundation
-import HackWatch
 import Logging
+import HackWatchConfiguration
+import HackWatchNotify
+import HackWatchStore
 
 var options: [String: String] = [:]
 var iterator = CommandLine.arguments.dropFirst().makeIterator()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import HackWatch
+import HackWatchConfiguration
+import HackWatchDaemon
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "check", abstract: "Validate the config and every rules file.")

@@ -1,5 +1,5 @@
 import ArgumentParser
-import HackWatch
+import HackWatchHTTP
 
 @main
 struct HackwatchCommand: ParsableCommand {

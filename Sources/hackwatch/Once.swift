@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import HackWatch
 import Logging
+import HackWatchDaemon
 
 struct Once: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "once", abstract: "Poll every feed once, evaluate, deliver, exit.")

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
-import HackWatch
+import HackWatchConfiguration
+import HackWatchDaemon
+import HackWatchFeeds
+import HackWatchModel
 
 struct Replay: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "replay", abstract: "Backtest rules against a feed file.")

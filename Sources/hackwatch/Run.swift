@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import HackWatch
 import Logging
+import HackWatchDaemon
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "run", abstract: "Run the daemon: poll, evaluate, deliver until SIGTERM.")

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import HackWatch
+import HackWatchConfiguration
+import HackWatchDaemon
+import HackWatchStore
 
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "status", abstract: "Show feed and delivery state from the state database.")

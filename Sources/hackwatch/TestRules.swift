@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
-import HackWatch
+import HackWatchConfiguration
+import HackWatchFeeds
+import HackWatchModel
+import HackWatchRules
 
 /// `hackwatch test`: evaluates rules against a feed file offline and prints every match.
 struct TestRules: ParsableCommand {

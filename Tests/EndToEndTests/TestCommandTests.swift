@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
-@testable import HackWatch
+@testable import HackWatchModel
 
 /// `hackwatch test`: rules against a feed file, through the built binary.
 @Suite struct TestCommandTests {

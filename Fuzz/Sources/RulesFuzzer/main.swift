@@ -1,6 +1,7 @@
 import CFuzzDriver
 import Foundation
-import HackWatch
+import HackWatchModel
+import HackWatchRules
 
 /// One fuzz input: any bytes as a rules file. Loading must never crash, must be consistent
 /// (rules only without errors), and loaded rules must evaluate without crashing.

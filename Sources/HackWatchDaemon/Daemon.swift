@@ -1,0 +1,241 @@
+import Dispatch
+import Foundation
+import Logging
+import HackWatchConfiguration
+import HackWatchFeeds
+import HackWatchHTTP
+import HackWatchNotify
+import HackWatchStore
+
+/// `hackwatch run`: the long-running service.
+///
+/// Threads: each feed polls on its own queue (FeedScheduler); the outbox worker drains on its
+/// queue; signals, reloads, watchdog pings and metrics run on one control queue. The runtime
+/// (config + rules + sinks) is an immutable value swapped under a lock, so a poll in progress
+/// finishes with the rules it started with.
+package final class Daemon: @unchecked Sendable {
+    private let configPath: String
+    private let environment: [String: String]
+    private let logger: Logger
+    private let notifier: SystemdNotifier
+    private let control = DispatchQueue(label: "hackwatch.control")
+    private let outboxQueue = DispatchQueue(label: "hackwatch.outbox")
+    private let client = HTTPClient()
+    private let lock = NSLock()
+    private var runtime: DaemonRuntime
+    private var lastReloadOK = true
+    private let store: any StateStoring
+    /// Held until the process exits: no second `run` or `once` on this state_dir meanwhile.
+    private let stateLock: StateDirectoryLock
+    private var outbox: OutboxWorker
+    private let scheduler: FeedScheduler
+    private var poller: FeedPoller
+    private var signals: SignalWatcher?
+    private var watchdog: WatchdogPinger?
+    private var metricsTimer: DispatchSourceTimer?
+    private let finished = DispatchSemaphore(value: 0)
+    private var stopping = false
+
+    /// Loads config, rules and sinks and opens the state database; throws when any is unusable
+    /// (the service then fails to start, which systemd reports).
+    package init(configPath: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+                logger: Logger) throws {
+        self.configPath = configPath
+        self.environment = environment
+        self.logger = logger
+        self.notifier = SystemdNotifier(environment: environment)
+        let runtime = try DaemonRuntime.load(configPath: configPath, environment: environment, client: client)
+        self.runtime = runtime
+        DaemonLogging.apply(configLevel: runtime.config.logLevel, environment: environment)
+        if !runtime.ruleWarnings.isEmpty { logger.warning("rule warnings:\n\(runtime.ruleWarnings)") }
+        for problem in runtime.unroutableRules { logger.warning("\(problem)") }
+        (store, stateLock) = try StateDirectory.openStore(runtime.config.stateDir)
+        outbox = OutboxWorker(store: store, sinks: runtime.sinks, logger: logger)
+        poller = FeedPoller(store: store, fetcher: FeedFetcher(client: HTTPClient(caFile: runtime.config.caFile)), logger: logger)
+        // The scheduler is built before `self` exists; the box hands it `self` once it does.
+        let box = WeakBox()
+        scheduler = FeedScheduler(backoffCap: Self.backoffCap(runtime.config)) { feed in
+            box.daemon?.poll(feed) ?? .failed
+        }
+        box.daemon = self
+    }
+
+    private final class WeakBox: @unchecked Sendable { weak var daemon: Daemon? }
+
+    /// Failing feeds are retried at least as often as the stale alert needs to notice recovery.
+    static func backoffCap(_ config: HackWatchConfig) -> TimeInterval {
+        min(3600, max(config.feedStaleAfter.seconds / 2, 60))
+    }
+
+    /// Starts timers, signal handling and the watchdog, tells systemd READY=1, and blocks until
+    /// SIGTERM/SIGINT has stopped everything. Returns normally on a clean stop.
+    package func run() {
+        signals = SignalWatcher(queue: control) { [weak self] signal in
+            guard let self else { return }
+            if signal == SIGHUP { self.reload() } else { self.stop(reason: signal == SIGINT ? "SIGINT" : "SIGTERM") }
+        }
+        outbox.start(queue: outboxQueue)
+        let current = currentRuntime()
+        let states = (try? store.allFeedStates()) ?? []
+        for feed in current.feeds {
+            let failures = states.first { $0.feed == feed.name }?.consecutiveFailures ?? 0
+            scheduler.add(feed, initialDelay: 0, failures: failures)
+        }
+        if let interval = SystemdNotifier.watchdogInterval(environment: environment) {
+            let pinger = WatchdogPinger(notifier: notifier, interval: interval)
+            pinger.start(queue: control)
+            watchdog = pinger
+        }
+        startMetrics()
+        logger.info("hackwatch started", metadata: [
+            "feeds": "\(current.feeds.count)", "rules": "\(current.ruleSet.rules.count)", "sinks": "\(current.sinks.count)",
+        ])
+        notifier.ready(status: statusLine())
+        finished.wait()
+    }
+
+    private func currentRuntime() -> DaemonRuntime { lock.withLock { runtime } }
+
+    private func poll(_ feed: FeedConfig) -> PollResult {
+        let report = poller.poll(feed, runtime: currentRuntime())
+        if !report.stats.alerts.isEmpty { lock.withLock { outbox }.wake() }
+        control.async { [weak self] in
+            guard let self, !self.lock.withLock({ self.stopping }) else { return }
+            self.notifier.status(self.statusLine())
+            self.writeMetrics()
+        }
+        return report.result
+    }
+
+    /// SIGHUP: build a complete new runtime; swap it in only if everything loaded.
+    func reload() {
+        notifier.reloading()
+        logger.info("reloading", metadata: ["config": "\(configPath)"])
+        let next: DaemonRuntime
+        do {
+            next = try DaemonRuntime.load(configPath: configPath, environment: environment, client: client)
+        } catch {
+            logger.error("reload failed; keeping the previous config and rules:\n\(error)")
+            lock.withLock { lastReloadOK = false }
+            writeMetrics()
+            notifier.send("READY=1\nSTATUS=reload failed, running previous config; " + statusLine())
+            return
+        }
+        let previous = currentRuntime()
+        if next.config.stateDir != previous.config.stateDir {
+            logger.warning("state_dir changed; takes effect at the next restart")
+        }
+        DaemonLogging.apply(configLevel: next.config.logLevel, environment: environment)
+        let oldOutbox: OutboxWorker? = lock.withLock {
+            runtime = next
+            lastReloadOK = true
+            guard Self.sinksNeedRebuild(previous.config, next.config) else { return nil }
+            let old = outbox
+            outbox = OutboxWorker(store: store, sinks: next.sinks, logger: logger)
+            return old
+        }
+        if let oldOutbox {
+            oldOutbox.stop(deadline: Date().addingTimeInterval(next.config.deliveryDeadline.seconds))
+            lock.withLock { outbox }.start(queue: outboxQueue)
+        }
+        reconcileFeeds(old: previous.feeds, new: next.feeds)
+        if !next.ruleWarnings.isEmpty { logger.warning("rule warnings:\n\(next.ruleWarnings)") }
+        for problem in next.unroutableRules { logger.warning("\(problem)") }
+        logger.info("reloaded", metadata: ["feeds": "\(next.feeds.count)", "rules": "\(next.ruleSet.rules.count)"])
+        writeMetrics()
+        notifier.ready(status: statusLine())
+    }
+
+    /// Whether a reload must swap in the newly built sinks: their configs changed, or `ca_file`
+    /// did (sinks carry the HTTP client that trusts it). Otherwise the running outbox keeps its
+    /// sinks and their rate-limit state.
+    package static func sinksNeedRebuild(_ old: HackWatchConfig, _ new: HackWatchConfig) -> Bool {
+        old.sinks != new.sinks || old.caFile != new.caFile
+    }
+
+    /// Removed feeds stop; new or changed feeds (re)start now; unchanged feeds keep their timers.
+    private func reconcileFeeds(old: [FeedConfig], new: [FeedConfig]) {
+        let oldByName = Dictionary(old.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let newNames = Set(new.map(\.name))
+        for feed in old where !newNames.contains(feed.name) { scheduler.remove(feed.name) }
+        for feed in new where oldByName[feed.name] != feed {
+            let failures = (try? store.feedState(feed.name))??.consecutiveFailures ?? 0
+            scheduler.add(feed, initialDelay: 0, failures: failures)
+        }
+    }
+
+    /// SIGTERM/SIGINT: stop polling, give in-flight deliveries until `delivery_deadline`,
+    /// close the database, return from `run()`.
+    func stop(reason: String) {
+        let already = lock.withLock { () -> Bool in defer { stopping = true }; return stopping }
+        guard !already else { return }
+        logger.info("stopping", metadata: ["signal": "\(reason)"])
+        notifier.stopping(status: "stopping (\(reason))")
+        let deadline = Date().addingTimeInterval(currentRuntime().config.deliveryDeadline.seconds)
+        scheduler.stop(timeout: max(deadline.timeIntervalSinceNow, 0))
+        watchdog?.stop()
+        metricsTimer?.cancel()
+        // The outbox finishes in-flight sends; past the deadline (plus a grace for one send's own
+        // timeout to fire) exit anyway — undelivered rows stay pending in SQLite for the restart.
+        let worker = lock.withLock { outbox }
+        let drained = DispatchSemaphore(value: 0)
+        Thread.detachNewThread { worker.stop(deadline: deadline); drained.signal() }
+        guard drained.wait(timeout: .now() + max(deadline.timeIntervalSinceNow, 0) + 5) == .success else {
+            logger.warning("deliveries still in flight at the deadline; they stay pending for the next start")
+            notifier.status("stopped with deliveries in flight")
+            finished.signal()
+            return
+        }
+        writeMetrics()
+        store.close()
+        signals?.cancel()
+        logger.info("stopped")
+        finished.signal()
+    }
+
+    /// One line for `systemctl status`: feeds, failing feeds, outbox backlog.
+    func statusLine() -> String {
+        let current = currentRuntime()
+        let states = (try? store.allFeedStates()) ?? []
+        let failing = states.filter { state in state.consecutiveFailures > 0 && current.feeds.contains { $0.name == state.feed } }
+        let counts = (try? store.outboxCounts()) ?? OutboxCounts()
+        return "\(current.feeds.count) feeds (\(failing.count) failing), \(current.ruleSet.rules.count) rules, "
+            + "\(counts.pending) pending, \(counts.dead) dead deliveries"
+    }
+
+    private func startMetrics() {
+        guard currentRuntime().config.metricsTextfile != nil else { return }
+        let timer = DispatchSource.makeTimerSource(queue: control)
+        timer.schedule(deadline: .now() + 5, repeating: 30, leeway: .seconds(5))
+        timer.setEventHandler { [weak self] in self?.writeMetrics() }
+        timer.resume()
+        metricsTimer = timer
+    }
+
+    private func writeMetrics() {
+        let current = currentRuntime()
+        guard let path = current.config.metricsTextfile else { return }
+        do {
+            let snapshot = try MetricsSnapshot.read(from: store, runtime: current, lastReloadOK: lock.withLock { lastReloadOK })
+            try MetricsTextfile.write(snapshot, to: path)
+        } catch {
+            logger.warning("cannot write metrics textfile", metadata: ["path": "\(path)", "error": "\(error)"])
+        }
+    }
+}
+
+extension MetricsSnapshot {
+    /// The figures for `runtime`'s feeds from the store.
+    package static func read(from store: any StateStoring, runtime: DaemonRuntime, lastReloadOK: Bool = true) throws(StoreError) -> MetricsSnapshot {
+        let states = Dictionary(try store.allFeedStates().map { ($0.feed, $0) }, uniquingKeysWith: { a, _ in a })
+        let counts = try store.outboxCounts()
+        let feeds = runtime.feeds.map { feed in
+            let state = states[feed.name]
+            return Feed(name: feed.name, polls: state?.polls ?? 0, failures: state?.failures ?? 0,
+                        consecutiveFailures: state?.consecutiveFailures ?? 0, lastSuccess: state?.lastSuccess)
+        }
+        return MetricsSnapshot(feeds: feeds, incidentsSeen: try store.incidentCount(), alertsDelivered: counts.delivered,
+                               alertsPending: counts.pending, alertsDead: counts.dead,
+                               rules: runtime.ruleSet.rules.count, lastReloadSuccess: lastReloadOK)
+    }
+}

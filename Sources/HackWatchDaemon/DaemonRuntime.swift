@@ -1,0 +1,108 @@
+import Foundation
+import HackWatchConfiguration
+import HackWatchHTTP
+import HackWatchModel
+import HackWatchNotify
+import HackWatchRules
+import HackWatchTemplates
+
+/// Everything a reload replaces, as one immutable value: config, compiled rules and the sinks
+/// built from the config. A reload builds a whole new runtime and swaps it in only when every
+/// part loaded, so the daemon never runs half-new config with half-old rules.
+package struct DaemonRuntime: Sendable {
+    /// The decoded config.
+    package var config: HackWatchConfig
+    /// The compiled rules.
+    package var ruleSet: RuleSet
+    /// Warnings from the rules load (errors make the load fail).
+    package var ruleWarnings: String
+    /// Enabled sinks by name.
+    package var sinks: [String: any Sink]
+    /// Sink configs by name (enabled ones), for `min_severity`.
+    package var sinkConfigs: [String: SinkConfig]
+    /// Names of enabled sinks with `"default": true` (rules without `notify`).
+    package var defaultSinks: [String]
+
+    /// A runtime from parts (tests, tools); `load` is the normal way.
+    package init(config: HackWatchConfig, ruleSet: RuleSet, ruleWarnings: String = "", sinks: [String: any Sink] = [:],
+                sinkConfigs: [SinkConfig]) {
+        let enabled = sinkConfigs.filter(\.enabled)
+        self.config = config
+        self.ruleSet = ruleSet
+        self.ruleWarnings = ruleWarnings
+        self.sinks = sinks
+        self.sinkConfigs = Dictionary(enabled.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        self.defaultSinks = enabled.filter(\.isDefault).map(\.name)
+    }
+
+    /// Enabled feeds.
+    package var feeds: [FeedConfig] { config.feeds.filter(\.enabled) }
+
+    /// Where a rule's alerts go: its `notify` (or the default sinks), minus disabled sinks and
+    /// sinks whose `min_severity` is above the rule's severity.
+    package func destinations(notify: [String]?, severity: Severity) -> [String] {
+        (notify ?? defaultSinks).filter { name in
+            guard let sink = sinkConfigs[name] else { return false }
+            return severity >= sink.minSeverity
+        }
+    }
+}
+
+/// Why a runtime could not be built. `description` holds every problem, ready to print or log;
+/// none contains a secret (config and sink errors name variables and files, never values).
+package enum RuntimeError: Error, CustomStringConvertible {
+    /// The config file has problems (all of them, with JSON paths).
+    case config(ConfigError)
+    /// Rule files have errors (rendered compiler-style, all of them).
+    case rules(String)
+    /// A sink could not be built (e.g. its `url_env` variable is unset).
+    case sinks([SinkError])
+
+    package var description: String {
+        switch self {
+        case .config(let error): "\(error)"
+        case .rules(let rendered): rendered
+        case .sinks(let errors): errors.map { "\($0)" }.joined(separator: "\n")
+        }
+    }
+}
+
+extension DaemonRuntime {
+    /// Decodes the config, with notify's type-specific sink checks.
+    package static func loadConfig(path: String, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(ConfigError) -> HackWatchConfig {
+        return try HackWatchConfig.load(path: path, environment: environment, sinkValidator: SinkFactory.validate)
+    }
+
+    /// Loads config, rules and sinks. `buildSinks: false` skips sink construction (`check`,
+    /// `replay` and `--dry-run` need no secrets to be present).
+    package static func load(configPath: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+                            client: HTTPClient = HTTPClient(), buildSinks: Bool = true) throws(RuntimeError) -> DaemonRuntime {
+        let config: HackWatchConfig
+        do {
+            config = try loadConfig(path: configPath, environment: environment)
+        } catch {
+            throw .config(error)
+        }
+        let result = RuleLoader.load(paths: config.rules, sinkNames: config.sinks.map(\.name),
+                                     validateTemplate: MessageTemplate.validate)
+        guard let ruleSet = result.ruleSet, !result.hasErrors else { throw .rules(result.render()) }
+        var client = client
+        if let caFile = config.caFile { client.caFile = caFile }
+        let enabled = config.sinks.filter(\.enabled)
+        var sinks: [String: any Sink] = [:]
+        var errors: [SinkError] = []
+        if buildSinks {
+            for sink in enabled {
+                do {
+                    sinks[sink.name] = try SinkFactory.make(sink, client: client, environment: environment)
+                } catch {
+                    errors.append(error)
+                }
+            }
+        }
+        guard errors.isEmpty else { throw .sinks(errors) }
+        return DaemonRuntime(config: config, ruleSet: ruleSet, ruleWarnings: result.diagnostics.isEmpty ? "" : result.render(),
+                             sinks: sinks, sinkConfigs: config.sinks)
+    }
+}

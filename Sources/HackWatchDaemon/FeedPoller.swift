@@ -1,0 +1,147 @@
+import Foundation
+import Logging
+import HackWatchConfiguration
+import HackWatchFeeds
+import HackWatchModel
+import HackWatchStore
+
+/// The outcome of polling one feed once.
+package struct PollReport: Sendable {
+    /// For the scheduler's backoff.
+    package var result: PollResult
+    /// What the incidents produced (empty on failure or 304).
+    package var stats: PipelineStats
+    /// The failure, secret-free.
+    package var error: String?
+    /// The server answered 304 Not Modified.
+    package var notModified: Bool
+}
+
+/// Polls one feed: conditional GET with the stored validators, the incident pipeline, the feed's
+/// counters and health (one alert when failing longer than `feed_stale_after`, one recovery).
+/// Called on the feed's own queue; state shared between feeds lives in the store and behind a lock.
+package final class FeedPoller: @unchecked Sendable {
+    private let store: any StateStoring
+    private let fetcher: FeedFetcher
+    private let pipeline: IncidentPipeline
+    private let logger: Logger
+    private let lock = NSLock()
+    private var health: [String: FeedHealth] = [:]
+    /// Feeds fetch in parallel but process one at a time: two feeds reporting the same hack at
+    /// once must see each other's record, or both would alert.
+    private let processing = NSLock()
+
+    /// A poller writing to `store`.
+    package init(store: any StateStoring, fetcher: FeedFetcher = FeedFetcher(), logger: Logger) {
+        self.store = store
+        self.fetcher = fetcher
+        self.pipeline = IncidentPipeline(store: store)
+        self.logger = logger
+    }
+
+    /// Polls `feed` once under `runtime`. With `dryRun` the store is only read.
+    package func poll(_ feed: FeedConfig, runtime: DaemonRuntime, now: Date = Date(), dryRun: Bool = false) -> PollReport {
+        var state: FeedState
+        do {
+            state = try store.feedState(feed.name) ?? FeedState(feed: feed.name)
+        } catch {
+            logger.error("cannot read feed state", metadata: ["feed": "\(feed.name)", "error": "\(error)"])
+            return PollReport(result: .failed, stats: PipelineStats(), error: "\(error)", notModified: false)
+        }
+        state.polls += 1
+        state.lastAttempt = now
+        let previousSuccess = state.lastSuccess
+        var report: PollReport
+        do throws(FeedFetchError) {
+            switch try fetcher.fetch(feed, validators: state.validators) {
+            case .notModified:
+                logger.debug("feed not modified", metadata: ["feed": "\(feed.name)"])
+                report = PollReport(result: .succeeded, stats: PipelineStats(), error: nil, notModified: true)
+            case .fetched(let parsed, let validators, let bytes):
+                for warning in parsed.warnings {
+                    logger.warning("feed parse warning", metadata: ["feed": "\(feed.name)", "reason": "\(warning)"])
+                }
+                do {
+                    processing.lock()
+                    defer { processing.unlock() }
+                    let stats = try pipeline.process(parsed.incidents, feed: feed, firstPoll: !state.firstPollDone,
+                                                     runtime: runtime, now: now, dryRun: dryRun)
+                    state.validators = validators.isEmpty ? nil : validators
+                    state.firstPollDone = true
+                    logger.info("feed polled", metadata: [
+                        "feed": "\(feed.name)", "bytes": "\(bytes)", "incidents": "\(parsed.incidents.count)",
+                        "new": "\(stats.new)", "changed": "\(stats.changed)", "baselined": "\(stats.baselined)",
+                        "alerts": "\(stats.alerts.count)",
+                    ])
+                    report = PollReport(result: .succeeded, stats: stats, error: nil, notModified: false)
+                } catch {
+                    // The store failed mid-way: keep the old validators so the next poll refetches.
+                    report = PollReport(result: .failed, stats: PipelineStats(), error: "\(error)", notModified: false)
+                }
+            }
+        } catch {
+            report = PollReport(result: .failed, stats: PipelineStats(), error: "\(error)", notModified: false)
+        }
+        if let error = report.error {
+            state.failures += 1
+            state.consecutiveFailures += 1
+            state.lastError = error
+            logger.warning("feed poll failed", metadata: [
+                "feed": "\(feed.name)", "error": "\(error)", "consecutive_failures": "\(state.consecutiveFailures)",
+            ])
+        } else {
+            state.consecutiveFailures = 0
+            state.lastSuccess = now
+            state.lastError = nil
+        }
+        if !dryRun {
+            let healthAlerts = updateHealth(&state, feed: feed, runtime: runtime, now: now, previousSuccess: previousSuccess)
+            report.stats.alerts += healthAlerts
+            do {
+                try store.saveFeedState(state)
+            } catch {
+                logger.error("cannot save feed state", metadata: ["feed": "\(feed.name)", "error": "\(error)"])
+            }
+        }
+        return report
+    }
+
+    /// Runs the health state machine and records its alert, if any, to the default sinks.
+    private func updateHealth(_ state: inout FeedState, feed: FeedConfig, runtime: DaemonRuntime, now: Date,
+                              previousSuccess: Date?) -> [Alert] {
+        // Outage id: the last success before it, so the alert and its recovery share one incident.
+        // (Taken from before this poll: a recovering poll has already moved `lastSuccess` to now.)
+        let outage = "\(feed.name)@\(Int64(previousSuccess?.timeIntervalSince1970 ?? 0))"
+        let event: FeedHealthEvent? = lock.withLock {
+            var tracker = health[feed.name] ?? FeedHealth(
+                failingSince: state.consecutiveFailures > 1 ? (state.lastSuccess ?? now) : nil,
+                alerted: state.healthAlerted)
+            let event = state.consecutiveFailures > 0
+                ? tracker.recordFailure(now: now, error: state.lastError ?? "failed", staleAfter: runtime.config.feedStaleAfter.seconds)
+                : tracker.recordSuccess(now: now)
+            health[feed.name] = tracker
+            state.healthAlerted = tracker.alerted
+            return event
+        }
+        guard let event else { return [] }
+        let (rule, name, summary, since): (String, String, String, Date)
+        switch event {
+        case .failing(let start, let error):
+            (rule, name, summary, since) = ("feed-health", "feed \(feed.name) failing", "failing since \(start): \(error)", start)
+            logger.error("feed failing longer than feed_stale_after", metadata: ["feed": "\(feed.name)", "error": "\(error)"])
+        case .recovered(let after):
+            (rule, name, summary, since) = ("feed-recovered", "feed \(feed.name) recovered",
+                                            "working again after \(TimeSpan(seconds: after.rounded()))", now.addingTimeInterval(-after))
+            logger.notice("feed recovered", metadata: ["feed": "\(feed.name)"])
+        }
+        let incident = Incident(id: outage, source: feed.name, name: name, title: name, summary: summary, date: since)
+        let sinks = runtime.destinations(notify: nil, severity: .high)
+        guard !sinks.isEmpty else { return [] }
+        do {
+            return try store.recordFiring([(Alert(rule: rule, severity: .high, incident: incident, firedAt: now), sinks)])
+        } catch {
+            logger.error("cannot record feed-health alert", metadata: ["feed": "\(feed.name)", "error": "\(error)"])
+            return []
+        }
+    }
+}

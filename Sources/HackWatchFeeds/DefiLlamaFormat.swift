@@ -1,0 +1,131 @@
+import Foundation
+import HackWatchConfiguration
+import HackWatchModel
+
+/// DefiLlama's `https://api.llama.fi/hacks`: one JSON array of objects.
+///
+/// Fields used: `name`, `date` (unix seconds), `amount` (USD or null), `returnedFunds`,
+/// `chain` (list, null or []), `bridgeHack`, `targetType`, `classification`, `technique`,
+/// `source` ("" → no url), `language` (→ tags). Other fields (`defillamaId`, `parentProtocolId`,
+/// anything new) are ignored. A record with a field of the wrong type is skipped with a warning.
+enum DefiLlamaFormat {
+    static func parse(_ bytes: [UInt8], config: FeedConfig) throws(FeedError) -> FeedParseResult {
+        let root: JSONValue
+        do { root = try JSONValue.parse(bytes, options: .feed) } catch { throw FeedError(error, in: bytes) }
+        guard case .array(let elements) = root else {
+            throw .unexpectedShape("defillama: expected a JSON array at the top level, found \(root.typeName)")
+        }
+        var result = FeedParseResult()
+        var records: [(index: Int, incident: Incident)] = []
+        records.reserveCapacity(elements.count)
+        for (index, record) in elements.enumerated() {
+            do throws(RecordError) {
+                records.append((index, try makeIncident(record, source: config.name)))
+            } catch {
+                result.warnings.append("\(config.name): record \(index) skipped: \(error.reason)")
+            }
+        }
+        result.incidents = FeedAssembly.finish(records, feed: config.name, warnings: &result.warnings)
+        return result
+    }
+
+    static func makeIncident(_ value: JSONValue, source: String) throws(RecordError) -> Incident {
+        let record = try RecordReader(value)
+        let name = try record.string("name").map(FeedText.trimmed) ?? ""
+        guard !name.isEmpty else { throw RecordError(reason: "missing or empty 'name'") }
+        guard let seconds = try record.number("date") else { throw RecordError(reason: "'\(name)': missing 'date'") }
+        let loss = try record.number("amount").map { Money(usd: $0) }
+        let returned = try record.number("returnedFunds").map { Money(usd: $0) }
+        let chains = try record.strings("chain")
+        let classification = try record.string("classification").flatMap(nonEmpty)
+        let technique = try record.string("technique").flatMap(nonEmpty)
+        let target = try record.string("targetType").flatMap(nonEmpty)
+        let bridge = try record.bool("bridgeHack")
+        let url = try record.string("source").flatMap(nonEmpty)
+        let language = try record.string("language").flatMap(nonEmpty)
+
+        return Incident(
+            id: "", source: source, name: name,
+            title: FeedAssembly.title(name: name, loss: loss, classification: classification),
+            summary: FeedAssembly.summary(technique: technique, chains: chains, target: target, returned: returned), url: url,
+            date: Date(timeIntervalSince1970: seconds), loss: loss, returned: returned, chains: chains,
+            classification: classification, technique: technique, bridge: bridge, target: target,
+            attribution: nil, tags: language.map { [$0] } ?? [])
+    }
+
+    /// True when the bytes look like DefiLlama's array (for `auto`): an array whose first
+    /// record carries DefiLlama's distinctive keys.
+    static func looksLike(_ bytes: [UInt8]) -> Bool {
+        let head = String(decoding: bytes.prefix(4096), as: UTF8.self)
+        guard head.first(where: { !$0.isWhitespace && $0 != "\u{FEFF}" }) == "[" else { return false }
+        return head.contains("\"bridgeHack\"") && head.contains("\"technique\"")
+    }
+
+    private static func nonEmpty(_ text: String) -> String? {
+        let trimmed = FeedText.trimmed(text)
+        return trimmed.isEmpty ? nil : trimmed
+    }
+}
+
+/// Why one record was skipped.
+struct RecordError: Error {
+    var reason: String
+}
+
+/// Typed access to one JSON object's members: absent or null → nil; a wrong type → `RecordError`.
+struct RecordReader {
+    let members: [String: JSONValue]
+
+    init(_ value: JSONValue) throws(RecordError) {
+        guard case .object(let members) = value else {
+            throw RecordError(reason: "expected an object, found \(value.typeName)")
+        }
+        self.members = members
+    }
+
+    private func wrongType(_ key: String, _ expected: String, _ found: JSONValue) -> RecordError {
+        let label = members["name"]?.stringValue.map { "'\(FeedText.trimmed($0))': " } ?? ""
+        return RecordError(reason: "\(label)'\(key)' should be \(expected), found \(found.typeName)")
+    }
+
+    func string(_ key: String) throws(RecordError) -> String? {
+        switch members[key] {
+        case nil, .null?: return nil
+        case .string(let text)?: return text
+        case let other?: throw wrongType(key, "a string", other)
+        }
+    }
+
+    func number(_ key: String) throws(RecordError) -> Double? {
+        switch members[key] {
+        case nil, .null?: return nil
+        case .number(let value)?: return value
+        case let other?: throw wrongType(key, "a number", other)
+        }
+    }
+
+    func bool(_ key: String) throws(RecordError) -> Bool? {
+        switch members[key] {
+        case nil, .null?: return nil
+        case .bool(let value)?: return value
+        case let other?: throw wrongType(key, "a boolean", other)
+        }
+    }
+
+    /// A list of strings; a single string is accepted as a one-element list.
+    func strings(_ key: String) throws(RecordError) -> [String] {
+        switch members[key] {
+        case nil, .null?: return []
+        case .string(let text)?: return text.isEmpty ? [] : [text]
+        case .array(let elements)?:
+            var result: [String] = []
+            for element in elements {
+                guard case .string(let text) = element else { throw wrongType(key, "a list of strings", element) }
+                let trimmed = FeedText.trimmed(text)
+                if !trimmed.isEmpty { result.append(trimmed) }
+            }
+            return result
+        case let other?: throw wrongType(key, "a list of strings", other)
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import HackWatchModel
+
+/// The steps every format shares once its records are incidents: ids, duplicates, titles.
+enum FeedAssembly {
+    /// Source ids longer than this are hashed (a hostile guid should not become a huge key).
+    static let maxIDLength = 200
+
+    /// Finishes one poll's incidents (in feed order; `index` is the record's position, for warnings).
+    /// Incidents whose `id` is empty get a hashed id (`IncidentIdentity`), ids over `maxIDLength`
+    /// bytes are hashed; a record identical to an earlier one (DeFiHackLabs has such rows) and a
+    /// repeated source id are dropped with a warning.
+    static func finish(_ records: [(index: Int, incident: Incident)], feed: String, noun: String = "record",
+                       warnings: inout [String]) -> [Incident] {
+        var kept: [Incident] = []
+        kept.reserveCapacity(records.count)
+        var drafts: [IncidentIdentity.Draft] = []
+        var hashedOffsets: [Int] = []
+        var seenIDs: [String: Int] = [:]
+        // Identical records share a name and day, so whole incidents are hashed only within a
+        // name-and-day group that has more than one member: hashing every incident cost more than
+        // the rest of a DefiLlama parse, and comparing pairwise would be quadratic on a hostile
+        // feed of one name and day repeated.
+        var sameDay: [String: (index: Int, offset: Int)] = Dictionary(minimumCapacity: records.count)
+        var sameDayGroups: [String: [Incident: Int]] = [:]  // incident → its record index
+        for (index, var incident) in records {
+            if incident.id.utf8.count > maxIDLength { incident.id = IncidentIdentity.hash(incident.id) }
+            if incident.id.isEmpty {
+                let base = IncidentIdentity.baseKey(name: incident.name, date: incident.date)
+                if let first = sameDay[base] {
+                    var group = sameDayGroups.removeValue(forKey: base) ?? [kept[first.offset]: first.index]
+                    if let same = group[incident] {
+                        warnings.append("\(feed): \(noun) \(index) skipped: identical to \(noun) \(same)")
+                        sameDayGroups[base] = group
+                        continue
+                    }
+                    group[incident] = index
+                    sameDayGroups[base] = group
+                } else {
+                    sameDay[base] = (index, kept.count)
+                }
+                hashedOffsets.append(kept.count)
+                drafts.append(.init(base: base, amount: incident.loss?.usd,
+                                    secondary: [incident.technique, incident.classification, incident.title]))
+            } else if let first = seenIDs[incident.id] {
+                warnings.append("\(feed): \(noun) \(index) skipped: duplicate id \(FeedText.capped(incident.id, 80)) (first in \(noun) \(first))")
+                continue
+            } else {
+                seenIDs[incident.id] = index
+            }
+            kept.append(incident)
+        }
+        for (offset, id) in zip(hashedOffsets, IncidentIdentity.ids(for: drafts)) { kept[offset].id = id }
+        return kept
+    }
+
+    /// "Ronin Bridge hacked: $624M lost (Infrastructure)" — the headline for feeds without one.
+    /// Built as bytes: `String` appends cost more than everything else per DefiLlama record.
+    static func title(name: String, loss: Money?, classification: String?) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(name.utf8.count + 64)
+        out += name.utf8
+        out += " hacked".utf8
+        if let loss { out += ": ".utf8; out += loss.human.utf8; out += " lost".utf8 }
+        if let classification { out += " (".utf8; out += classification.utf8; out += ")".utf8 }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// "Technique: …. Chains: …. Target: …. Returned: $…." — a summary for feeds without one.
+    static func summary(technique: String?, chains: [String], target: String?, returned: Money?) -> String? {
+        var out: [UInt8] = []
+        out.reserveCapacity(160)
+        func part(_ label: String, _ values: [String], separator: String = "") {
+            if !out.isEmpty { out.append(0x20) }
+            out += label.utf8
+            for (offset, value) in values.enumerated() {
+                if offset > 0 { out += separator.utf8 }
+                out += value.utf8
+            }
+            out.append(UInt8(ascii: "."))
+        }
+        if let technique { part("Technique: ", [technique]) }
+        if !chains.isEmpty { part("Chains: ", chains, separator: ", ") }
+        if let target { part("Target: ", [target]) }
+        if let returned { part("Returned: ", [returned.human]) }
+        return out.isEmpty ? nil : String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+
+/// One hack or exploit, as a feed reported it: the fields rules see (RULES.md §2).
+///
+/// `nil` means "unknown" everywhere: rules treat any comparison with an unknown field as false.
+/// Derived fields (`text`, `net_loss`, `age`) are computed, never stored.
+public struct Incident: Hashable, Sendable {
+    /// Stable id within its source (the source's own id, or a hash of normalised name and date).
+    public var id: String
+    /// The feed's name in the config.
+    public var source: String
+    /// Every feed that reported this incident (after correlation); starts as `[source]`.
+    public var sources: [String]
+    /// The project or protocol hit, e.g. `Ronin`.
+    public var name: String
+    /// Headline (RSS title, or made from the fields).
+    public var title: String?
+    /// Description text, markup stripped.
+    public var summary: String?
+    /// Link to the report.
+    public var url: String?
+    /// When it happened (or was first published).
+    public var date: Date?
+    /// USD stolen.
+    public var loss: Money?
+    /// USD returned or recovered.
+    public var returned: Money?
+    /// Chains affected.
+    public var chains: [String]
+    /// e.g. `Protocol Logic`, `Infrastructure`.
+    public var classification: String?
+    /// e.g. `Private Key Compromised`.
+    public var technique: String?
+    /// The target is a cross-chain bridge.
+    public var bridge: Bool?
+    /// Target type, e.g. `DeFi Protocol`, `CEX`, `Bridge`.
+    public var target: String?
+    /// Named attacker group, e.g. `Lazarus Group`.
+    public var attribution: String?
+    /// Feed categories / tags.
+    public var tags: [String]
+    /// True when this evaluation is of a changed, already-known incident.
+    public var update: Bool
+
+    /// Creates an incident; only `id`, `source` and `name` are required.
+    public init(
+        id: String, source: String, sources: [String]? = nil, name: String,
+        title: String? = nil, summary: String? = nil, url: String? = nil, date: Date? = nil,
+        loss: Money? = nil, returned: Money? = nil, chains: [String] = [],
+        classification: String? = nil, technique: String? = nil, bridge: Bool? = nil,
+        target: String? = nil, attribution: String? = nil, tags: [String] = [], update: Bool = false
+    ) {
+        self.id = id
+        self.source = source
+        self.sources = sources ?? [source]
+        self.name = name
+        self.title = title
+        self.summary = summary
+        self.url = url
+        self.date = date
+        self.loss = loss
+        self.returned = returned
+        self.chains = chains
+        self.classification = classification
+        self.technique = technique
+        self.bridge = bridge
+        self.target = target
+        self.attribution = attribution
+        self.tags = tags
+        self.update = update
+    }
+
+    /// `title` + `summary`, for free-text matching.
+    package var text: String {
+        [title ?? name, summary].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "\n")
+    }
+
+    /// `loss - returned` (`loss` when `returned` is unknown); nil when `loss` is unknown.
+    package var netLoss: Money? {
+        guard let loss else { return nil }
+        guard let returned else { return loss }
+        return Money(usd: loss.usd - returned.usd)
+    }
+
+    /// `now - date`; nil when the date is unknown.
+    package func age(now: Date) -> TimeSpan? {
+        date.map { TimeSpan(seconds: now.timeIntervalSince($0)) }
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import HackWatchModel
+import HackWatchTemplates
+
+/// The JSON document the `webhook` and `stdout` sinks send:
+/// `{"type": "hackwatch.alert", "id", "rule", "severity", "fired_at", "message", "incident": {…}}`
+/// with the incident's fields named as in RULES.md §2. Feed strings are cleaned of control
+/// characters, mentions defanged and cut at 4,000 characters; the serialization escapes
+/// `<` `>` `&` (`\u003c`), so relaying the body into chat or HTML injects nothing.
+package enum AlertPayload {
+    /// The payload as a JSON value.
+    package static func json(for alert: Alert, sinkType: String = "webhook") -> JSONValue {
+        .object([
+            "type": .string("hackwatch.alert"),
+            "id": .string(alert.id),
+            "rule": .string(alert.rule),
+            "severity": .string(alert.severity.rawValue),
+            "fired_at": .string(Incident.formatDate(alert.firedAt)),
+            "message": .string(SafeText.fit(MessageTemplate.text(for: alert, sinkType: sinkType), limit: 4000)),
+            "incident": incident(alert.incident),
+        ])
+    }
+
+    /// The payload as compact, HTML-safe JSON text (keys sorted).
+    package static func body(for alert: Alert, sinkType: String = "webhook") -> String {
+        json(for: alert, sinkType: sinkType).htmlSafeJSON
+    }
+
+    /// The incident's JSON with every string made safe and `url` kept only when it is http(s).
+    static func incident(_ incident: Incident) -> JSONValue {
+        guard case .object(var members) = sanitize(incident.jsonValue) else { return .null }
+        members["url"] = AlertFacts.safeURL(incident.url).map(JSONValue.string) ?? .null
+        return .object(members)
+    }
+
+    static func sanitize(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .string(let s): .string(SafeText.fit(s, limit: 4000))
+        case .array(let items): .array(items.map(sanitize))
+        case .object(let members): .object(members.mapValues(sanitize))
+        default: value
+        }
+    }
+}

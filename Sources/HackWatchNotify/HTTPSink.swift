@@ -1,0 +1,131 @@
+import Foundation
+import HackWatchHTTP
+import HackWatchModel
+
+/// What every HTTP-posting sink shares: where, with which client, how long to wait, how often.
+package struct HTTPEndpoint: Sendable {
+    /// The sink's name in the config.
+    package var name: String
+    /// The destination URL. Secret: only `URLRedaction.redact(url)` may be logged.
+    package var url: String
+    package var client: HTTPClient
+    /// Total time allowed per request (connect gets at most 10 s of it).
+    package var timeout: TimeSpan
+    /// Least time between two sends (rate limit).
+    package var minimumInterval: TimeInterval
+
+    package init(name: String, url: String, client: HTTPClient = HTTPClient(), timeout: TimeSpan = TimeSpan(seconds: 15),
+                minimumInterval: TimeInterval = 0) {
+        self.name = name
+        self.url = url
+        self.client = client
+        self.timeout = timeout
+        self.minimumInterval = minimumInterval
+    }
+}
+
+/// A sink that POSTs one request per alert. Conformers build the request and may refine
+/// `verdict` (the per-sink "is this retryable"); sending and transport errors are shared.
+protocol HTTPSink: Sink {
+    var endpoint: HTTPEndpoint { get }
+    /// The request for `alert` (body already escaped and within the destination's limits).
+    func request(for alert: Alert, now: Date) -> HTTPRequest
+    /// What a response means for this destination.
+    func verdict(for response: HTTPResponse, now: Date) -> SinkResult
+}
+
+extension HTTPSink {
+    package var name: String { endpoint.name }
+    package var minimumInterval: TimeInterval { endpoint.minimumInterval }
+
+    package func send(_ alert: Alert) -> SinkResult {
+        let now = Date()
+        do {
+            let response = try endpoint.client.send(request(for: alert, now: now))
+            return verdict(for: response, now: now)
+        } catch {
+            return HTTPVerdict.transport(error)
+        }
+    }
+
+    func verdict(for response: HTTPResponse, now: Date) -> SinkResult { HTTPVerdict.standard(response, now: now) }
+
+    /// A JSON POST to `url` (the endpoint's by default).
+    func jsonRequest(_ body: String, url: String? = nil, headers: [(name: String, value: String)] = []) -> HTTPRequest {
+        postRequest(body, contentType: "application/json; charset=utf-8", url: url, headers: headers)
+    }
+
+    /// A POST of `body` to `url` (the endpoint's by default) under the endpoint's timeouts,
+    /// reading at most 64 KiB of answer and following no redirect.
+    func postRequest(_ body: String, contentType: String, url: String? = nil,
+                     headers: [(name: String, value: String)] = []) -> HTTPRequest {
+        HTTPRequest(url: url ?? endpoint.url, method: .post,
+                    headers: [("Content-Type", contentType)] + headers, body: Array(body.utf8),
+                    connectTimeout: TimeSpan(seconds: min(10, endpoint.timeout.seconds)), timeout: endpoint.timeout,
+                    maxBodyBytes: 64 << 10, maxRedirects: 0)
+    }
+}
+
+/// Pieces of an alert that every chat layout shows, already cleaned of hostile input.
+struct AlertFacts {
+    /// (label, value) pairs: Loss, Returned, Chains, Technique, Target, Date, Severity, Rule.
+    let facts: [(label: String, value: String)]
+    /// The incident's link when it is a plain http(s) URL (else nil: no `javascript:` links).
+    let url: String?
+
+    init(_ alert: Alert) {
+        let incident = alert.incident
+        var facts: [(String, String)] = []
+        if let loss = incident.loss { facts.append(("Loss", loss.human)) }
+        if let returned = incident.returned { facts.append(("Returned", returned.human)) }
+        if !incident.chains.isEmpty { facts.append(("Chains", incident.chains.joined(separator: ", "))) }
+        if let technique = incident.technique, !technique.isEmpty { facts.append(("Technique", technique)) }
+        if let target = incident.target, !target.isEmpty { facts.append(("Target", target)) }
+        if let date = incident.date { facts.append(("Date", Incident.formatDay(date))) }
+        facts.append(("Severity", alert.severity.rawValue))
+        facts.append(("Rule", alert.rule))
+        self.facts = facts
+        self.url = AlertFacts.safeURL(incident.url)
+    }
+
+    /// `url` if it is an absolute http(s) URL with no characters that could break out of a
+    /// link in any markup (spaces, quotes, angle brackets, `|`, backslash, controls).
+    static func safeURL(_ url: String?) -> String? {
+        guard let url, url.utf8.count <= 2048 else { return nil }
+        let lower = url.lowercased()
+        guard lower.hasPrefix("https://") || lower.hasPrefix("http://") else { return nil }
+        for scalar in url.unicodeScalars {
+            let v = scalar.value
+            if v <= 0x20 || v >= 0x7F || "\"'<>`|\\{}^".unicodeScalars.contains(scalar) { return nil }
+        }
+        return url
+    }
+
+    /// Severity colours for embeds and cards.
+    static func color(_ severity: Severity) -> Int {
+        switch severity {
+        case .critical: 0x8B0000
+        case .high: 0xE74C3C
+        case .medium: 0xE67E22
+        case .low: 0xF1C40F
+        case .info: 0x3498DB
+        }
+    }
+}
+
+extension JSONValue {
+    /// Serialized with `<`, `>` and `&` as `\u003c`-style escapes (as Go's encoding/json does), so
+    /// a JSON body relayed into HTML or chat markup carries no live tags.
+    var htmlSafeJSON: String {
+        var out = ""
+        for scalar in serialized().unicodeScalars {
+            switch scalar {
+            case "<": out += "\\u003c"
+            case ">": out += "\\u003e"
+            case "&": out += "\\u0026"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}

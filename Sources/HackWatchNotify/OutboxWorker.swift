@@ -1,0 +1,268 @@
+import Foundation
+import Logging
+import HackWatchStore
+
+/// What one `drain` did.
+package struct DrainStats: Sendable, Hashable {
+    /// Deliveries acknowledged.
+    package var delivered = 0
+    /// Deliveries that failed transiently and were rescheduled.
+    package var retried = 0
+    /// Deliveries given up (permanent error, expired, or sink no longer configured).
+    package var dead = 0
+    /// Due deliveries left for later (their sink was backing off, or the deadline passed).
+    package var deferred = 0
+
+    package init() {}
+
+    /// Adds another drain's (or sink's) counts to these.
+    mutating func add(_ other: DrainStats) {
+        delivered += other.delivered
+        retried += other.retried
+        dead += other.dead
+        deferred += other.deferred
+    }
+}
+
+/// Sends the outbox: every due delivery once per drain, each sink's deliveries in firing order
+/// on their own thread (a slow destination never holds up the others), honouring each sink's
+/// rate limit and the shared `RetryPolicy`. A row is marked delivered only after its sink
+/// acknowledged it, so a crash at any point resends rather than loses (receivers deduplicate
+/// by alert id: `webhook-id`, PagerDuty `dedup_key`).
+package final class OutboxWorker: @unchecked Sendable {
+    private let store: any StateStoring
+    private let sinks: [String: any Sink]
+    private let policy: RetryPolicy
+    private let logger: Logger
+
+    private let lock = NSLock()
+    /// Last send time per sink (rate limits hold across drains).
+    private var lastSend: [String: Date] = [:]
+    /// A sink that asked to back off gets no new attempts before this time.
+    private var blockedUntil: [String: Date] = [:]
+    /// Only one drain at a time (timer, `wake`, `stop` may all ask).
+    private let drainLock = NSLock()
+    private var timer: DispatchSourceTimer?
+    private var stopping = false
+    /// Set by `stop`: a drain already running (from the timer) ends its sends by then too.
+    private var stopDeadline: Date?
+
+    /// Deliveries fetched per batch.
+    package var batchSize = 500
+
+    package init(store: any StateStoring, sinks: [String: any Sink], policy: RetryPolicy = .default, logger: Logger) {
+        self.store = store
+        self.sinks = sinks
+        self.policy = policy
+        self.logger = logger
+    }
+
+    /// Sends every delivery due at `now` once (retries are rescheduled, not repeated here).
+    /// With a `deadline`, stops starting new sends after it; unsent rows stay pending.
+    @discardableResult
+    package func drain(now: Date = Date(), deadline: Date? = nil) -> DrainStats {
+        drainLock.lock()
+        defer { drainLock.unlock() }
+        var stats = DrainStats()
+        // A timer drain that queued up behind `stop` must not touch a store about to close.
+        if let stop = lock.withLock({ stopDeadline }), Date() >= stop { return stats }
+        var afterID: Int64 = 0
+        while true {
+            let batch: [Delivery]
+            do {
+                batch = try store.dueDeliveries(now: now, afterID: afterID, limit: batchSize)
+            } catch {
+                logger.error("outbox: cannot read due deliveries: \(error)")
+                return stats
+            }
+            guard !batch.isEmpty else { break }
+            afterID = batch[batch.count - 1].id
+            stats.add(run(batch, deadline: deadline))
+            if batch.count < batchSize || deadlinePassed(deadline) { break }
+        }
+        return stats
+    }
+
+    private func run(_ deliveries: [Delivery], deadline: Date?) -> DrainStats {
+        let bySink = Dictionary(grouping: deliveries, by: \.sink)
+        if bySink.count == 1, let (sinkName, rows) = bySink.first { return runSink(sinkName, rows, deadline: deadline) }
+        // A thread per sink: Dispatch's pool is as wide as the cores, and a sink blocked on a
+        // slow receiver must not hold up the others.
+        let results = ResultBox()
+        let group = DispatchGroup()
+        for (sinkName, rows) in bySink {
+            group.enter()
+            Thread.detachNewThread { [self] in
+                results.add(runSink(sinkName, rows, deadline: deadline))
+                group.leave()
+            }
+        }
+        group.wait()
+        return results.total
+    }
+
+    /// One sink's deliveries, in order, on the calling thread.
+    private func runSink(_ sinkName: String, _ rows: [Delivery], deadline: Date?) -> DrainStats {
+        var stats = DrainStats()
+        guard let sink = sinks[sinkName] else {
+            for row in rows { finishDead(row, reason: "sink '\(sinkName)' is not configured", stats: &stats) }
+            return stats
+        }
+        for (offset, row) in rows.enumerated() {
+            if deadlinePassed(deadline) || isBlocked(sinkName) {
+                stats.deferred += rows.count - offset
+                break
+            }
+            if policy.isExpired(firedAt: row.alert.firedAt, now: Date()) {
+                finishDead(row, reason: "gave up after \(row.attempts) attempts: \(row.lastError ?? "expired")", stats: &stats)
+                continue
+            }
+            waitForRateLimit(sinkName, interval: sink.minimumInterval, deadline: deadline)
+            if deadlinePassed(deadline) {
+                stats.deferred += rows.count - offset
+                break
+            }
+            let result = sink.send(row.alert)
+            record(sinkName, sentAt: Date())
+            apply(result, to: row, sink: sinkName, stats: &stats)
+        }
+        return stats
+    }
+
+    private func apply(_ result: SinkResult, to row: Delivery, sink: String, stats: inout DrainStats) {
+        let attempts = row.attempts + 1
+        do {
+            switch result {
+            case .delivered:
+                try store.markDelivered(row.id)
+                stats.delivered += 1
+                logger.debug("delivered", metadata: ["alert": "\(row.alert.id)", "sink": "\(sink)", "attempts": "\(attempts)"])
+            case .retry(let after, let reason):
+                let delay = policy.delay(afterAttempts: attempts, hint: after)
+                let next = Date().addingTimeInterval(delay)
+                try store.scheduleRetry(row.id, attempts: attempts, next: next, error: reason)
+                block(sink, until: next)
+                stats.retried += 1
+                logger.warning("delivery failed, will retry", metadata: [
+                    "alert": "\(row.alert.id)", "sink": "\(sink)", "attempt": "\(attempts)",
+                    "retry_in": "\(String(format: "%.1f", delay))s", "reason": "\(reason)",
+                ])
+            case .dead(let reason):
+                finishDead(row, reason: reason, stats: &stats)
+            }
+        } catch {
+            // The send happened but its outcome could not be stored: the row stays pending and
+            // will be resent; receivers deduplicate by alert id.
+            logger.error("outbox: cannot record delivery outcome: \(error)", metadata: ["sink": "\(sink)"])
+        }
+    }
+
+    private func finishDead(_ row: Delivery, reason: String, stats: inout DrainStats) {
+        do {
+            try store.markDead(row.id, error: reason)
+            stats.dead += 1
+            logger.error("delivery dead", metadata: ["alert": "\(row.alert.id)", "sink": "\(row.sink)", "reason": "\(reason)"])
+        } catch {
+            logger.error("outbox: cannot mark delivery dead: \(error)")
+        }
+    }
+
+    // MARK: Rate limits and backoff
+
+    private func waitForRateLimit(_ sink: String, interval: TimeInterval, deadline: Date?) {
+        guard interval > 0 else { return }
+        let last = lock.withLock { lastSend[sink] }
+        guard let last else { return }
+        var wait = last.addingTimeInterval(interval).timeIntervalSinceNow
+        if let deadline = effectiveDeadline(deadline) { wait = min(wait, deadline.timeIntervalSinceNow) }
+        if wait > 0 { Thread.sleep(forTimeInterval: wait) }
+    }
+
+    private func record(_ sink: String, sentAt: Date) { lock.withLock { lastSend[sink] = sentAt } }
+    private func block(_ sink: String, until: Date) { lock.withLock { blockedUntil[sink] = until } }
+
+    private func isBlocked(_ sink: String) -> Bool {
+        lock.withLock {
+            guard let until = blockedUntil[sink] else { return false }
+            if until <= Date() { blockedUntil[sink] = nil; return false }
+            return true
+        }
+    }
+
+    private func deadlinePassed(_ deadline: Date?) -> Bool {
+        guard let limit = effectiveDeadline(deadline) else { return false }
+        return Date() >= limit
+    }
+
+    private func effectiveDeadline(_ deadline: Date?) -> Date? {
+        let stop = lock.withLock { stopDeadline }
+        return [deadline, stop].compactMap { $0 }.min()
+    }
+
+    /// When the next drain has work: the earliest pending row of each sink, no sooner than
+    /// the sink's backoff. nil when nothing is pending.
+    func nextWake() -> Date? {
+        guard let schedule = try? store.pendingSchedule() else { return Date().addingTimeInterval(5) }
+        let blocked = lock.withLock { blockedUntil }
+        return schedule.map { sink, due in max(due, blocked[sink] ?? due) }.min()
+    }
+
+    // MARK: Background operation
+
+    /// Drains on `queue` now and whenever work falls due (a one-shot Dispatch timer re-armed
+    /// after each drain, at most 60 s apart). Call `wake()` after `recordFiring`.
+    package func start(queue: DispatchQueue) {
+        let timer = DispatchSource.makeTimerSource(queue: queue)
+        timer.setEventHandler { [weak self] in self?.tick() }
+        lock.withLock {
+            self.timer = timer
+            stopping = false
+            stopDeadline = nil
+        }
+        timer.schedule(deadline: .now())
+        timer.resume()
+    }
+
+    /// Asks for a drain as soon as possible (new outbox rows were written).
+    package func wake() {
+        lock.withLock {
+            guard !stopping else { return }
+            timer?.schedule(deadline: .now())
+        }
+    }
+
+    /// Stops the timer, then drains what is due until `deadline` (in-flight sends finish up to
+    /// their own timeout). Rows not sent stay pending for the next start.
+    package func stop(deadline: Date) {
+        let timer = lock.withLock { () -> DispatchSourceTimer? in
+            stopping = true
+            stopDeadline = deadline
+            let current = self.timer
+            self.timer = nil
+            return current
+        }
+        timer?.cancel()
+        if Date() < deadline { drain(deadline: deadline) }
+    }
+
+    private func tick() {
+        guard !lock.withLock({ stopping }) else { return }
+        drain()
+        let next = nextWake() ?? Date().addingTimeInterval(60)
+        let delay = min(60, max(0.05, next.timeIntervalSinceNow))
+        lock.withLock {
+            guard !stopping else { return }
+            timer?.schedule(deadline: .now() + delay)
+        }
+    }
+}
+
+/// Collects per-sink stats from concurrent threads.
+private final class ResultBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stats = DrainStats()
+
+    func add(_ more: DrainStats) { lock.withLock { stats.add(more) } }
+
+    var total: DrainStats { lock.withLock { stats } }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import HackWatchHTTP
+import HackWatchModel
+import HackWatchTemplates
+
+/// Microsoft Teams through a Workflows ("When a Teams webhook request is received") URL: a
+/// message with one Adaptive Card (TextBlocks, a FactSet, an Open-URL action). TextBlock
+/// markdown is backslash-escaped and `<` `>` replaced, so no `<at>` mention or masked link
+/// gets through. The whole payload is kept within 20 KB (Teams rejects ~28 KB and up).
+/// Workflows answer 202 Accepted.
+package struct TeamsSink: HTTPSink {
+    let endpoint: HTTPEndpoint
+
+    package init(endpoint: HTTPEndpoint) { self.endpoint = endpoint }
+
+    /// Payload limit in UTF-8 bytes.
+    static let maxBytes = 20 * 1024
+
+    func request(for alert: Alert, now: Date) -> HTTPRequest {
+        jsonRequest(Self.body(for: alert))
+    }
+
+    /// The serialized payload, its message shortened until the whole fits `maxBytes`.
+    static func body(for alert: Alert) -> String {
+        let text = MessageTemplate.text(for: alert, sinkType: "teams")
+        var limit = 16 * 1024
+        var body = payload(for: alert, text: SafeText.fit(text, limit: limit, unit: .utf8, escape: .markdown)).serialized()
+        // JSON escaping can grow the text; shrink by the overflow until it fits.
+        while body.utf8.count > maxBytes, limit > 0 {
+            limit = max(0, limit - (body.utf8.count - maxBytes) - 64)
+            body = payload(for: alert, text: SafeText.fit(text, limit: limit, unit: .utf8, escape: .markdown)).serialized()
+        }
+        return body
+    }
+
+    static func payload(for alert: Alert, text: String) -> JSONValue {
+        let facts = AlertFacts(alert)
+        let headline = SafeText.fit(SafeText.singleLine(MessageTemplate.headline(for: alert)), limit: 300, unit: .utf8, escape: .markdown)
+        let color: String = switch alert.severity {
+        case .critical, .high: "Attention"
+        case .medium: "Warning"
+        case .low, .info: "Default"
+        }
+        var card: [String: JSONValue] = [
+            "$schema": .string("http://adaptivecards.io/schemas/adaptive-card.json"),
+            "type": .string("AdaptiveCard"),
+            "version": .string("1.4"),
+            "body": .array([
+                .object(["type": .string("TextBlock"), "text": .string(headline), "weight": .string("Bolder"),
+                         "size": .string("Medium"), "color": .string(color), "wrap": .bool(true)]),
+                .object(["type": .string("TextBlock"), "text": .string(text), "wrap": .bool(true)]),
+                .object(["type": .string("FactSet"), "facts": .array(facts.facts.map {
+                    .object(["title": .string($0.label),
+                             "value": .string(SafeText.fit($0.value, limit: 500, unit: .utf8, escape: .markdown))])
+                })]),
+            ]),
+        ]
+        if let url = facts.url {
+            card["actions"] = .array([.object(["type": .string("Action.OpenUrl"), "title": .string("Report"), "url": .string(url)])])
+        }
+        return .object([
+            "type": .string("message"),
+            "attachments": .array([.object([
+                "contentType": .string("application/vnd.microsoft.card.adaptive"),
+                "contentUrl": .null,
+                "content": .object(card),
+            ])]),
+        ])
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import HackWatchModel
+
+extension StateStore {
+    /// The stored incident with this identity, if any.
+    package func incident(source: String, id: String) throws(StoreError) -> Incident? {
+        try locked { () throws(StoreError) in
+            var payload: String?
+            try db.query("SELECT payload FROM incidents WHERE source = ? AND id = ?", [.text(source), .text(id)]) { row in
+                payload = row.string(0)
+            }
+            return try payload.map { (text: String) throws(StoreError) -> Incident in try Self.decodeIncident(text) }
+        }
+    }
+
+    /// Incidents dated on or after `since` (undated ones first seen since then), for correlation.
+    package func incidents(since: Date) throws(StoreError) -> [Incident] {
+        try locked { () throws(StoreError) in
+            var result: [Incident] = []
+            let cutoff = SQLiteValue.date(since)
+            try db.query("""
+                SELECT payload FROM incidents
+                WHERE date >= ? OR (date IS NULL AND seen_at >= ?) ORDER BY date, source, id
+                """, [cutoff, cutoff]) { (row: SQLiteRow) throws(StoreError) in
+                result.append(try Self.decodeIncident(row.string(0) ?? ""))
+            }
+            return result
+        }
+    }
+
+    /// Inserts or replaces the incident (keyed by source and id). `update` is not stored: it
+    /// describes one evaluation, not the incident.
+    package func saveIncident(_ incident: Incident) throws(StoreError) {
+        var stored = incident
+        stored.update = false
+        let payload = stored.jsonValue.serialized()
+        try locked { () throws(StoreError) in
+            try db.query("""
+                INSERT INTO incidents (source, id, date, seen_at, payload) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (source, id) DO UPDATE SET date = excluded.date, payload = excluded.payload
+                """, [.text(incident.source), .text(incident.id), .optional(incident.date), .date(Date()), .text(payload)])
+        }
+    }
+
+    /// How many incidents are stored.
+    package func incidentCount() throws(StoreError) -> Int {
+        try count("SELECT COUNT(*) FROM incidents")
+    }
+
+    static func decodeIncident(_ text: String) throws(StoreError) -> Incident {
+        do {
+            return try Incident(json: try JSONValue.parse(text))
+        } catch let error as JSONParseError {
+            throw .corruptRow(table: "incidents", detail: error.description)
+        } catch let error as IncidentDecodingError {
+            throw .corruptRow(table: "incidents", detail: error.description)
+        } catch {
+            throw .corruptRow(table: "incidents", detail: "\(error)")
+        }
+    }
+}

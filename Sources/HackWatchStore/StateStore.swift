@@ -1,0 +1,130 @@
+import CSQLite
+import Foundation
+
+/// hackwatch's durable state in one SQLite file (`state_dir/hackwatch.sqlite`, WAL mode):
+/// seen incidents, per-feed poll state, fired (incident, rule) pairs and the delivery outbox.
+///
+/// Thread-safe: one connection, every call serialised under a lock. Several processes may open
+/// the same file (the daemon and `hackwatch status`); SQLite's locking and a busy timeout keep
+/// them consistent.
+package final class StateStore: @unchecked Sendable {
+    /// The schema version this build writes (`PRAGMA user_version`).
+    package static let schemaVersion = 1
+
+    private let lock = NSLock()
+    private let connection: SQLiteConnection
+
+    /// `state_dir/hackwatch.sqlite`.
+    package static func path(stateDir: String) -> String {
+        (stateDir as NSString).appendingPathComponent("hackwatch.sqlite")
+    }
+
+    /// Opens (creating when needed) the database at `path` and brings its schema up to date.
+    /// The parent folder is created if missing.
+    package init(path: String) throws(StoreError) {
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw .open(path: path, message: "cannot create folder \(folder)")
+            }
+        }
+        connection = try SQLiteConnection(path: path)
+        // WAL: readers (status) never block the daemon's writes; NORMAL sync is durable in WAL
+        // except for the very last commits on power loss, never corrupting.
+        try connection.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
+        try migrate()
+    }
+
+    /// Closes the connection; later calls throw `StoreError.closed`.
+    package func close() {
+        lock.lock()
+        defer { lock.unlock() }
+        connection.close()
+    }
+
+    /// The file's journal mode (`wal` once opened by hackwatch).
+    package func journalMode() throws(StoreError) -> String {
+        try locked { () throws(StoreError) in
+            var mode = ""
+            try connection.query("PRAGMA journal_mode") { row in mode = row.string(0) ?? "" }
+            return mode
+        }
+    }
+
+    func locked<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    var db: SQLiteConnection { connection }
+
+    /// The single integer a `SELECT COUNT(*) …` returns.
+    func count(_ sql: String) throws(StoreError) -> Int {
+        try locked { () throws(StoreError) in
+            var n = 0
+            try db.query(sql) { row in n = Int(row.int(0)) }
+            return n
+        }
+    }
+
+    private func migrate() throws(StoreError) {
+        var version = 0
+        try connection.query("PRAGMA user_version") { row in version = Int(row.int(0)) }
+        if version > Self.schemaVersion { throw .newerSchema(found: version, supported: Self.schemaVersion) }
+        guard version < Self.schemaVersion else { return }
+        try connection.transaction { () throws(StoreError) in
+            try connection.execute(Self.schemaV1)
+            try connection.execute("PRAGMA user_version = \(Self.schemaVersion)")
+        }
+    }
+
+    // Dates are REAL unix seconds. JSON payloads are the Model's own JSON forms.
+    private static let schemaV1 = """
+        CREATE TABLE IF NOT EXISTS incidents (
+            source TEXT NOT NULL,
+            id TEXT NOT NULL,
+            date REAL,
+            seen_at REAL NOT NULL,
+            payload TEXT NOT NULL,
+            PRIMARY KEY (source, id)
+        );
+        CREATE INDEX IF NOT EXISTS incidents_date ON incidents(date);
+        CREATE TABLE IF NOT EXISTS feed_state (
+            feed TEXT PRIMARY KEY,
+            etag TEXT,
+            last_modified TEXT,
+            first_poll_done INTEGER NOT NULL DEFAULT 0,
+            polls INTEGER NOT NULL DEFAULT 0,
+            failures INTEGER NOT NULL DEFAULT 0,
+            consecutive_failures INTEGER NOT NULL DEFAULT 0,
+            last_success REAL,
+            last_attempt REAL,
+            last_error TEXT,
+            health_alerted INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE IF NOT EXISTS fired (
+            alert_id TEXT PRIMARY KEY,
+            incident_source TEXT NOT NULL,
+            incident_id TEXT NOT NULL,
+            rule TEXT NOT NULL,
+            fired_at REAL NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS outbox (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            alert_id TEXT NOT NULL,
+            sink TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'dead')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt REAL NOT NULL,
+            last_error TEXT,
+            created_at REAL NOT NULL,
+            finished_at REAL,
+            UNIQUE (alert_id, sink)
+        );
+        CREATE INDEX IF NOT EXISTS outbox_due ON outbox(status, next_attempt);
+        """
+}

@@ -1,0 +1,71 @@
+import Foundation
+import HackWatchModel
+
+/// What the rest of hackwatch needs of its durable state: seen incidents, per-feed poll state,
+/// fired (incident, rule) pairs and the delivery outbox.
+///
+/// The pipeline, the outbox worker, `status` and the metrics see the store only through this
+/// protocol, so a second backend (a shared PostgreSQL database for two instances) implements it
+/// beside `StateStore`, today's SQLite file. Implementations are thread-safe and keep the
+/// outbox guarantee: `recordFiring` writes fired pairs and outbox rows in one transaction.
+package protocol StateStoring: AnyObject, Sendable {
+    /// Releases the backend; later calls fail with `StoreError`.
+    func close()
+
+    // MARK: Feeds
+
+    /// The stored poll state of `feed`, if it was ever polled.
+    func feedState(_ feed: String) throws(StoreError) -> FeedState?
+    /// Every feed's poll state, by name.
+    func allFeedStates() throws(StoreError) -> [FeedState]
+    /// Inserts or replaces a feed's poll state.
+    func saveFeedState(_ state: FeedState) throws(StoreError)
+
+    // MARK: Incidents
+
+    /// The stored incident with this source and id.
+    func incident(source: String, id: String) throws(StoreError) -> Incident?
+    /// Incidents dated at or after `since` (undated ones excluded).
+    func incidents(since: Date) throws(StoreError) -> [Incident]
+    /// Inserts or replaces an incident.
+    func saveIncident(_ incident: Incident) throws(StoreError)
+    /// How many incidents are stored.
+    func incidentCount() throws(StoreError) -> Int
+
+    // MARK: Outbox
+
+    /// Records fired alerts and one outbox row per sink in one transaction; returns those newly
+    /// recorded (pairs that fired before are skipped).
+    func recordFiring(_ alerts: [(alert: Alert, sinks: [String])]) throws(StoreError) -> [Alert]
+    /// Whether the (incident, rule) pair behind `alertID` ever fired.
+    func hasFired(alertID: String) throws(StoreError) -> Bool
+    /// How many (incident, rule) pairs fired.
+    func firedCount() throws(StoreError) -> Int
+    /// Pending deliveries due at `now`, in firing order, with ids above `afterID`.
+    func dueDeliveries(now: Date, afterID: Int64, limit: Int) throws(StoreError) -> [Delivery]
+    /// Pending deliveries, due or not.
+    func pendingDeliveries(limit: Int) throws(StoreError) -> [Delivery]
+    /// Deliveries given up, newest first.
+    func deadDeliveries(limit: Int) throws(StoreError) -> [Delivery]
+    /// Per sink, the earliest next attempt of its pending deliveries.
+    func pendingSchedule() throws(StoreError) -> [String: Date]
+    /// Marks a delivery acknowledged by its destination.
+    func markDelivered(_ id: Int64) throws(StoreError)
+    /// Reschedules a delivery after a transient failure.
+    func scheduleRetry(_ id: Int64, attempts: Int, next: Date, error: String) throws(StoreError)
+    /// Gives a delivery up, with the reason.
+    func markDead(_ id: Int64, error: String) throws(StoreError)
+    /// Pending, delivered and dead counts.
+    func outboxCounts() throws(StoreError) -> OutboxCounts
+    /// Deletes delivered rows older than `date`; returns how many.
+    func pruneDelivered(before date: Date) throws(StoreError) -> Int
+}
+
+extension StateStoring {
+    /// Pending deliveries due at `now`, in firing order, from the first.
+    package func dueDeliveries(now: Date, limit: Int) throws(StoreError) -> [Delivery] {
+        try dueDeliveries(now: now, afterID: 0, limit: limit)
+    }
+}
+
+extension StateStore: StateStoring {}

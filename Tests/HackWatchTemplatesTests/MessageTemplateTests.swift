@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+import HackWatchFixtures
+@testable import HackWatchNotify
+@testable import HackWatchTemplates
+
+@Suite struct MessageTemplateTests {
+    @Test(arguments: [
+        ("{{name}} lost {{loss_human}}", "Ronin lost $624M"),
+        ("{{{name}}}: {{loss}} USD on {{chains}}", "Ronin: 624000000 USD on Ethereum, Ronin"),
+        ("{{#chain_list}}[{{.}}]{{/chain_list}}", "[Ethereum][Ronin]"),
+        ("{{severity_upper}} {{rule}} {{date}} {{technique}}", "CRITICAL mega-loss 2022-03-23 Private Key Compromised"),
+        ("{{#bridge}}bridge{{/bridge}}{{^returned_human}} nothing returned{{/returned_human}}", "bridge nothing returned"),
+        ("{{name}} <b>&</b>", "Ronin <b>&</b>"),  // plain text: sinks escape, not Mustache
+        ("{{nope}}|{{attribution}}", "|Lazarus Group"),
+    ])
+    func rendering(template: String, expected: String) {
+        #expect(MessageTemplate.render(template, alert: NotifyFixtures.alert()) == expected)
+    }
+
+    @Test func htmlInFeedTextIsNotEscapedByMustache() {
+        let alert = NotifyFixtures.alert(name: "A&B <x>")
+        #expect(MessageTemplate.render("{{name}}", alert: alert) == "A&B <x>")
+    }
+
+    @Test(arguments: [
+        ("{{#name}}open", "invalid message template at line 1, column 14: section not closed"),
+        ("{{name", "invalid message template at line 1, column 7: unexpected end of template (unclosed tag?)"),
+        ("ok\n{{#a}}x{{/b}}", "invalid message template at line 2, column 11: section closed with the wrong name"),
+    ])
+    func validationErrors(template: String, message: String) {
+        #expect(MessageTemplate.validate(template) == message)
+    }
+
+    @Test func validTemplatesPass() {
+        #expect(MessageTemplate.validate("{{name}} {{#chains}}on {{chains}}{{/chains}}") == nil)
+    }
+
+    @Test func badTemplateFallsBackToTheDefaultLayoutAtSendTime() {
+        let alert = NotifyFixtures.alert(template: "{{#broken")
+        #expect(MessageTemplate.text(for: alert, sinkType: "slack").hasPrefix("Ronin: $624M stolen on Ethereum, Ronin (Private Key Compromised)."))
+    }
+
+    @Test func everySinkTypeHasAValidDefaultLayout() {
+        #expect(Set(MessageTemplate.defaultLayouts.keys) == Set(SinkFactory.types))
+        for (type, layout) in MessageTemplate.defaultLayouts {
+            #expect(MessageTemplate.validate(layout) == nil, "\(type)")
+        }
+    }
+
+    @Test func defaultLayouts() {
+        let alert = NotifyFixtures.alert()
+        #expect(MessageTemplate.text(for: alert, sinkType: "slack") ==
+                "Ronin: $624M stolen on Ethereum, Ronin (Private Key Compromised).\nRonin Bridge exploited\nRule mega-loss, severity critical.")
+        #expect(MessageTemplate.text(for: alert, sinkType: "syslog") ==
+                "Ronin: $624M stolen on Ethereum, Ronin (Private Key Compromised); rule mega-loss, severity critical")
+        #expect(MessageTemplate.headline(for: alert) == "[CRITICAL] Ronin: $624M stolen")
+        var unknown = alert
+        unknown.incident.loss = nil
+        unknown.incident.chains = []
+        unknown.incident.technique = nil
+        unknown.incident.title = nil
+        #expect(MessageTemplate.text(for: unknown, sinkType: "syslog") == "Ronin; rule mega-loss, severity critical")
+    }
+}
