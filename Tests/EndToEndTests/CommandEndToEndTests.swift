@@ -156,7 +156,7 @@ import TestSupport
         defer { harness.stopAndClean() }
         let result = try Binary.run(["check", "--config", harness.configURL.path])
         #expect(result.status == 1)
-        #expect(result.stderr.contains("unknown variable 'chain' at line 1, column 12; did you mean 'chains'?"), "\(result.stderr)")
+        #expect(result.stderr.contains("unknown variable 'chain' at line 1, column 13; did you mean 'chains'?"), "\(result.stderr)")
     }
 
     @Test func checkReportsConfigProblemsWithTheirPath() throws {

@@ -50,7 +50,7 @@ package struct DiscordSink: HTTPSink {
             "allowed_mentions": .object(["parse": .array([])]),
             "embeds": .array([.object(embed)]),
         ]
-        if let username { body["username"] = .string(SafeText.fit(SafeText.singleLine(username), limit: 80)) }
+        if let username, !SafeText.isBlank(username) { body["username"] = .string(SafeText.fit(SafeText.singleLine(username), limit: 80)) }
         return .object(body)
     }
 
