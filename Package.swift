@@ -27,6 +27,8 @@ let package = Package(
         .target(name: "CSQLite", linkerSettings: [.linkedLibrary("sqlite3")]),
         // syslog(3) is variadic; signals and socket helpers.
         .target(name: "CSupport"),
+        // SHA-256 / HMAC-SHA256 from OpenSSL's libcrypto (libssl-dev; libcurl loads it anyway).
+        .target(name: "CCrypto", linkerSettings: [.linkedLibrary("crypto")]),
 
         // Incident, Money, Severity, TimeSpan, JSON values and pointers: plain values, no I/O.
         .target(name: "HackWatchModel"),
@@ -47,7 +49,7 @@ let package = Package(
             name: "HackWatchNotify",
             dependencies: [
                 model, "HackWatchHTTP", "HackWatchConfiguration", "HackWatchStore", "HackWatchTemplates", "CSupport",
-                .product(name: "Logging", package: "swift-log"),
+                "CCrypto", .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Scheduling, the incident pipeline, systemd, reload, status and replay.

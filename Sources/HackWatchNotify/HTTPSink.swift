@@ -69,8 +69,10 @@ extension HTTPSink {
 /// Pieces of an alert that every chat layout shows, already cleaned of hostile input.
 struct AlertFacts {
     /// (label, value) pairs: Loss, Returned, Chains, Technique, Target, Date, Severity, Rule.
+    /// A value that is blank once cleaned (only control, bidi or invisible characters) is left
+    /// out: destinations reject empty fields.
     let facts: [(label: String, value: String)]
-    /// The incident's link when it is a plain http(s) URL (else nil: no `javascript:` links).
+    /// The incident's link normalised by `SafeText.url` (nil: not http(s) or not repairable).
     let url: String?
 
     init(_ alert: Alert) {
@@ -78,9 +80,10 @@ struct AlertFacts {
         var facts: [(String, String)] = []
         if let loss = incident.loss { facts.append(("Loss", loss.human)) }
         if let returned = incident.returned { facts.append(("Returned", returned.human)) }
-        if !incident.chains.isEmpty { facts.append(("Chains", incident.chains.joined(separator: ", "))) }
-        if let technique = incident.technique, !technique.isEmpty { facts.append(("Technique", technique)) }
-        if let target = incident.target, !target.isEmpty { facts.append(("Target", target)) }
+        let chains = incident.chains.filter { !SafeText.isBlank($0) }
+        if !chains.isEmpty { facts.append(("Chains", chains.joined(separator: ", "))) }
+        if let technique = incident.technique, !SafeText.isBlank(technique) { facts.append(("Technique", technique)) }
+        if let target = incident.target, !SafeText.isBlank(target) { facts.append(("Target", target)) }
         if let date = incident.date { facts.append(("Date", Incident.formatDay(date))) }
         facts.append(("Severity", alert.severity.rawValue))
         facts.append(("Rule", alert.rule))
@@ -88,18 +91,8 @@ struct AlertFacts {
         self.url = AlertFacts.safeURL(incident.url)
     }
 
-    /// `url` if it is an absolute http(s) URL with no characters that could break out of a
-    /// link in any markup (spaces, quotes, angle brackets, `|`, backslash, controls).
-    static func safeURL(_ url: String?) -> String? {
-        guard let url, url.utf8.count <= 2048 else { return nil }
-        let lower = url.lowercased()
-        guard lower.hasPrefix("https://") || lower.hasPrefix("http://") else { return nil }
-        for scalar in url.unicodeScalars {
-            let v = scalar.value
-            if v <= 0x20 || v >= 0x7F || "\"'<>`|\\{}^".unicodeScalars.contains(scalar) { return nil }
-        }
-        return url
-    }
+    /// The one URL rule of every sink: `SafeText.url` (RFC 3986, markup-inert, or nil).
+    static func safeURL(_ url: String?) -> String? { SafeText.url(url) }
 
     /// Severity colours for embeds and cards.
     static func color(_ severity: Severity) -> Int {

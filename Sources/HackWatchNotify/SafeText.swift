@@ -12,8 +12,11 @@ package enum SafeText {
     package enum LengthUnit: Sendable {
         /// UTF-8 bytes (Teams payload size, syslog, ntfy).
         case utf8
-        /// UTF-16 code units (JavaScript string length: Discord, Telegram, Slack).
+        /// UTF-16 code units (JavaScript string length: Discord, Slack).
         case utf16
+        /// UTF-16 code units of the text as shown, an entity such as `&amp;` counting as the one
+        /// character it stands for: Telegram measures its 4,096 after entity parsing.
+        case utf16Rendered
     }
 
     /// Removes C0/C1 control characters (keeping newline and tab), DEL, and the bidi
@@ -67,7 +70,7 @@ package enum SafeText {
         var cutAt: (index: String.Index, used: Int)?
         for character in safe {
             let piece = escape.escape(character)
-            let pieceLength = length(piece, unit)
+            let pieceLength = unit == .utf16Rendered ? String(character).utf16.count : length(piece, unit)
             if used + pieceLength > limit {
                 // Back up to the last point where the ellipsis still fits.
                 guard limit >= ellipsisLength else { return "" }
@@ -88,7 +91,25 @@ package enum SafeText {
         switch unit {
         case .utf8: text.utf8.count
         case .utf16: text.utf16.count
+        case .utf16Rendered: renderedHTMLLength(text)
         }
+    }
+
+    /// The UTF-16 length of HTML `text` as shown: tags count nothing, a character reference
+    /// (`&amp;`, `&#8230;`) counts as one character. Telegram's length, for its HTML parse mode.
+    package static func renderedHTMLLength(_ html: String) -> Int {
+        var count = 0
+        var inTag = false, inEntity = false
+        for unit in html.utf16 {
+            if inTag { if unit == 0x3E { inTag = false }; continue }        // >
+            if inEntity { if unit == 0x3B { inEntity = false }; continue }  // ;
+            switch unit {
+            case 0x3C: inTag = true                                        // <
+            case 0x26: inEntity = true; count += 1                          // &
+            default: count += 1
+            }
+        }
+        return count
     }
 }
 
@@ -101,9 +122,15 @@ package enum Escaper: Sendable {
     case slack
     /// HTML (Telegram's HTML parse mode): `&` `<` `>` `"` as entities.
     case html
-    /// Markdown (Discord, Mattermost, Teams): markup characters backslash-escaped; `<` `>`
+    /// Markdown (Discord, Mattermost): markup characters backslash-escaped; `<` `>`
     /// become `‹` `›` because these destinations have no entity escaping.
     case markdown
+    /// Adaptive Card TextBlock/FactSet markdown (Teams): its parser drops a backslash only before
+    /// `[`, `]`, `)` and line breaks and shows every other one, so only `[ ] )` are escaped —
+    /// enough to stop link syntax `[t](u)` — `<` `>` become `‹` `›` and `*` the look-alike `∗`
+    /// (no `**bold**`). `_` is left as it is: the parser makes no emphasis inside a word
+    /// (`h_default`), and `_x_` between spaces is only italics.
+    case teams
 
     /// The escaped form of one character.
     package func escape(_ character: Character) -> String {
@@ -134,6 +161,14 @@ package enum Escaper: Sendable {
             case "<": return "‹"
             case ">": return "›"
             case "\\", "*", "_", "~", "`", "|", "[", "]", "(", ")", "#", "!": return "\\" + String(character)
+            default: return String(character)
+            }
+        case .teams:
+            switch character {
+            case "<": return "‹"
+            case ">": return "›"
+            case "[", "]", ")": return "\\" + String(character)
+            case "*": return "∗"
             default: return String(character)
             }
         }

@@ -71,14 +71,16 @@ package enum SyslogFormat: String, Sendable, CaseIterable {
         "alert id=\(alert.id) rule=\(SafeText.singleLine(alert.rule)) severity=\(alert.severity.rawValue): " + text(for: alert)
     }
 
-    /// SD-PARAM value escaping (RFC 5424 §6.3.3): `"`, `\` and `]` get a backslash.
+    /// SD-PARAM value escaping (RFC 5424 §6.3.3): `"`, `\` and `]` get a backslash. Per
+    /// Unicode scalar, not per Character: a `"` followed by a combining mark is one grapheme
+    /// but still a bare `"` octet to a syslog parser.
     package static func sdEscape(_ value: String) -> String {
-        var out = ""
-        for character in value {
-            if character == "\"" || character == "\\" || character == "]" { out.append("\\") }
-            out.append(character)
+        var out = String.UnicodeScalarView()
+        for scalar in value.unicodeScalars {
+            if scalar == "\"" || scalar == "\\" || scalar == "]" { out.append("\\") }
+            out.append(scalar)
         }
-        return out
+        return String(out)
     }
 
     /// HOSTNAME/APP-NAME: printable US-ASCII without spaces, or `-`.

@@ -12,12 +12,13 @@ import HackWatchModel
 /// (YYYY-MM-DD), `source`, `sources`, `severity`, `severity_upper`, `rule`, `url`, `id`, `update`.
 /// Unknown values are absent, so `{{#technique}}…{{/technique}}` renders only when known.
 package enum MessageTemplate {
-    /// nil when `source` is a valid template; otherwise the parser's error with its position
-    /// (`check` reports it, so a bad template never reaches send time).
+    /// nil when `source` is a valid template; otherwise the parser's error with its position, or
+    /// the first unknown variable with a "did you mean" (`check`, load and reload report it, so
+    /// a bad template or a misspelled `{{los_human}}` never reaches send time).
     package static func validate(_ source: String) -> String? {
         do {
             _ = try MustacheTemplate(string: source)
-            return nil
+            return unknownVariable(in: source).map(describe)
         } catch let error as MustacheTemplate.ParserError {
             let context = error.context
             return "invalid message template at line \(context.lineNumber), column \(context.columnNumber): \(describe(error.error))"

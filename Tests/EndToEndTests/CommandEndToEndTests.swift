@@ -151,6 +151,14 @@ import TestSupport
         #expect(result.stderr.contains("main.rules:5:10: error: unknown field 'nme'; did you mean 'name'?"))
     }
 
+    @Test func checkRejectsAMisspelledTemplateVariable() throws {
+        let harness = try DaemonHarness(rules: "rule a {\n    when true\n    message \"{{name}} on {{chain}}\"\n}\n")
+        defer { harness.stopAndClean() }
+        let result = try Binary.run(["check", "--config", harness.configURL.path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("unknown variable 'chain' at line 1, column 13; did you mean 'chains'?"), "\(result.stderr)")
+    }
+
     @Test func checkReportsConfigProblemsWithTheirPath() throws {
         let harness = try DaemonHarness(rules: Self.rules, extra: ", \"bogus_key\": 1")
         defer { harness.stopAndClean() }

@@ -47,6 +47,19 @@ import TestSupport
         #expect(runtime.sinks.isEmpty && runtime.defaultSinks == ["chat"])
     }
 
+    /// Load (start and reload) rejects a misspelled template variable, which would otherwise
+    /// render as empty text in every alert.
+    @Test func misspelledTemplateVariableIsALoadError() throws {
+        let dir = try write(config: "{\"rules\": [\"rules\"], \(Self.sinks)}",
+                            rules: "rule a {\n    when true\n    message \"{{name}}: {{los_human}}\"\n}\n")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect {
+            try DaemonRuntime.load(configPath: dir.appendingPathComponent("config.json").path, environment: [:], buildSinks: false)
+        } throws: { error in
+            "\(error)".contains("main.rules:3:13: error: invalid message template: unknown variable 'los_human' at line 1, column 11; did you mean 'loss_human'?")
+        }
+    }
+
     @Test func ruleErrorsComeRenderedTogether() throws {
         let dir = try write(config: "{\"rules\": [\"rules\"], \(Self.sinks)}",
                             rules: "rule a {\n    when los > 1\n    notify chta\n}\n")

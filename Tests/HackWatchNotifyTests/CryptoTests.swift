@@ -27,23 +27,7 @@ import Testing
     }
 
     @Test func sha256OfOneMillionAs() {
-        var hasher = SHA256()
-        let chunk = [UInt8](repeating: 0x61, count: 1000)
-        for _ in 0..<1000 { hasher.update(chunk) }
-        #expect(Self.hex(hasher.finalize()) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
-    }
-
-    /// Feeding in any chunking gives the one-shot digest (buffered partial blocks).
-    @Test(arguments: [1, 3, 7, 63, 64, 65, 200])
-    func chunkedUpdatesMatchOneShot(chunk: Int) {
-        let data = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
-        var hasher = SHA256()
-        var index = 0
-        while index < data.count {
-            hasher.update(Array(data[index..<min(data.count, index + chunk)]))
-            index += chunk
-        }
-        #expect(hasher.finalize() == SHA256.hash(data))
+        #expect(Self.hex(SHA256.hash([UInt8](repeating: 0x61, count: 1_000_000))) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 
     /// RFC 4231 test cases 1, 2, 4 and 6 (key longer than a block).

@@ -65,6 +65,11 @@ enum HTTPSinkKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
             check(len(json?["text"]) <= 3000, "text over 3000")
             for block in json?["blocks"]?.arrayValue ?? [] { check(len(block["text"]?["text"]) <= 3000, "block over 3000") }
             check(len(json?["blocks"]?.arrayValue?.first?["text"]?["text"]) <= 150, "header over 150")
+            for block in json?["blocks"]?.arrayValue ?? [] {
+                let fields = block["fields"]?.arrayValue ?? []
+                check(fields.count <= 10 && fields.allSatisfy { len($0["text"]) <= 2000 && len($0["text"]) > 0 }, "section fields over 10 × 2000")
+                if let text = block["text"]?["text"] { check(len(text) > 0, "empty block text") }
+            }
         case .discord:
             check(request.query == "wait=true", "no ?wait=true")
             check(json?["allowed_mentions"] == .object(["parse": .array([])]), "allowed_mentions not empty")
@@ -73,28 +78,46 @@ enum HTTPSinkKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
             check(len(embed?["title"]) <= 256, "title over 256")
             check(len(embed?["description"]) <= 4096, "description over 4096")
             let fields = embed?["fields"]?.arrayValue ?? []
-            for field in fields { check(len(field["name"]) <= 256 && len(field["value"]) <= 1024, "field over limit") }
+            check(fields.count <= 25, "over 25 fields")
+            for field in fields {
+                check(len(field["name"]) <= 256 && len(field["value"]) <= 1024, "field over limit")
+                check(len(field["name"]) > 0 && len(field["value"]) > 0, "empty field")
+            }
+            check(len(embed?["footer"]?["text"]) <= 2048, "footer over 2048")
+            if let url = embed?["url"]?.stringValue { check(url.utf8.count <= 2048 && DestinationSyntaxTests.isRFC3986(url), "embed url invalid") }
             let total = len(embed?["title"]) + len(embed?["description"]) + len(embed?["footer"]?["text"])
                 + fields.reduce(0) { $0 + len($1["name"]) + len($1["value"]) }
             check(total <= 6000, "embed total \(total) over 6000")
         case .teams:
             check(request.body.count <= 20 * 1024, "payload \(request.body.count) bytes over 20 KB")
             check(json?["attachments"]?.arrayValue?.first?["contentType"] == .string("application/vnd.microsoft.card.adaptive"), "no card")
+            for action in json?["attachments"]?.arrayValue?.first?["content"]?["actions"]?.arrayValue ?? [] {
+                check(DestinationSyntaxTests.isRFC3986(action["url"]?.stringValue ?? ""), "Action.OpenUrl url invalid")
+            }
         case .mattermost:
             check(len(json?["text"]) <= 16_383, "text over 16383")
         case .telegram:
             check(request.path == "/bot123:BOTTOKEN/sendMessage", "wrong path")
-            check(len(json?["text"]) <= 4096, "text over 4096")
+            // Telegram counts UTF-16 units after entity parsing (tags nothing, `&amp;` one).
+            check(SafeText.renderedHTMLLength(json?["text"]?.stringValue ?? "") <= 4096, "text over 4096")
             check(json?["parse_mode"] == .string("HTML"), "not HTML mode")
             check(json?["chat_id"] == .number(-1001234), "chat_id")
         case .ntfy:
             check(request.body.count <= 4096, "body over 4096 bytes")
             check(request.header("Authorization") == "Bearer tk_ntfytoken", "no token")
             check(request.header("Priority") == "4", "priority")
+            for word in (request.header("Title") ?? "").split(separator: " ") where word.hasPrefix("=?") {
+                check(word.count <= 75, "encoded word over 75")
+            }
         case .pagerduty:
             check(json?["dedup_key"] == .string(alert.id), "dedup_key")
             check(json?["routing_key"] == .string("ROUTINGKEY"), "routing_key")
             check(len(json?["payload"]?["summary"]) <= 1024, "summary over 1024")
+            for key in ["source", "component", "group", "class"] {
+                let value = json?["payload"]?[key]?.stringValue ?? ""
+                check(value.count <= 255 && !value.contains { $0.isNewline }, "\(key) not one line of ≤ 255")
+            }
+            check(len(json?["payload"]?["source"]) > 0, "no source")
             check(json?["payload"]?["severity"] == .string("error"), "severity")
         case .webhook:
             let id = request.header("webhook-id") ?? "", timestamp = request.header("webhook-timestamp") ?? ""

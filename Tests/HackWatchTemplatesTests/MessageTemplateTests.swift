@@ -32,6 +32,34 @@ import HackWatchFixtures
         #expect(MessageTemplate.validate(template) == message)
     }
 
+    /// A misspelled variable would render as empty text in every alert: it is an error, with a
+    /// "did you mean" as for rule fields.
+    @Test(arguments: [
+        ("{{name}} lost {{los_human}}", "unknown variable 'los_human' at line 1, column 15; did you mean 'loss_human'?"),
+        ("{{name}} on {{chain}}", "unknown variable 'chain' at line 1, column 13; did you mean 'chains'?"),
+        ("ok\n{{#chain_lst}}{{.}}{{/chain_lst}}", "unknown variable 'chain_lst' at line 2, column 1; did you mean 'chain_list'?"),
+        ("{{{nmae}}}", "unknown variable 'nmae' at line 1, column 1; did you mean 'name'?"),
+        ("{{^techniqe}}?{{/techniqe}}", "unknown variable 'techniqe' at line 1, column 1; did you mean 'technique'?"),
+        ("{{ uppercased(sevrity) }}", "unknown variable 'sevrity' at line 1, column 1; did you mean 'severity'?"),
+        ("{{=<% %>=}}<% wallet %>", "unknown variable 'wallet' at line 1, column 12"),
+    ])
+    func unknownVariablesAreErrors(template: String, message: String) {
+        #expect(MessageTemplate.validate(template) == message)
+    }
+
+    @Test(arguments: ["{{! a comment with {{name }}", "{{#chain_list}}{{.}}{{/chain_list}}", "{{&url}} {{ rule }}",
+                      "{{=<% %>=}}<% name %> {{chian}}", "{{name.length}}"])
+    func knownVariablesCommentsAndDelimitersPass(template: String) {
+        #expect(MessageTemplate.validate(template) == nil)
+    }
+
+    @Test func variableNamesAreExactlyWhatAlertsSet() {
+        var alert = NotifyFixtures.alert()
+        alert.incident.returned = alert.incident.loss
+        alert.incident.bridge = true
+        #expect(Set(MessageTemplate.variables(for: alert).keys).isSubset(of: MessageTemplate.variableNames))
+    }
+
     @Test func validTemplatesPass() {
         #expect(MessageTemplate.validate("{{name}} {{#chains}}on {{chains}}{{/chains}}") == nil)
     }

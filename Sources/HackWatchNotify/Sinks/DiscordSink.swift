@@ -37,19 +37,20 @@ package struct DiscordSink: HTTPSink {
         let description = SafeText.fit(MessageTemplate.text(for: alert, sinkType: "discord"), limit: budget, escape: .markdown)
         var embed: [String: JSONValue] = [
             "title": .string(title),
-            "description": .string(description),
             "color": .number(Double(AlertFacts.color(alert.severity))),
             "timestamp": .string(Incident.formatDate(alert.firedAt)),
             "fields": .array(fields.map { .object(["name": .string($0.0), "value": .string($0.1), "inline": .bool(true)]) }),
             "footer": .object(["text": .string(footer)]),
         ]
+        // Discord answers 400 for an empty description; one blank once cleaned is left out.
+        if !SafeText.isBlank(description) { embed["description"] = .string(description) }
         if let url = facts.url { embed["url"] = .string(url) }
         var body: [String: JSONValue] = [
             "content": .string(SafeText.fit(headline, limit: 2000, escape: .markdown)),
             "allowed_mentions": .object(["parse": .array([])]),
             "embeds": .array([.object(embed)]),
         ]
-        if let username { body["username"] = .string(SafeText.fit(SafeText.singleLine(username), limit: 80)) }
+        if let username, !SafeText.isBlank(username) { body["username"] = .string(SafeText.fit(SafeText.singleLine(username), limit: 80)) }
         return .object(body)
     }
 

@@ -30,7 +30,7 @@ package struct MattermostSink: HTTPSink {
         let table = "\n\n| | |\n|:--|:--|\n" + facts.facts.map {
             "| **\($0.label)** | " + SafeText.fit(SafeText.singleLine($0.value), limit: 300, escape: .markdown) + " |"
         }.joined(separator: "\n")
-        let link = facts.url.map { "\n\n[Report](\($0))" } ?? ""
+        let link = facts.url.map { "\n\n[Report](\(SafeText.entityLinkTarget($0)))" } ?? ""
         let budget = max(0, limit - head.utf16.count - table.utf16.count - link.utf16.count)
         let text = head + SafeText.fit(MessageTemplate.text(for: alert, sinkType: "mattermost"), limit: budget, escape: .markdown)
             + table + link

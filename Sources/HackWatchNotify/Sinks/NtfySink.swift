@@ -5,7 +5,8 @@ import HackWatchTemplates
 
 /// ntfy (ntfy.sh or self-hosted): the message as the body, `Title`, `Priority`, `Tags` and
 /// `Click` headers. Header values are single-line, control-free, and RFC 2047-encoded when not
-/// ASCII (ntfy decodes them), so feed text cannot inject headers. The body stays under 4,000
+/// ASCII (ntfy decodes them); encoded-word syntax in feed text (`=?UTF-8?B?…?=`) is broken up
+/// first, so ntfy decodes only hackwatch's own words and feed text cannot inject headers. The body stays under 4,000
 /// bytes (larger ones become attachments). An optional `secret` is sent as a Bearer token.
 package struct NtfySink: HTTPSink {
     let endpoint: HTTPEndpoint
@@ -39,10 +40,8 @@ package struct NtfySink: HTTPSink {
         }
     }
 
-    /// One clean line; RFC 2047 `=?UTF-8?B?…?=` when it holds non-ASCII.
+    /// One clean line; RFC 2047 `=?UTF-8?B?…?=` words when it holds non-ASCII.
     static func headerValue(_ text: String, limit: Int) -> String {
-        let line = SafeText.fit(SafeText.singleLine(text), limit: limit, unit: .utf8)
-        guard line.utf8.contains(where: { $0 >= 0x80 }) else { return line }
-        return "=?UTF-8?B?" + Data(line.utf8).base64EncodedString() + "?="
+        SafeText.encodedWords(SafeText.fit(SafeText.defangEncodedWords(SafeText.singleLine(text)), limit: limit, unit: .utf8))
     }
 }

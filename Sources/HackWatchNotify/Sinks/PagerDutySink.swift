@@ -39,16 +39,19 @@ package struct PagerDutySink: HTTPSink {
         var details: [String: JSONValue] = [:]
         for fact in facts.facts { details[fact.label.lowercased()] = .string(SafeText.fit(fact.value, limit: 1000)) }
         details["name"] = .string(SafeText.fit(incident.name, limit: 1000))
+        // Every field but custom_details is one line; required ones fall back when blank.
+        func line(_ text: String, _ limit: Int) -> String { SafeText.fit(SafeText.singleLine(text), limit: limit) }
         var payload: [String: JSONValue] = [
-            "summary": .string(summary),
-            "source": .string(SafeText.fit(incident.source, limit: 255)),
+            "summary": .string(SafeText.isBlank(summary) ? line(MessageTemplate.headline(for: alert), 1024) : summary),
+            "source": .string(SafeText.isBlank(incident.source) ? "hackwatch" : line(incident.source, 255)),
             "severity": .string(severity(alert.severity)),
             "timestamp": .string(Incident.formatDate(alert.firedAt)),
-            "component": .string(SafeText.fit(incident.name, limit: 255)),
-            "class": .string(SafeText.fit(incident.technique ?? "hack", limit: 255)),
             "custom_details": .object(details),
         ]
-        if !incident.chains.isEmpty { payload["group"] = .string(SafeText.fit(incident.chains.joined(separator: ","), limit: 255)) }
+        if !SafeText.isBlank(incident.name) { payload["component"] = .string(line(incident.name, 255)) }
+        payload["class"] = .string(line(SafeText.isBlank(incident.technique) ? "hack" : incident.technique ?? "hack", 255))
+        let chains = incident.chains.filter { !SafeText.isBlank($0) }
+        if !chains.isEmpty { payload["group"] = .string(line(chains.joined(separator: ","), 255)) }
         var body: [String: JSONValue] = [
             "routing_key": .string(routingKey),
             "event_action": .string("trigger"),

@@ -24,9 +24,13 @@ package struct SlackSink: HTTPSink {
             .object(["type": .string("header"), "text": .object([
                 "type": .string("plain_text"), "emoji": .bool(false), "text": .string(SafeText.fit(SafeText.singleLine(headline), limit: 150)),
             ])]),
-            .object(["type": .string("section"), "text": .object([
-                "type": .string("mrkdwn"), "text": .string(SafeText.fit(text, limit: 3000, escape: .slack)),
-            ])]),
+        ]
+        // Slack rejects a section with empty text: a message blank once cleaned gets none.
+        let section = SafeText.fit(text, limit: 3000, escape: .slack)
+        if !SafeText.isBlank(section) {
+            blocks.append(.object(["type": .string("section"), "text": .object(["type": .string("mrkdwn"), "text": .string(section)])]))
+        }
+        blocks += [
             .object(["type": .string("section"), "fields": .array(facts.facts.prefix(10).map { fact in
                 .object(["type": .string("mrkdwn"), "text": .string(
                     "*\(fact.label)*\n" + SafeText.fit(fact.value, limit: 1900, escape: .slack))])
@@ -34,7 +38,7 @@ package struct SlackSink: HTTPSink {
         ]
         if let url = facts.url {
             blocks.append(.object(["type": .string("context"), "elements": .array([
-                .object(["type": .string("mrkdwn"), "text": .string("<\(url)|Report>")]),
+                .object(["type": .string("mrkdwn"), "text": .string("<\(SafeText.entityLinkTarget(url))|Report>")]),
             ])]))
         }
         let fallback = SafeText.fit(headline + "\n" + text, limit: 3000, escape: .slack)

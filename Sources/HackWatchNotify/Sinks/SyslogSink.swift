@@ -19,12 +19,17 @@ package struct SyslogSink: Sink {
     let facility: Int
     let transport: Transport
     let format: SyslogFormat
+    /// The local syslog socket syslog(3) writes to; checked before each local send.
+    let localSocket: String
 
-    package init(name: String, facility: Int = 3, transport: Transport = .local, format: SyslogFormat? = nil) {
+    /// `localSocket` is glibc's `_PATH_LOG`; tests point it elsewhere.
+    package init(name: String, facility: Int = 3, transport: Transport = .local, format: SyslogFormat? = nil,
+                 localSocket: String = "/dev/log") {
         self.name = name
         self.facility = facility
         self.transport = transport
         self.format = format ?? (transport == .local ? .rfc3164 : .rfc5424)
+        self.localSocket = localSocket
     }
 
     /// Parses `udp://host:port` / `tcp://host:port` (IPv6 hosts in brackets).
@@ -43,6 +48,11 @@ package struct SyslogSink: Sink {
     package func send(_ alert: Alert) -> SinkResult {
         switch transport {
         case .local:
+            // syslog(3) drops messages silently when nothing listens (a container without
+            // /dev/log): without a socket that accepts a connection, the delivery is retried.
+            if let problem = LocalSyslogSocket.problem(at: localSocket) {
+                return .retry(after: nil, reason: "syslog: \(problem); run a syslog daemon (rsyslog, systemd-journald) or set \"address\" to a remote receiver")
+            }
             Self.openLocal()
             hw_syslog(Int32(facility * 8 + SyslogFormat.severity(alert.severity)),
                       SafeText.fit(SyslogFormat.localText(alert), limit: 1024, unit: .utf8))

@@ -4,7 +4,9 @@ import HackWatchModel
 import HackWatchTemplates
 
 /// Telegram Bot API `sendMessage` in HTML parse mode: feed text is entity-escaped (`&` `<`
-/// `>` `"`), so only hackwatch's own `<b>`/`<a>` tags are markup. At most 4096 characters.
+/// `>` `"`), so only hackwatch's own `<b>`/`<a>` tags are markup. At most 4096 characters,
+/// counted as Telegram does: UTF-16 units of the text after entity parsing (tags count
+/// nothing, `&amp;` counts one).
 /// The bot token (the sink's `secret`) is part of the URL and never logged. A 429 carries
 /// `parameters.retry_after`. Rate limit: one message per second (per chat).
 package struct TelegramSink: HTTPSink {
@@ -29,12 +31,14 @@ package struct TelegramSink: HTTPSink {
 
     static func payload(for alert: Alert, chatID: JSONValue) -> JSONValue {
         let facts = AlertFacts(alert)
-        let head = "<b>" + SafeText.fit(SafeText.singleLine(MessageTemplate.headline(for: alert)), limit: 300, escape: .html) + "</b>\n"
+        let head = "<b>" + SafeText.fit(SafeText.singleLine(MessageTemplate.headline(for: alert)), limit: 300, unit: .utf16Rendered, escape: .html) + "</b>\n"
         let link = facts.url.map { "\n<a href=\"\(Escaper.html.escape($0))\">Report</a>" } ?? ""
-        let factLines = facts.facts.map { "\n<b>\(Escaper.html.escape($0.label)):</b> " + SafeText.fit($0.value, limit: 300, escape: .html) }
-            .joined()
-        let fixed = head.utf16.count + link.utf16.count + factLines.utf16.count
-        let text = SafeText.fit(MessageTemplate.text(for: alert, sinkType: "telegram"), limit: max(0, limit - fixed), escape: .html)
+        let factLines = facts.facts.map {
+            "\n<b>\(Escaper.html.escape($0.label)):</b> " + SafeText.fit($0.value, limit: 300, unit: .utf16Rendered, escape: .html)
+        }.joined()
+        let fixed = SafeText.renderedHTMLLength(head + link + factLines)
+        let text = SafeText.fit(MessageTemplate.text(for: alert, sinkType: "telegram"), limit: max(0, limit - fixed),
+                                unit: .utf16Rendered, escape: .html)
         return .object([
             "chat_id": chatID,
             "text": .string(head + text + factLines + link),

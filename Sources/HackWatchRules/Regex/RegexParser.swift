@@ -33,8 +33,11 @@ struct RegexParser {
     private mutating func parseConcat(depth: Int) throws(RegexSyntaxError) -> RegexNode {
         var items: [RegexNode] = []
         while let c = peek(), c != 0x7C, c != 0x29 { // | )
-            let atomStart = i
             var atom = try parseAtom(depth: depth)
+            // True right after a quantifier of this atom: only then is a `?` the lazy suffix
+            // (`x*?`). A group `(a+)` is already `.repeated` when parsed, so the node's shape
+            // cannot tell `(a+)?` (optional) from `a+?` (lazy).
+            var quantified = false
             while let q = peek() {
                 var minimum = 0, maximum: Int? = nil
                 let quantStart = i
@@ -48,11 +51,13 @@ struct RegexParser {
                     throw RegexSyntaxError(message: "nothing to repeat", offset: quantStart)
                 default: break
                 }
-                if case .repeated = atom, i - quantStart == 1, s[quantStart] == 0x3F, atomStart < quantStart {
+                if quantified, i - quantStart == 1, s[quantStart] == 0x3F {
                     // `x*?` / `x+?`: laziness changes nothing for a yes/no search.
+                    quantified = false
                     continue
                 }
                 atom = .repeated(atom, min: minimum, max: maximum)
+                quantified = true
             }
             items.append(atom)
         }
