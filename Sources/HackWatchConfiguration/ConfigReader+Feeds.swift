@@ -51,7 +51,7 @@ extension ConfigReader {
         feed.extract = string(members, "extract", at: path)
         feed.transforms = transforms(members, at: path)
         request(members, into: &feed, at: path, resolver: resolver)
-        if let preset, preset.needsKey, feed.secretHeaders == nil, feed.headers.isEmpty || feed.headers.keys.allSatisfy({ $0 == "Content-Type" }) {
+        if let preset, preset.needsKey, !offline, feed.secretHeaders == nil, feed.headers.isEmpty || feed.headers.keys.allSatisfy({ $0 == "Content-Type" }) {
             report(path, "preset '\(preset.name)' needs an API key: set headers_file or headers_env (e.g. a file holding 'X-Api-Key: ...')")
         }
         if formatOK {

@@ -192,7 +192,8 @@ private struct MappedItem {
         var bridge = FeedText.mentionsBridge(text)
         if raw("bridge") != nil { bridge = try flag("bridge") }
         let attribution = try string("attribution")
-            ?? (mapping["attribution"] == nil ? FeedText.attribution(in: text) : nil)
+            // Inferred from the text only when the config says nothing about attribution.
+            ?? (mapping["attribution"] == nil && config.transforms["attribution"] == nil ? FeedText.attribution(in: text) : nil)
         return Incident(
             id: try string("id") ?? "", source: config.name, name: name, title: title, summary: summary,
             url: try string("url"), date: date, loss: loss, returned: returned, chains: chains,
