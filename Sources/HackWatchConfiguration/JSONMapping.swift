@@ -36,7 +36,9 @@ package enum JSONMapping {
         }
         // Transforms apply to any mapped format; the XPath expressions of html/xml mappings are
         // checked by those formats.
-        problems += FieldTransform.validate(feed.transforms, mapped: Set(feed.mapping.keys))
+        if [.json, .auto, .html, .xml].contains(feed.format) {
+            problems += FieldTransform.validate(feed.transforms, mapped: Set(feed.mapping.keys))
+        }
         if feed.format == .html || feed.format == .xml {
             for key in feed.mapping.keys.sorted() where !fields.contains(key) {
                 let hint = suggestion(for: key, among: fields).map { "; did you mean '\($0)'?" } ?? ""
