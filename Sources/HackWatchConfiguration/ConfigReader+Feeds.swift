@@ -6,7 +6,7 @@ extension FeedConfig {
     package static let configKeys = [
         "name", "url", "format", "interval", "enabled", "timeout", "max_bytes", "headers",
         "mapping", "items_pointer", "amount_scale", "date_format", "transforms", "items_xpath", "extract",
-        "method", "body", "body_file", "headers_file", "headers_env", "preset",
+        "method", "body", "body_file", "headers_file", "headers_env", "preset", "comment",
     ]
 
     /// `method` values.
@@ -51,6 +51,7 @@ extension ConfigReader {
         feed.extract = string(members, "extract", at: path)
         feed.transforms = transforms(members, at: path)
         request(members, into: &feed, at: path, resolver: resolver)
+        _ = string(members, "comment", at: path)  // free text for the reader of the file; type-checked only
         if let preset, preset.needsKey, !offline, feed.secretHeaders == nil, feed.headers.isEmpty || feed.headers.keys.allSatisfy({ $0 == "Content-Type" }) {
             report(path, "preset '\(preset.name)' needs an API key: set headers_file or headers_env (e.g. a file holding 'X-Api-Key: ...')")
         }
