@@ -52,7 +52,7 @@ extension ConfigReader {
         feed.transforms = transforms(members, at: path)
         request(members, into: &feed, at: path, resolver: resolver)
         _ = string(members, "comment", at: path)  // free text for the reader of the file; type-checked only
-        if let preset, preset.needsKey, !offline, feed.secretHeaders == nil, feed.headers.isEmpty || feed.headers.keys.allSatisfy({ $0 == "Content-Type" }) {
+        if let preset, preset.needsKey, !offline, feed.secretHeaders == nil, feed.headers.isEmpty {
             report(path, "preset '\(preset.name)' needs an API key: set headers_file or headers_env (e.g. a file holding 'X-Api-Key: ...')")
         }
         if formatOK {

@@ -90,13 +90,9 @@ package struct FeedPreset: Sendable {
             name: "defi-rekt", reads: "De.Fi REKT database (GraphQL POST; API key required: X-Api-Key via headers_file/headers_env)",
             urlStatus: "endpoint from De.Fi's API docs; query field names not confirmable from here", needsKey: true,
             json: #"""
-            {"url": "https://public-api.de.fi/graphql", "format": "json", "method": "POST", "interval": "1h",
-             "headers": {"Content-Type": "application/json"},
+            {"url": "https://public-api.de.fi/graphql", "format": "json", "method": "POST", "interval": "1h", "items_pointer": "/data/rekts",
              "body": "{\"query\": \"{ rekts(pageNumber: 1, limit: 50, sortField: \\\"date\\\", sortDirection: \\\"desc\\\") { id projectName description date fundsLost fundsReturned chaindIds category issueType } }\"}",
-             "items_pointer": "/data/rekts",
-             "mapping": {"id": "/id", "name": "/projectName", "summary": "/description", "date": "/date",
-                         "loss": "/fundsLost", "returned": "/fundsReturned", "chains": "/chaindIds",
-                         "classification": "/category", "technique": "/issueType"},
+             "mapping": {"id": "/id", "name": "/projectName", "summary": "/description", "date": "/date", "loss": "/fundsLost", "returned": "/fundsReturned", "chains": "/chaindIds", "classification": "/category", "technique": "/issueType"},
              "transforms": {"chains": {"map": "evm-chain-ids"}}}
             """#),
         FeedPreset(
@@ -104,8 +100,7 @@ package struct FeedPreset: Sendable {
             urlStatus: "not confirmable from here (no internet); response shape from a saved body", needsKey: false,
             json: #"""
             {"url": "https://app.blocksec.com/api/v1/attack-events/list", "format": "json", "method": "POST",
-             "interval": "30m", "headers": {"Content-Type": "application/json"},
-             "body": "{\"page\": 1, \"pageSize\": 50}", "items_pointer": "/list", "date_format": "unix_ms",
+             "interval": "30m", "body": "{\"page\": 1, \"pageSize\": 50}", "items_pointer": "/list", "date_format": "unix_ms",
              "mapping": {"id": "/id", "name": "/project", "date": "/date", "loss": "/loss", "returned": "/rescued",
                          "chains": "/chainIds", "technique": "/rootCause", "url": "/media",
                          "addresses": "/transactions/*/attacker", "transactions": "/transactions/*/txnHash"},

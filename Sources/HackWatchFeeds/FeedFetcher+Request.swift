@@ -6,7 +6,8 @@ import HackWatchModel
 extension FeedFetcher {
     /// The request for one poll of `feed` at `now`: method, headers (configured, then secret
     /// ones from `headers_file`/`headers_env`, an `Accept` of our own unless one is given) and
-    /// body with its placeholders expanded.
+    /// body with its placeholders expanded (`Content-Type: application/json` when the body is
+    /// JSON and no content type is configured).
     static func request(for feed: FeedConfig, now: Date, environment: [String: String] = ProcessInfo.processInfo.environment)
         throws(FeedFetchError) -> HTTPRequest {
         var headers = feed.headers.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) }
@@ -28,6 +29,11 @@ extension FeedFetcher {
                 throw .request("cannot read body_file \(path)")
             }
             body = Array(expand(String(decoding: data, as: UTF8.self), now: now).utf8)
+        }
+        // libcurl would label a POST body form-encoded; JSON APIs (BlockSec, GraphQL) refuse that.
+        if let first = body?.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }), first == UInt8(ascii: "{") || first == UInt8(ascii: "["),
+           !headers.contains(where: { $0.name.caseInsensitiveCompare("Content-Type") == .orderedSame }) {
+            headers.append(("Content-Type", "application/json"))
         }
         return HTTPRequest(url: feed.url, method: feed.method == "POST" ? .post : .get, headers: headers, body: body,
                            timeout: feed.timeout, maxBodyBytes: feed.maxBytes)

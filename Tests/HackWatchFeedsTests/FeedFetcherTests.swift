@@ -193,6 +193,7 @@ import TestSupport
         #expect(first.method == "POST")
         #expect(first.header("X-Api-Key") == "s3cr3t-key")
         #expect(first.header("X-Extra") == "two words")
+        #expect(first.header("Content-Type") == "application/json")
         #expect(requests[1].header("If-None-Match") == nil)
         let sent = try #require(JSONValue.parse(first.body).objectValue)
         let until = try #require(sent["until"]?.numberValue)
