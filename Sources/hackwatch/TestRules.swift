@@ -13,7 +13,9 @@ struct TestRules: ParsableCommand {
         discussion: """
             Prints one line per (incident, rule) match, sorted by incident date then rule name; with \
             --json, one JSON object per line. Disabled rules are skipped, as in the daemon. Exits 1 \
-            when the rules or the feed cannot be loaded (diagnostics on stderr).
+            when the rules or the feed cannot be loaded (diagnostics on stderr). Read the input with \
+            --format F (json: with --mapping), --preset P, or --config FILE --feed NAME (that feed's \
+            mapping, transforms and all; rules default to the config's).
             """
     )
 

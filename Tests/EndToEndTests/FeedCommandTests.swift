@@ -111,4 +111,36 @@ import TestSupport
         #expect(json.stdout.split(separator: "\n").count == 9)
         #expect(json.stdout.contains(#""name":"blocksec""#))
     }
+
+    /// The daemon's own poll of a POST preset with a secret header (`once --dry-run`), against a
+    /// loopback server that answers only a keyed JSON POST; the key never reaches the output.
+    @Test func oncePollsAPostPresetWithASecretHeader() throws {
+        let f = try fixture()
+        defer { try? FileManager.default.removeItem(at: f.dir) }
+        let body = Self.blocksec
+        let server = try LoopbackHTTPServer { request in
+            guard request.method == "POST", request.header("X-Api-Key") == "k-SECRET-1",
+                  request.header("Content-Type") == "application/json",
+                  String(decoding: request.body, as: UTF8.self).contains("pageSize") else { return .status(401) }
+            return .text(body)
+        }
+        try #"""
+        {"rules": ["r.rules"], "baseline": "0s", "state_dir": "state",
+         "feeds": [{"name": "bs", "preset": "blocksec", "url": "\#(server.url("/api/v1/attack-events/list"))", "headers_env": "BS_HEADERS"}],
+         "sinks": [{"name": "out", "type": "stdout", "default": true}]}
+        """#.write(to: URL(fileURLWithPath: f.config), atomically: true, encoding: .utf8)
+        var environment = ProcessInfo.processInfo.environment
+        environment["BS_HEADERS"] = "X-Api-Key: k-SECRET-1"
+        let result = try Binary.run(["once", "--config", f.config, "--dry-run"], environment: environment)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("would alert: [high] big: StablR ($12.8M, bs)"), "\(result.stdout)")
+        #expect(server.requests.first?.method == "POST")
+        environment["BS_HEADERS"] = "X-Api-Key: k-SECRET-2"
+        let refused = try Binary.run(["once", "--config", f.config, "--dry-run"], environment: environment)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("HTTP status 401"), "\(refused.stderr)")
+        for output in [result.stdout, result.stderr, refused.stdout, refused.stderr] {
+            #expect(!output.contains("k-SECRET"))
+        }
+    }
 }
