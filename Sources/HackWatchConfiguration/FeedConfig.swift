@@ -9,6 +9,10 @@ package enum FeedFormat: String, CaseIterable, Sendable, Codable {
     case atom
     /// Generic JSON with a `mapping` of JSON Pointers.
     case json
+    /// HTML with `items_xpath` and a `mapping` of XPath expressions (the libxml2 formats).
+    case html
+    /// XML with `items_xpath` and a `mapping` of XPath expressions (the libxml2 formats).
+    case xml
     /// Sniff JSON / RSS / Atom from the bytes.
     case auto
 }
@@ -38,6 +42,21 @@ package struct FeedConfig: Hashable, Sendable {
     package var amountScale: Double
     /// `json` format: how mapped dates are written: `unix`, `unix_ms`, `iso8601` (default: guess).
     package var dateFormat: String?
+    /// Per-field transforms applied to the mapped values (`FieldTransform`), any mapped format.
+    package var transforms: [String: FieldTransform] = [:]
+    /// Request method: `GET` (default) or `POST`.
+    package var method: String = "GET"
+    /// Request body (POST): `body` as written or `body_file`; `{{now_ms}}`-style placeholders
+    /// are expanded at each poll.
+    package var body: FeedBody?
+    /// Secret request headers (`headers_file` / `headers_env`): read at each poll, never logged.
+    package var secretHeaders: SecretSource?
+    /// `html`/`xml` formats: XPath selecting the items.
+    package var itemsXPath: String?
+    /// `next_data`: read the JSON inside `<script id="__NEXT_DATA__">` of an HTML page.
+    package var extract: String?
+    /// The preset this feed was built from (`hackwatch presets`), if any.
+    package var preset: String?
 
     package init(name: String, url: String, format: FeedFormat, interval: TimeSpan = TimeSpan(seconds: 300),
                 enabled: Bool = true, timeout: TimeSpan = TimeSpan(seconds: 30), maxBytes: Int = 10 << 20,
@@ -56,4 +75,12 @@ package struct FeedConfig: Hashable, Sendable {
         self.amountScale = amountScale
         self.dateFormat = dateFormat
     }
+}
+
+/// Where a feed's request body comes from.
+package enum FeedBody: Hashable, Sendable {
+    /// `body`: the text in the config.
+    case text(String)
+    /// `body_file`: a file, read at each poll.
+    case file(String)
 }

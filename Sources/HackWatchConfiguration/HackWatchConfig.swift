@@ -134,7 +134,7 @@ extension ConfigReader {
             else { report(root.key("ca_file"), "cannot read CA file '\(caFile)'") }
         }
 
-        config.feeds = list(members, "feeds", at: root) { reader, value, path in reader.feed(value, at: path) }
+        config.feeds = list(members, "feeds", at: root) { reader, value, path in reader.feed(value, at: path, resolver: resolver) }
         rejectDuplicateNames(config.feeds.map(\.name), key: "feeds", what: "feed", in: members)
         config.sinks = list(members, "sinks", at: root) { reader, value, path in reader.sink(value, at: path, resolver: resolver) }
         rejectDuplicateNames(config.sinks.map(\.name), key: "sinks", what: "sink", in: members)

@@ -4,13 +4,19 @@ import HackWatchModel
 /// Keys: `id`, `name` (required), `title`, `summary`, `url`, `date`, `loss`, `returned`,
 /// `chains`, `classification`, `technique`, `bridge`, `target`, `attribution`, `tags`, and
 /// `loss_currency` (a pointer to the unit of `loss`/`returned`: amounts count as USD only when it
-/// says `USD`/`US$`/`$`; token units such as `ETH` leave `loss` null).
+/// says `USD`/`US$`/`$`; token units such as `ETH` leave `loss` null), `addresses` and
+/// `transactions` (lists: attacker addresses, attack tx hashes). A `*` token fans out over an
+/// array (`/transactions/*/attacker`): the field gets every value found (the first, for a
+/// one-value field).
 package enum JSONMapping {
     /// Every key a mapping may use.
     package static let fields: [String] = [
         "id", "name", "title", "summary", "url", "date", "loss", "returned", "chains", "classification",
-        "technique", "bridge", "target", "attribution", "tags", "loss_currency",
+        "technique", "bridge", "target", "attribution", "tags", "loss_currency", "addresses", "transactions",
     ]
+
+    /// `extract` values: `next_data` reads the JSON in an HTML page's `<script id="__NEXT_DATA__">`.
+    package static let extractions = ["next_data"]
 
     /// `date_format` values.
     package static let dateFormats = ["unix", "unix_ms", "iso8601", "guess"]
@@ -20,8 +26,29 @@ package enum JSONMapping {
     /// config loader prefixes its JSON path). Empty when the feed is fine or not a json feed.
     package static func validate(_ feed: FeedConfig) -> [String] {
         var problems: [String] = []
+        if let extract = feed.extract, !extractions.contains(extract) {
+            problems.append("extract: '\(extract)' is not one of \(extractions.joined(separator: ", "))")
+        } else if feed.extract != nil, feed.format != .json {
+            problems.append("extract: needs format \"json\" (the extracted JSON is read with the json mapping)")
+        }
+        if feed.itemsXPath != nil, feed.format != .html, feed.format != .xml {
+            problems.append("items_xpath: only used with format \"html\" or \"xml\" (this feed is \(feed.format.rawValue))")
+        }
+        // Transforms apply to any mapped format; the XPath expressions of html/xml mappings are
+        // checked by those formats.
+        if [.json, .auto, .html, .xml].contains(feed.format) {
+            problems += FieldTransform.validate(feed.transforms, mapped: Set(feed.mapping.keys))
+        }
+        if feed.format == .html || feed.format == .xml {
+            for key in feed.mapping.keys.sorted() where !fields.contains(key) {
+                let hint = suggestion(for: key, among: fields).map { "; did you mean '\($0)'?" } ?? ""
+                problems.append("mapping.\(key): unknown field '\(key)'\(hint)")
+            }
+            return problems
+        }
         guard feed.format == .json || feed.format == .auto else {
-            if !feed.mapping.isEmpty { problems.append("mapping: only used with format \"json\" (this feed is \(feed.format.rawValue))") }
+            if !feed.mapping.isEmpty { problems.append("mapping: only used with format \"json\", \"html\" or \"xml\" (this feed is \(feed.format.rawValue))") }
+            if !feed.transforms.isEmpty { problems.append("transforms: only used with a mapping (format \"json\", \"html\" or \"xml\")") }
             return problems
         }
         let known = Set(fields)

@@ -23,6 +23,10 @@ package enum FeedParser {
         switch config.format {
         case .defillama: return try DefiLlamaFormat.parse(bytes, config: config)
         case .rss, .atom: return try SyndicationFormat.parse(bytes, config: config)
+        case .json where config.extract != nil, .html, .xml:
+            // The libxml2 formats (html/xml with items_xpath, extract next_data) come with the
+            // XML engine; until then such feeds fail each poll with this reason.
+            throw .unrecognisedFormat("format \(config.extract.map { "json with extract '\($0)'" } ?? config.format.rawValue) needs the libxml2 formats, not in this build")
         case .json: return try JSONMappedFormat.parse(bytes, config: config)
         case .auto:
             var sniffed = config

@@ -45,6 +45,8 @@ extension Incident {
             "attribution": string(attribution),
             "tags": .array(tags.map(JSONValue.string)),
             "update": .bool(update),
+            "addresses": .array(addresses.map(JSONValue.string)),
+            "transactions": .array(transactions.map(JSONValue.string)),
         ])
     }
 
@@ -102,7 +104,8 @@ extension Incident {
             chains: try strings("chains"), classification: try optionalString("classification"),
             technique: try optionalString("technique"), bridge: bridge, target: try optionalString("target"),
             attribution: try optionalString("attribution"), tags: try strings("tags"),
-            update: object["update"]?.boolValue ?? false
+            update: object["update"]?.boolValue ?? false,
+            addresses: try strings("addresses"), transactions: try strings("transactions")
         )
     }
 

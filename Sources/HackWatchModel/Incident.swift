@@ -39,6 +39,10 @@ public struct Incident: Hashable, Sendable {
     public var attribution: String?
     /// Feed categories / tags.
     public var tags: [String]
+    /// Addresses involved (attacker, exploit contract), as the feed gives them.
+    public var addresses: [String]
+    /// Transaction hashes of the attack, as the feed gives them.
+    public var transactions: [String]
     /// True when this evaluation is of a changed, already-known incident.
     public var update: Bool
 
@@ -48,7 +52,8 @@ public struct Incident: Hashable, Sendable {
         title: String? = nil, summary: String? = nil, url: String? = nil, date: Date? = nil,
         loss: Money? = nil, returned: Money? = nil, chains: [String] = [],
         classification: String? = nil, technique: String? = nil, bridge: Bool? = nil,
-        target: String? = nil, attribution: String? = nil, tags: [String] = [], update: Bool = false
+        target: String? = nil, attribution: String? = nil, tags: [String] = [], update: Bool = false,
+        addresses: [String] = [], transactions: [String] = []
     ) {
         self.id = id
         self.source = source
@@ -68,6 +73,8 @@ public struct Incident: Hashable, Sendable {
         self.attribution = attribution
         self.tags = tags
         self.update = update
+        self.addresses = addresses
+        self.transactions = transactions
     }
 
     /// `title` + `summary`, for free-text matching.

@@ -99,6 +99,8 @@ package final class RuleEvalContext {
         case .sources: pointer.pointee.sources
         case .chains: pointer.pointee.chains
         case .tags: pointer.pointee.tags
+        case .addresses: pointer.pointee.addresses
+        case .transactions: pointer.pointee.transactions
         default: []
         }
     }

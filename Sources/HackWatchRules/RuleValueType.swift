@@ -55,11 +55,12 @@ enum RuleField: String, CaseIterable, Sendable {
     case id, source, sources, name, title, summary, text, url, date, age, loss, returned
     case netLoss = "net_loss"
     case chains, classification, technique, bridge, target, attribution, tags, update
+    case addresses, transactions
 
     var type: RuleValueType {
         switch self {
         case .id, .source, .name, .title, .summary, .text, .url, .classification, .technique, .target, .attribution: .string
-        case .sources, .chains, .tags: .list(.string)
+        case .sources, .chains, .tags, .addresses, .transactions: .list(.string)
         case .date: .time
         case .age: .duration
         case .loss, .returned, .netLoss: .money

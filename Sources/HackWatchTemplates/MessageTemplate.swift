@@ -9,7 +9,8 @@ import HackWatchModel
 /// Variables: `name`, `title`, `summary`, `loss` (whole USD), `loss_human` (`$624M`),
 /// `returned`, `returned_human`, `net_loss_human`, `chains` (joined with ", "), `chain_list`
 /// (for sections), `technique`, `classification`, `target`, `attribution`, `bridge`, `date`
-/// (YYYY-MM-DD), `source`, `sources`, `severity`, `severity_upper`, `rule`, `url`, `id`, `update`.
+/// (YYYY-MM-DD), `source`, `sources`, `severity`, `severity_upper`, `rule`, `url`, `id`, `update`,
+/// `addresses`/`transactions` (joined) and `address_list`/`transaction_list` (for sections).
 /// Unknown values are absent, so `{{#technique}}…{{/technique}}` renders only when known.
 package enum MessageTemplate {
     /// nil when `source` is a valid template; otherwise the parser's error with its position, or
@@ -101,6 +102,14 @@ package enum MessageTemplate {
         if !incident.chains.isEmpty {
             vars["chains"] = incident.chains.joined(separator: ", ")
             vars["chain_list"] = incident.chains
+        }
+        if !incident.addresses.isEmpty {
+            vars["addresses"] = incident.addresses.joined(separator: ", ")
+            vars["address_list"] = incident.addresses
+        }
+        if !incident.transactions.isEmpty {
+            vars["transactions"] = incident.transactions.joined(separator: ", ")
+            vars["transaction_list"] = incident.transactions
         }
         if let bridge = incident.bridge { vars["bridge"] = bridge }
         if let date = incident.date { vars["date"] = Incident.formatDay(date) }

@@ -139,7 +139,7 @@ import TestSupport
     @Test func checkAcceptsTheExampleConfig() throws {
         let result = try Binary.run(["check", "--config", Binary.repoRoot.appendingPathComponent("config.example.json").path])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains(": OK — 1 feeds, 1 sinks, "))
+        #expect(result.stdout.contains(": OK — 8 feeds, 1 sinks, "))  // nine presets, defi-rekt disabled (needs a key)
     }
 
     @Test func checkReportsEveryRuleError() throws {

@@ -18,6 +18,15 @@ import HackWatchFixtures
         #expect(MessageTemplate.render(template, alert: NotifyFixtures.alert()) == expected)
     }
 
+    @Test func addressesAndTransactions() {
+        var alert = NotifyFixtures.alert()
+        #expect(MessageTemplate.render("{{^addresses}}none{{/addresses}}", alert: alert) == "none")
+        alert.incident.addresses = ["0xaa", "0xbb"]
+        alert.incident.transactions = ["0x01"]
+        #expect(MessageTemplate.render("{{addresses}} | {{#address_list}}[{{.}}]{{/address_list}} | {{transactions}} {{#transaction_list}}<{{.}}>{{/transaction_list}}", alert: alert)
+            == "0xaa, 0xbb | [0xaa][0xbb] | 0x01 <0x01>")
+    }
+
     @Test func htmlInFeedTextIsNotEscapedByMustache() {
         let alert = NotifyFixtures.alert(name: "A&B <x>")
         #expect(MessageTemplate.render("{{name}}", alert: alert) == "A&B <x>")
