@@ -8,7 +8,9 @@ import HackWatchModel
 struct Replay: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "replay", abstract: "Backtest rules against a feed file.")
 
-    @Option(help: "The config file (for its rules).") var config: String
+    @Option(name: [.customShort("c"), .long], help: ConfigFile.help) var config = ConfigFile.defaultPath
+
+    func validate() throws { try ConfigFile.validate(config) }
     @Option(help: "A saved feed body (e.g. a copy of api.llama.fi/hacks).") var input: String
     @Option(help: "defillama, rss, atom, json or auto.") var format: String = "auto"
     @Option(help: "Only incidents on or after this date (YYYY-MM-DD or ISO 8601).") var since: String?
