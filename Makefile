@@ -17,12 +17,14 @@ STATIC_DIR ?= .build-static
 # What `make install` copies: the release binary unless told otherwise.
 INSTALL_BIN ?= $(BUILD_DIR)/release/hackwatch
 BINDIR     := $(DESTDIR)$(PREFIX)/bin
+UNITDIR    ?= /etc/systemd/system
 SHAREDIR   := $(DESTDIR)$(PREFIX)/share
 APT_DEPS   := libcurl4-openssl-dev libsqlite3-dev
 TEST_DEPS  := rsyslog python3 systemd openssl util-linux make
 BENCH_DEPS := prometheus-alertmanager python3
+DEB_DEPS   := dpkg-dev fakeroot lintian
 
-.PHONY: all build release static run test bench install uninstall deps test-deps bench-deps clean check-imports man
+.PHONY: all build release static run test bench install uninstall deb deps test-deps bench-deps clean check-imports man
 
 all: build
 
@@ -83,9 +85,9 @@ bench: bench-deps
 install:
 	@[ -x $(INSTALL_BIN) ] || $(MAKE) release
 	install -D -m 0755 $(INSTALL_BIN) $(BINDIR)/hackwatch
-	install -d $(DESTDIR)/etc/systemd/system
-	sed 's|/usr/local/bin/hackwatch|$(PREFIX)/bin/hackwatch|' systemd/hackwatch.service > $(DESTDIR)/etc/systemd/system/hackwatch.service
-	chmod 0644 $(DESTDIR)/etc/systemd/system/hackwatch.service
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's|/usr/local/bin/hackwatch|$(PREFIX)/bin/hackwatch|' systemd/hackwatch.service > $(DESTDIR)$(UNITDIR)/hackwatch.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/hackwatch.service
 	install -D -m 0644 man/hackwatch.1 $(SHAREDIR)/man/man1/hackwatch.1
 	install -d $(SHAREDIR)/bash-completion/completions $(SHAREDIR)/zsh/site-functions $(SHAREDIR)/fish/vendor_completions.d
 	$(BINDIR)/hackwatch --generate-completion-script bash > $(SHAREDIR)/bash-completion/completions/hackwatch
@@ -109,11 +111,19 @@ install:
 # Removes what install put in $(PREFIX) and the unit; /etc/hackwatch (config, rules, credentials)
 # and the state in /var/lib/hackwatch are the admin's and stay.
 uninstall:
-	rm -f $(BINDIR)/hackwatch $(DESTDIR)/etc/systemd/system/hackwatch.service $(SHAREDIR)/man/man1/hackwatch.1 \
+	rm -f $(BINDIR)/hackwatch $(DESTDIR)$(UNITDIR)/hackwatch.service $(SHAREDIR)/man/man1/hackwatch.1 \
 	  $(SHAREDIR)/bash-completion/completions/hackwatch $(SHAREDIR)/zsh/site-functions/_hackwatch \
 	  $(SHAREDIR)/fish/vendor_completions.d/hackwatch.fish
 	rm -rf $(SHAREDIR)/hackwatch
 	@echo "kept $(DESTDIR)/etc/hackwatch (config, rules, credentials) and /var/lib/hackwatch (state); remove them by hand if unwanted"
+
+# dist/hackwatch_VERSION_ARCH.deb from the release binary (under /usr; /etc files are conffiles),
+# checked by lintian.
+deb: deps
+	$(call apt_ensure,$(DEB_DEPS))
+	@[ -x $(INSTALL_BIN) ] || $(MAKE) release
+	@deb=$$(scripts/build-deb $(INSTALL_BIN) $$($(INSTALL_BIN) --version)) && echo "built $$deb" && \
+	  lintian --fail-on error,warning $$deb
 
 # Regenerates the committed man page from the command definitions (ArgumentParser's
 # generate-manual plugin); mdoc wants .Pp, not blank lines, between paragraphs.
