@@ -20,7 +20,7 @@ BINDIR     := $(DESTDIR)$(PREFIX)/bin
 UNITDIR    ?= /etc/systemd/system
 SHAREDIR   := $(DESTDIR)$(PREFIX)/share
 APT_DEPS   := libcurl4-openssl-dev libsqlite3-dev
-TEST_DEPS  := rsyslog python3 systemd openssl util-linux make
+TEST_DEPS  := rsyslog python3 systemd openssl util-linux make dpkg-dev fakeroot
 BENCH_DEPS := prometheus-alertmanager python3
 DEB_DEPS   := dpkg-dev fakeroot lintian
 
@@ -90,7 +90,7 @@ install:
 	chmod 0644 $(DESTDIR)$(UNITDIR)/hackwatch.service
 	install -D -m 0644 man/hackwatch.1 $(SHAREDIR)/man/man1/hackwatch.1
 	install -d $(SHAREDIR)/bash-completion/completions $(SHAREDIR)/zsh/site-functions $(SHAREDIR)/fish/vendor_completions.d
-	$(BINDIR)/hackwatch --generate-completion-script bash > $(SHAREDIR)/bash-completion/completions/hackwatch
+	$(BINDIR)/hackwatch --generate-completion-script bash | sed '1{/^#!/d}' > $(SHAREDIR)/bash-completion/completions/hackwatch
 	$(BINDIR)/hackwatch --generate-completion-script zsh > $(SHAREDIR)/zsh/site-functions/_hackwatch
 	$(BINDIR)/hackwatch --generate-completion-script fish > $(SHAREDIR)/fish/vendor_completions.d/hackwatch.fish
 	chmod 0644 $(SHAREDIR)/bash-completion/completions/hackwatch $(SHAREDIR)/zsh/site-functions/_hackwatch \

@@ -140,3 +140,34 @@ import TestSupport
         #expect(!page.contains("\n\n"), "blank lines are mdoc warnings")
     }
 }
+
+/// `make deb`'s package (built here from the static debug binary, gzip for speed; `make deb`
+/// itself builds from the release binary and runs lintian).
+@Suite struct DebianPackageTests {
+    @Test(.enabled(if: InstallTests.staticBinary != nil, "HACKWATCH_STATIC_BIN is set by make test (make static)"))
+    func packageHoldsTheInstallWithConffilesAndNoSwiftDependency() throws {
+        let out = try makeTemporaryDirectory("hackwatch-deb")
+        defer { try? FileManager.default.removeItem(at: out) }
+        var environment = ProcessInfo.processInfo.environment
+        environment["DEB_COMPRESSION"] = "gzip"
+        let built = try runProcess(Binary.repoRoot.appendingPathComponent("scripts/build-deb").path,
+                                   [try #require(InstallTests.staticBinary), "0.1.0", out.path], environment: environment)
+        #expect(built.status == 0, "\(built.stderr)")
+        let deb = built.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(deb.hasPrefix(out.path + "/hackwatch_0.1.0_") && deb.hasSuffix(".deb"), "\(built.stdout)")
+        let contents = try runProcess("/usr/bin/dpkg-deb", ["--contents", deb]).stdout
+        for path in ["./usr/bin/hackwatch", "./usr/lib/systemd/system/hackwatch.service", "./usr/share/man/man1/hackwatch.1.gz",
+                     "./usr/share/bash-completion/completions/hackwatch", "./usr/share/hackwatch/rules/default.rules",
+                     "./etc/hackwatch/config.json", "./etc/hackwatch/rules/default.rules", "./usr/share/doc/hackwatch/copyright"] {
+            #expect(contents.contains(" \(path)\n"), "\(path) missing")
+        }
+        #expect(contents.contains("-rwxr-xr-x root/root") && !contents.contains("/etc/systemd/"))
+        let conffiles = try runProcess("/usr/bin/dpkg-deb", ["--info", deb, "conffiles"]).stdout
+        #expect(conffiles == "/etc/hackwatch/config.json\n/etc/hackwatch/rules/default.rules\n", "\(conffiles)")
+        let depends = try runProcess("/usr/bin/dpkg-deb", ["--field", deb, "Depends"]).stdout
+        #expect(depends.contains("libcurl4") && depends.contains("libsqlite3-0") && depends.contains("libc6"), "\(depends)")
+        #expect(!depends.lowercased().contains("swift"))
+        let unit = try runProcess("/bin/sh", ["-c", "dpkg-deb --fsys-tarfile \"$0\" | tar -xOf - ./usr/lib/systemd/system/hackwatch.service", deb]).stdout
+        #expect(unit.contains("ExecStart=/usr/bin/hackwatch run --config /etc/hackwatch/config.json"))
+    }
+}
