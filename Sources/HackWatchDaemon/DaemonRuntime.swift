@@ -53,16 +53,26 @@ package struct DaemonRuntime: Sendable {
 package enum RuntimeError: Error, CustomStringConvertible {
     /// The config file has problems (all of them, with JSON paths).
     case config(ConfigError)
-    /// Rule files have errors (rendered compiler-style, all of them).
-    case rules(String)
+    /// Rule files have errors (all diagnostics of the load, warnings included).
+    case rules([Diagnostic])
     /// A sink could not be built (e.g. its `url_env` variable is unset).
     case sinks([SinkError])
 
     package var description: String {
         switch self {
         case .config(let error): "\(error)"
-        case .rules(let rendered): rendered
+        case .rules(let diagnostics): diagnostics.map(\.rendered).joined(separator: "\n")
         case .sinks(let errors): errors.map { "\($0)" }.joined(separator: "\n")
+        }
+    }
+
+    /// One line per problem, for logs (a log line folds newlines, which would run problems
+    /// together): config problems with their paths, rule diagnostics without the source excerpt.
+    package var lines: [String] {
+        switch self {
+        case .config(let error): error.description.split(separator: "\n").map(String.init)
+        case .rules(let diagnostics): diagnostics.map(\.description)
+        case .sinks(let errors): errors.map(\.description)
         }
     }
 }
@@ -86,7 +96,7 @@ extension DaemonRuntime {
         }
         let result = RuleLoader.load(paths: config.rules, sinkNames: config.sinks.map(\.name),
                                      validateTemplate: MessageTemplate.validate)
-        guard let ruleSet = result.ruleSet, !result.hasErrors else { throw .rules(result.render()) }
+        guard let ruleSet = result.ruleSet, !result.hasErrors else { throw .rules(result.diagnostics) }
         var client = client
         if let caFile = config.caFile { client.caFile = caFile }
         let enabled = config.sinks.filter(\.enabled)

@@ -8,7 +8,9 @@ import HackWatchModel
 struct Replay: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "replay", abstract: "Backtest rules against a feed file.")
 
-    @Option(help: "The config file (for its rules).") var config: String
+    @Option(name: [.customShort("c"), .long], help: ConfigFile.help) var config = ConfigFile.defaultPath
+
+    func validate() throws { try ConfigFile.validate(config) }
     @Option(help: "A saved feed body (e.g. a copy of api.llama.fi/hacks).") var input: String
     @Option(help: "defillama, rss, atom, json, html, xml or auto (default auto, unless --feed or --preset).") var format: String?
     @Option(help: "Read the input as this configured feed (its mapping and transforms).") var feed: String?

@@ -6,7 +6,9 @@ import HackWatchDaemon
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "run", abstract: "Run the daemon: poll, evaluate, deliver until SIGTERM.")
 
-    @Option(help: "The config file.") var config: String
+    @Option(name: [.customShort("c"), .long], help: ConfigFile.help) var config = ConfigFile.defaultPath
+
+    func validate() throws { try ConfigFile.validate(config) }
 
     /// Exit status for an unusable config, rules file or sink (sysexits.h EX_CONFIG).
     static let configErrorExitCode: Int32 = 78
@@ -22,10 +24,10 @@ struct Run: ParsableCommand {
         } catch let error as RuntimeError {
             // EX_CONFIG: the unit's RestartPreventExitStatus stops systemd retrying a bad config
             // every RestartSec forever; the journal shows why.
-            logger.critical("cannot start:\n\(error)")
+            for line in error.lines { logger.critical("cannot start: \(line)") }
             throw ExitCode(Self.configErrorExitCode)
         } catch {
-            logger.critical("cannot start:\n\(error)")
+            logger.critical("cannot start: \(error)")
             throw ExitCode.failure
         }
         daemon.run()

@@ -45,6 +45,8 @@ final class DaemonHarness: @unchecked Sendable {
         case ok
         /// The first POST answered 200 after `delay` seconds, every later one 503 (retry later).
         case firstSlowThenFail(delay: Double)
+        /// Every POST answered with this status (500: retry later, 404: dead at once).
+        case status(Int)
     }
 
     func setWebhookMode(_ mode: WebhookMode) { lock.withLock { self.mode = mode; posts = 0 } }
@@ -61,6 +63,8 @@ final class DaemonHarness: @unchecked Sendable {
         case .firstSlowThenFail(let delay):
             guard index == 1 else { return .status(503) }
             Thread.sleep(forTimeInterval: delay)
+        case .status(let code):
+            return .status(code)
         }
         lock.withLock { acked.append(id) }
         return .text("ok")
