@@ -99,6 +99,7 @@ package final class RuleEvalContext {
         case .sources: pointer.pointee.sources
         case .chains: pointer.pointee.chains
         case .tags: pointer.pointee.tags
+        case .change: pointer.pointee.changes
         default: []
         }
     }

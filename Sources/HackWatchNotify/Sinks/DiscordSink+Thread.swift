@@ -1,0 +1,61 @@
+import Foundation
+import HackWatchHTTP
+import HackWatchModel
+import HackWatchTemplates
+
+/// Updates on Discord: the first message (its id from the `?wait=true` answer) is edited in
+/// place with the new facts — `PATCH {webhook}/messages/{id}` — and a short follow-up says
+/// what changed and points at it. Without a stored id (the first message failed), the update
+/// is a new message naming the first.
+extension DiscordSink {
+    package func send(_ alert: Alert, thread: String?) -> SinkReply {
+        let now = Date()
+        do {
+            guard alert.isUpdate, let thread, thread.allSatisfy(\.isNumber) else {
+                let response = try endpoint.client.send(request(for: alert, now: now))
+                let result = verdict(for: response, now: now)
+                guard result == .delivered, !alert.isUpdate else { return SinkReply(result) }
+                return SinkReply(result, reference: (try? JSONValue.parse(response.body))?["id"]?.stringValue)
+            }
+            // The edit: the first message now shows the incident as it stands (still headed as
+            // the first alert, so the channel's top message reads as the story's current state).
+            var current = alert
+            current.revision = 0
+            current.changes = []
+            let edit = HTTPRequest(url: Self.messageURL(endpoint.url, id: thread), method: .patch,
+                                   headers: [("Content-Type", "application/json; charset=utf-8")],
+                                   body: Array(Self.payload(for: current, username: username).serialized().utf8),
+                                   connectTimeout: TimeSpan(seconds: min(10, endpoint.timeout.seconds)), timeout: endpoint.timeout,
+                                   maxBodyBytes: 64 << 10, maxRedirects: 0)
+            let edited = verdict(for: try endpoint.client.send(edit), now: now)
+            // A first message deleted by a moderator (404) is not a reason to lose the update.
+            if case .retry = edited { return SinkReply(edited) }
+            let separator = endpoint.url.contains("?") ? "&" : "?"
+            let followUp = jsonRequest(Self.followUp(for: alert, username: username).serialized(),
+                                       url: endpoint.url + separator + "wait=true")
+            return SinkReply(verdict(for: try endpoint.client.send(followUp), now: now))
+        } catch {
+            return SinkReply(HTTPVerdict.transport(error))
+        }
+    }
+
+    /// `https://discord.com/api/webhooks/{id}/{token}/messages/{message}` keeping the webhook
+    /// URL's query (`thread_id=` for forum channels).
+    static func messageURL(_ webhook: String, id: String) -> String {
+        let parts = webhook.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        var base = String(parts[0])
+        if base.hasSuffix("/") { base.removeLast() }
+        return base + "/messages/" + id + (parts.count > 1 ? "?" + parts[1] : "")
+    }
+
+    /// The short follow-up: what changed, and that the message above was edited.
+    static func followUp(for alert: Alert, username: String?) -> JSONValue {
+        let line = SafeText.singleLine(MessageTemplate.updateLine(for: alert)) + " (first message updated above)"
+        var body: [String: JSONValue] = [
+            "content": .string(SafeText.fit(line, limit: 2000, escape: .markdown)),
+            "allowed_mentions": .object(["parse": .array([])]),
+        ]
+        if let username { body["username"] = .string(SafeText.fit(SafeText.singleLine(username), limit: 80)) }
+        return .object(body)
+    }
+}
