@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+import TestSupport
+import HackWatchFixtures
+@testable import HackWatchConfiguration
+@testable import HackWatchModel
+@testable import HackWatchNotify
+@testable import HackWatchStore
+
+/// Stories on every destination (issue 11): a first message, then an update, through the real
+/// outbox and a loopback receiver; the update goes where the first message is.
+@Suite struct SinkThreadTests {
+    /// The first alert of a story and its update (loss revised, another feed).
+    static func story(sink: String) -> [StoryFiring] {
+        var first = NotifyFixtures.alert()
+        first.story = Alert.storyID(incidentID: first.incident.id, source: first.incident.source)
+        first.id = first.story
+        first.rules = ["mega-loss", "bridge"]
+        let headline = "[CRITICAL] Ronin: $540M stolen"
+        first.incident.loss = Money(usd: 540e6)
+        var update = first
+        update.id = Alert.revisionID(story: first.story, revision: 1)
+        update.revision = 1
+        update.incident.loss = Money(usd: 624e6)
+        update.incident.sources = ["defillama", "rekt"]
+        update.changes = [AlertChange(field: "loss", from: "$540M", to: "$624M"),
+                          AlertChange(field: "sources", from: "defillama", to: "defillama, rekt")]
+        update.storyStarted = first.firedAt
+        update.storyHeadline = headline
+        let state = StoryState(story: first.story, revision: 0, snapshot: first.incident, rules: first.rules,
+                               startedAt: first.firedAt, headline: headline)
+        var next = state
+        next.revision = 1
+        return [StoryFiring(state: state, alerts: [(first, [sink])], incident: first.incident, newRules: first.rules),
+                StoryFiring(state: next, alerts: [(update, [sink])], incident: first.incident, newRules: [])]
+    }
+
+    /// What the destination answers to a first message: Telegram and Discord return ids.
+    static func reply(_ kind: HTTPSinkKind, _ request: RecordedRequest) -> ServerReply {
+        switch kind {
+        case .telegram: .text(#"{"ok":true,"result":{"message_id":4242}}"#)
+        case .discord: request.method == "PATCH" ? .text(#"{"id":"998877"}"#) : .text(#"{"id":"998877","channel_id":"5"}"#)
+        default: kind.success
+        }
+    }
+
+    @Test(arguments: HTTPSinkKind.allCases)
+    func updateGoesWhereTheFirstMessageIs(kind: HTTPSinkKind) throws {
+        let server = try LoopbackHTTPServer { request in Self.reply(kind, request) }
+        defer { server.stop() }
+        let (store, folder) = try NotifyFixtures.temporaryStore()
+        defer { store.close(); try? FileManager.default.removeItem(at: folder) }
+        let sink = try kind.make(server)
+        let worker = OutboxWorker(store: store, sinks: [sink.name: sink], policy: NotifyFixtures.fastPolicy, logger: NotifyFixtures.logger)
+        let firings = Self.story(sink: sink.name)
+        _ = try store.recordStories([firings[0]])
+        #expect(worker.drain().delivered == 1)
+        let firstRequests = server.requests
+        _ = try store.recordStories([firings[1]])
+        #expect(worker.drain().delivered == 1)
+        let updateRequests = Array(server.requests.dropFirst(firstRequests.count))
+        let first = try #require(firstRequests.last)
+        let update = try #require(updateRequests.last)
+        let firstBody = (try? JSONValue.parse(first.body)) ?? .null
+        let body = (try? JSONValue.parse(update.body)) ?? .null
+        let text = String(decoding: update.body, as: UTF8.self) + update.headers.map(\.value).joined(separator: "\n")
+        switch kind {
+        case .telegram:
+            #expect(body["reply_parameters"]?["message_id"] == .number(4242))
+            #expect(firstBody["reply_parameters"] == nil)
+        case .discord:
+            #expect(updateRequests.count == 2)
+            #expect(updateRequests.first?.method == "PATCH")
+            #expect(updateRequests.first?.path == "/hook/SECRET-TOKEN/messages/998877")
+            let edited = try JSONValue.parse(updateRequests[0].body)
+            #expect(edited["embeds"]?.arrayValue?.first?["fields"].map { "\($0)" }?.contains("$624M") == true)
+            #expect(update.method == "POST" && body["content"]?.stringValue?.contains("loss $540M → $624M") == true)
+        case .pagerduty:
+            #expect(body["dedup_key"] == firstBody["dedup_key"])
+            #expect(body["dedup_key"]?.stringValue == firings[0].state.story)
+        case .webhook:
+            #expect(firstBody["type"] == .string("incident.created"))
+            #expect(body["type"] == .string("incident.updated"))
+            #expect(body["id"] == firstBody["id"])
+            #expect(body["changes"]?["loss"]?["to"] == .string("$624M"))
+            #expect(update.header("webhook-id") != first.header("webhook-id"))
+        case .slack, .teams, .mattermost, .ntfy:
+            // A new message, marked as an update, naming the first.
+            #expect(text.contains("Update to") && text.contains("Ronin: $540M stolen"), "\(text.prefix(400))")
+            #expect(text.contains("$624M"))
+        }
+    }
+
+    /// After a restart the reference is read from the database, not from memory.
+    @Test func threadReferenceSurvivesReopeningTheStore() throws {
+        let server = try LoopbackHTTPServer { request in Self.reply(.telegram, request) }
+        defer { server.stop() }
+        let (store, folder) = try NotifyFixtures.temporaryStore()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let sink = try HTTPSinkKind.telegram.make(server)
+        let firings = Self.story(sink: sink.name)
+        _ = try store.recordStories(firings)
+        let worker = OutboxWorker(store: store, sinks: [sink.name: sink], policy: NotifyFixtures.fastPolicy, logger: NotifyFixtures.logger)
+        // Only the first goes out: the update waits behind it and the "process" ends.
+        _ = try store.dueDeliveries(now: Date(), limit: 10)
+        #expect(try store.threadAnchor(story: firings[0].state.story, sink: sink.name).firstPending)
+        #expect(worker.drain().delivered == 2)
+        store.close()
+        let reopened = try StateStore(path: StateStore.path(stateDir: folder.path))
+        defer { reopened.close() }
+        #expect(try reopened.threadAnchor(story: firings[0].state.story, sink: sink.name).reference == "4242")
+        let bodies = server.requests.map { (try? JSONValue.parse($0.body)) ?? .null }
+        #expect(bodies.map { $0["reply_parameters"]?["message_id"] } == [nil, .number(4242)])
+    }
+}
