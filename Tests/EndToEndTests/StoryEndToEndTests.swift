@@ -124,7 +124,7 @@ import TestSupport
         defer { setup.clean() }
         try Setup.write([("Ronin Bridge", 2, 540e6, true, nil)], to: setup.llama)
         let daemon = try Self.start(setup)
-        #expect(server.waitForRequests(1, timeout: 20))
+        #expect(server.waitForRequests(1, timeout: 30), "\((try? String(contentsOf: setup.dir.appendingPathComponent("stderr.log"), encoding: .utf8)) ?? "")")
         Thread.sleep(forTimeInterval: 0.3)
         kill(daemon.processIdentifier, SIGKILL)
         daemon.waitUntilExit()
@@ -151,6 +151,26 @@ import TestSupport
         #expect((replies.first?["text"] as? String)?.contains("$540M → $624M") == true)
     }
 
+    /// `replay` prints the noise per rule set: the shipped rules on DefiLlama since 2022 are
+    /// 138 rule matches but 97 messages per sink, one per incident.
+    @Test(.enabled(if: SharedFeeds.defiLlamaSnapshot != nil, "shared/feeds DefiLlama snapshot not found"))
+    func replayOfTheShippedRulesPrintsOneMessagePerIncidentPerSink() throws {
+        let sinks = "{\"name\": \"chat\", \"type\": \"stdout\", \"default\": true}, {\"name\": \"pager\", \"type\": \"stdout\", \"default\": true}"
+        let setup = try Setup(sinks: sinks)
+        defer { setup.clean() }
+        try FileManager.default.removeItem(at: setup.dir.appendingPathComponent("rules/main.rules"))
+        try FileManager.default.copyItem(at: Binary.repoRoot.appendingPathComponent("rules/default.rules"),
+                                         to: setup.dir.appendingPathComponent("rules/default.rules"))
+        let input = setup.dir.appendingPathComponent("snapshot.json")
+        try Data(SharedFeeds.defiLlamaSnapshot ?? []).write(to: input)
+        let result = try Binary.run(["replay", "--config", setup.config.path, "--input", input.path, "--format", "defillama",
+                                     "--since", "2022-01-01"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("138 alerts (rule matches)"), "\(result.stdout.suffix(600))")
+        #expect(result.stdout.contains("97 incidents alerted, 0 updates; messages per sink:\n  chat   97\n  pager  97"),
+                "\(result.stdout.suffix(600))")
+    }
+
     static func body(_ request: RecordedRequest) -> [String: Any] {
         (try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any]) ?? [:]
     }
@@ -164,7 +184,11 @@ import TestSupport
         environment.removeValue(forKey: "JOURNAL_STREAM")
         process.environment = environment
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        let log = setup.dir.appendingPathComponent("stderr.log")
+        if !FileManager.default.fileExists(atPath: log.path) { _ = FileManager.default.createFile(atPath: log.path, contents: nil) }
+        let handle = try FileHandle(forWritingTo: log)
+        handle.seekToEndOfFile()
+        process.standardError = handle
         try process.run()
         return process
     }
