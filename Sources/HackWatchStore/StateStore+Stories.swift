@@ -124,20 +124,10 @@ extension StateStore {
                     guard db.changes == 1 else { continue }
                     for rule in firing.newRules {
                         let pair = Alert.makeID(incidentID: firing.incident.id, source: firing.incident.source, rule: rule)
-                        try db.query("""
-                            INSERT OR IGNORE INTO fired (alert_id, incident_source, incident_id, rule, fired_at)
-                            VALUES (?, ?, ?, ?, ?)
-                            """, [.text(pair), .text(firing.incident.source), .text(firing.incident.id), .text(rule),
-                                  .date(state.startedAt)])
+                        try insertFired(pair, incident: firing.incident, rule: rule, at: state.startedAt)
                     }
                     for (alert, sinks) in firing.alerts {
-                        let payload = alert.storedJSON.serialized()
-                        for sink in Set(sinks).sorted() {
-                            try db.query("""
-                                INSERT OR IGNORE INTO outbox (alert_id, sink, payload, next_attempt, created_at)
-                                VALUES (?, ?, ?, ?, ?)
-                                """, [.text(alert.id), .text(sink), .text(payload), .date(alert.firedAt), .date(Date())])
-                        }
+                        try insertOutbox(alert, sinks: sinks)
                         recorded.append(alert)
                     }
                 }
@@ -174,6 +164,26 @@ extension StateStore {
                 anchor.firstPending = true
             }
             return anchor
+        }
+    }
+
+    /// Records the (incident, rule) pair `pairID` as fired (no-op when it already is); inside a
+    /// transaction, under the lock.
+    func insertFired(_ pairID: String, incident: Incident, rule: String, at date: Date) throws(StoreError) {
+        try db.query("""
+            INSERT OR IGNORE INTO fired (alert_id, incident_source, incident_id, rule, fired_at)
+            VALUES (?, ?, ?, ?, ?)
+            """, [.text(pairID), .text(incident.source), .text(incident.id), .text(rule), .date(date)])
+    }
+
+    /// One outbox row per sink for `alert`; inside a transaction, under the lock.
+    func insertOutbox(_ alert: Alert, sinks: [String]) throws(StoreError) {
+        let payload = alert.storedJSON.serialized()
+        for sink in Set(sinks).sorted() {
+            try db.query("""
+                INSERT OR IGNORE INTO outbox (alert_id, sink, payload, next_attempt, created_at)
+                VALUES (?, ?, ?, ?, ?)
+                """, [.text(alert.id), .text(sink), .text(payload), .date(alert.firedAt), .date(Date())])
         }
     }
 
