@@ -91,6 +91,33 @@ import HackWatchFixtures
         }
     }
 
+    /// Slack with a bot token: the update is a reply in the first message's thread.
+    @Test func slackBotTokenRepliesInTheThread() throws {
+        let server = try LoopbackHTTPServer { _ in .text(#"{"ok":true,"channel":"C123","ts":"1503435956.000247"}"#) }
+        defer { server.stop() }
+        let (store, folder) = try NotifyFixtures.temporaryStore()
+        defer { store.close(); try? FileManager.default.removeItem(at: folder) }
+        let tokenFile = folder.appendingPathComponent("slack-token")
+        try "xoxb-TEST-TOKEN\n".write(to: tokenFile, atomically: true, encoding: .utf8)
+        var config = SinkConfig(name: "slackbot", type: "slack", url: .literal(server.url("/api")))
+        config.settings = ["token_file": .string(tokenFile.path), "channel": .string("C123"), "rate_limit": .number(1000)]
+        #expect(SinkFactory.validate(config).isEmpty)
+        let sink = try SinkFactory.make(config, environment: [:])
+        let worker = OutboxWorker(store: store, sinks: [sink.name: sink], policy: NotifyFixtures.fastPolicy, logger: NotifyFixtures.logger)
+        _ = try store.recordStories(Self.story(sink: sink.name))
+        #expect(worker.drain().delivered == 2)
+        let requests = server.requests
+        #expect(requests.map(\.path) == ["/api/chat.postMessage", "/api/chat.postMessage"])
+        #expect(requests.allSatisfy { $0.header("authorization") == "Bearer xoxb-TEST-TOKEN" })
+        let bodies = requests.map { (try? JSONValue.parse($0.body)) ?? .null }
+        #expect(bodies.map { $0["thread_ts"] } == [nil, .string("1503435956.000247")])
+        #expect(bodies.allSatisfy { $0["channel"] == .string("C123") })
+        // Half a bot config is an error, named.
+        var half = config
+        half.settings["channel"] = nil
+        #expect(SinkFactory.validate(half).contains("channel: a Slack bot token needs both token_file and channel"))
+    }
+
     /// After a restart the reference is read from the database, not from memory.
     @Test func threadReferenceSurvivesReopeningTheStore() throws {
         let server = try LoopbackHTTPServer { request in Self.reply(.telegram, request) }
