@@ -118,6 +118,36 @@ import HackWatchFixtures
         #expect(SinkFactory.validate(half).contains("channel: a Slack bot token needs both token_file and channel"))
     }
 
+    /// syslog (a loopback UDP listener) and stdout (a pipe): the update is a new message marked
+    /// as one, naming the first; stdout carries `incident.updated` with the first's id.
+    @Test func syslogAndStdoutUpdatesNameTheFirst() throws {
+        let listener = try SyslogListener(stream: false)
+        defer { listener.stop() }
+        let syslog = try SyslogSinkTests.sink("udp://127.0.0.1:\(listener.port)")
+        let pipe = Pipe()
+        let stdout = StdoutSink(name: "out", descriptor: pipe.fileHandleForWriting.fileDescriptor)
+        let (store, folder) = try NotifyFixtures.temporaryStore()
+        defer { store.close(); try? FileManager.default.removeItem(at: folder) }
+        let worker = OutboxWorker(store: store, sinks: [syslog.name: syslog, stdout.name: stdout], policy: NotifyFixtures.fastPolicy,
+                                  logger: NotifyFixtures.logger)
+        for firing in Self.story(sink: syslog.name) {
+            var both = firing
+            both.alerts = firing.alerts.map { ($0.alert, [syslog.name, stdout.name]) }
+            _ = try store.recordStories([both])
+        }
+        #expect(worker.drain().delivered == 4)
+        let frames = listener.messages(count: 2)
+        let update = try RFC5424Message(try #require(frames.last))
+        #expect(update.message.contains("Update to \"[CRITICAL] Ronin: $540M stolen\""), "\(update.message)")
+        #expect(update.message.contains("loss $540M → $624M"))
+        try pipe.fileHandleForWriting.close()
+        let lines = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")
+        let events = try lines.map { try JSONValue.parse(String($0)) }
+        #expect(events.map { $0["type"] } == [.string("incident.created"), .string("incident.updated")])
+        #expect(events[0]["id"] == events[1]["id"])
+        #expect(events[1]["changes"]?["sources"]?["to"] == .string("defillama, rekt"))
+    }
+
     /// After a restart the reference is read from the database, not from memory.
     @Test func threadReferenceSurvivesReopeningTheStore() throws {
         let server = try LoopbackHTTPServer { request in Self.reply(.telegram, request) }
