@@ -39,7 +39,12 @@ import HackWatchFixtures
     static func reply(_ kind: HTTPSinkKind, _ request: RecordedRequest) -> ServerReply {
         switch kind {
         case .telegram: .text(#"{"ok":true,"result":{"message_id":4242}}"#)
-        case .discord: request.method == "PATCH" ? .text(#"{"id":"998877"}"#) : .text(#"{"id":"998877","channel_id":"5"}"#)
+        case .discord:
+            switch request.method {
+            case "GET": .text(#"{"id":"1","type":1,"guild_id":"77","channel_id":"5"}"#)  // Get Webhook with Token
+            case "PATCH": .text(#"{"id":"998877"}"#)
+            default: .text(#"{"id":"998877","channel_id":"5"}"#)
+            }
         default: kind.success
         }
     }
@@ -75,6 +80,8 @@ import HackWatchFixtures
             let edited = try JSONValue.parse(updateRequests[0].body)
             #expect(edited["embeds"]?.arrayValue?.first?["fields"].map { "\($0)" }?.contains("$624M") == true)
             #expect(update.method == "POST" && body["content"]?.stringValue?.contains("loss $540M → $624M") == true)
+            #expect(body["content"]?.stringValue?.contains("https://discord.com/channels/77/5/998877") == true)
+            #expect(firstRequests.map(\.method) == ["POST", "GET"])
         case .pagerduty:
             #expect(body["dedup_key"] == firstBody["dedup_key"])
             #expect(body["dedup_key"]?.stringValue == firings[0].state.story)
