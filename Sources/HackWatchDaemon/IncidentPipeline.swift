@@ -20,13 +20,14 @@ package struct PipelineStats: Sendable, Hashable {
     package init() {}
 }
 
-/// fetch → parse → for each incident: known? changed? → correlate → baseline → rules →
-/// `recordFiring` (firing + outbox rows in one transaction) → wake the outbox.
+/// fetch → parse → for each incident: known? changed? → correlate → baseline → story (first
+/// alert or update, `IncidentStory`) → `recordStories` (fired pairs, story revision and outbox
+/// rows in one transaction) → wake the outbox.
 ///
-/// Crash safety: incidents are saved only after their alerts are in the outbox, and
-/// `recordFiring` skips pairs already fired. A crash anywhere leaves the incident unseen or its
-/// alerts recorded, so the next poll either redoes the work or finds nothing new — never a lost
-/// alert, never a doubled one.
+/// Crash safety: incidents are saved only after their messages are in the outbox, and
+/// `recordStories` skips a revision that is not its story's next. A crash anywhere leaves the
+/// incident unseen or its messages recorded, so the next poll either redoes the work or finds
+/// nothing new — never a lost alert or update, never a doubled one.
 package struct IncidentPipeline: Sendable {
     /// The state database.
     package let store: any StateStoring
