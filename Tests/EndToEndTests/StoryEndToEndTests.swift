@@ -171,6 +171,18 @@ import TestSupport
                 "\(result.stdout.suffix(600))")
     }
 
+    /// `test` adds the same summary on stderr, keeping stdout one line per match.
+    @Test func testCommandSummarisesMessagesPerSink() throws {
+        let setup = try Setup(sinks: "")
+        defer { setup.clean() }
+        try Setup.write([("Ronin Bridge", 2, 624e6, true, nil), ("Tiny", 1, 5e3, false, nil)], to: setup.llama)
+        let result = try Binary.run(["test", "--rules", setup.dir.appendingPathComponent("rules").path, "--input", setup.llama.path,
+                                     "--format", "defillama"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.split(separator: "\n").count == 2)  // mega and bridge on Ronin
+        #expect(result.stderr.contains("2 incidents, 2 rule matches, 1 incidents alerted: 1 messages per sink, 0 updates"), "\(result.stderr)")
+    }
+
     static func body(_ request: RecordedRequest) -> [String: Any] {
         (try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any]) ?? [:]
     }
