@@ -131,6 +131,10 @@ package final class OutboxWorker: @unchecked Sendable {
                 break
             }
             if anchor.firstPending {
+                // Due again with its first message (after a restart the first's retry may lie
+                // ahead), so the timer does not spin on it meanwhile.
+                let next = max(anchor.firstNextAttempt ?? Date(), Date().addingTimeInterval(0.05))
+                try? store.scheduleRetry(row.id, attempts: row.attempts, next: next, error: "waits for the story's first message")
                 stats.deferred += 1
                 continue
             }

@@ -33,10 +33,13 @@ package struct ThreadAnchor: Sendable, Hashable {
     package var reference: String?
     /// The first message is still pending to this sink: the update waits for it.
     package var firstPending = false
+    /// When the pending first message is next tried (the update is rescheduled to then).
+    package var firstNextAttempt: Date?
 
-    package init(reference: String? = nil, firstPending: Bool = false) {
+    package init(reference: String? = nil, firstPending: Bool = false, firstNextAttempt: Date? = nil) {
         self.reference = reference
         self.firstPending = firstPending
+        self.firstNextAttempt = firstNextAttempt
     }
 }
 
@@ -160,8 +163,10 @@ extension StateStore {
             try db.query("SELECT reference FROM threads WHERE story = ? AND sink = ?", [.text(story), .text(sink)]) { row in
                 anchor.reference = row.string(0)
             }
-            try db.query("SELECT 1 FROM outbox WHERE alert_id = ? AND sink = ? AND status = 'pending'", [.text(story), .text(sink)]) { _ in
+            try db.query("SELECT next_attempt FROM outbox WHERE alert_id = ? AND sink = ? AND status = 'pending'",
+                         [.text(story), .text(sink)]) { row in
                 anchor.firstPending = true
+                anchor.firstNextAttempt = row.date(0)
             }
             return anchor
         }

@@ -177,3 +177,29 @@ import HackWatchFixtures
         #expect(bodies.map { $0["reply_parameters"]?["message_id"] } == [nil, .number(4242)])
     }
 }
+
+extension SinkThreadTests {
+    /// After a restart the first message's retry may lie ahead while its update is due: the
+    /// update is rescheduled to the first's time instead of going out before it.
+    @Test func updateWaitsForItsPendingFirstMessage() throws {
+        let server = try LoopbackHTTPServer { request in Self.reply(.telegram, request) }
+        defer { server.stop() }
+        let (store, folder) = try NotifyFixtures.temporaryStore()
+        defer { store.close(); try? FileManager.default.removeItem(at: folder) }
+        let sink = try HTTPSinkKind.telegram.make(server)
+        let firings = Self.story(sink: sink.name)
+        _ = try store.recordStories(firings)
+        let rows = try store.pendingDeliveries(limit: 10)
+        let later = Date().addingTimeInterval(0.6)
+        try store.scheduleRetry(rows[0].id, attempts: 1, next: later, error: "503")
+        let worker = OutboxWorker(store: store, sinks: [sink.name: sink], policy: NotifyFixtures.fastPolicy, logger: NotifyFixtures.logger)
+        let early = worker.drain()
+        #expect(early.delivered == 0 && early.deferred == 1 && server.requests.isEmpty)
+        let update = try #require(try store.pendingDeliveries(limit: 10).first { $0.alert.isUpdate })
+        #expect(abs(update.nextAttempt.timeIntervalSince(later)) < 0.01)
+        Thread.sleep(forTimeInterval: 0.7)
+        #expect(worker.drain().delivered == 2)
+        let bodies = server.requests.map { (try? JSONValue.parse($0.body)) ?? .null }
+        #expect(bodies.map { $0["reply_parameters"]?["message_id"] } == [nil, .number(4242)])
+    }
+}
