@@ -32,11 +32,17 @@ package struct HackWatchConfig: Hashable, Sendable {
     /// A PEM CA bundle to trust instead of the system's for every HTTPS request (absolute), if any:
     /// pass it as `HTTPClient(caFile:)`.
     package var caFile: String?
+    /// An alerted incident whose loss moves by more than this share (default 0.10) gets an update.
+    package var updateLossShare: Double = 0.10
+    /// A new, late record (past a feed's first poll, older than `baseline`) that matches no known
+    /// incident alerts instead of being recorded silently as history (default false).
+    package var alertLateReports: Bool = false
 
     /// Every top-level key.
     package static let topLevelKeys = [
         "state_dir", "rules", "baseline", "feeds", "sinks", "log_level", "metrics_textfile",
         "feed_stale_after", "correlation_window", "delivery_deadline", "ca_file",
+        "update_loss_share", "alert_late_reports",
     ]
     /// `log_level` values (swift-log's `Logger.Level`).
     package static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
@@ -128,6 +134,7 @@ extension ConfigReader {
         config.feedStaleAfter = duration(members, "feed_stale_after", at: root, positive: true) ?? config.feedStaleAfter
         config.correlationWindow = duration(members, "correlation_window", at: root) ?? config.correlationWindow
         config.deliveryDeadline = duration(members, "delivery_deadline", at: root) ?? config.deliveryDeadline
+        storyOptions(members, into: &config, at: root)
         if let caFile = string(members, "ca_file", at: root).map(resolver.resolve) {
             // Checked now: a wrong path would otherwise fail every HTTPS poll with a TLS error.
             if FileManager.default.isReadableFile(atPath: caFile) { config.caFile = caFile }

@@ -81,9 +81,11 @@ package struct HTTPClient: Sendable {
                 hw_curl_setopt_long(handle, CURLOPT_HTTPGET, 1)
             case .head:
                 hw_curl_setopt_long(handle, CURLOPT_NOBODY, 1)
-            case .post:
+            case .post, .patch:
                 let body = request.body ?? []
                 hw_curl_setopt_long(handle, CURLOPT_POST, 1)
+                // PATCH (Discord's message edit) is a POST with another verb.
+                if request.method == .patch { hw_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, "PATCH") }
                 // POSTFIELDSIZE first, so COPYPOSTFIELDS copies exactly that many bytes (NULs included).
                 hw_curl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
                 if !body.isEmpty {

@@ -45,6 +45,12 @@ public struct Incident: Hashable, Sendable {
     public var transactions: [String]
     /// True when this evaluation is of a changed, already-known incident.
     public var update: Bool
+    /// During an update's evaluation: the loss the incident's last alert showed (rule field
+    /// `previous_loss`). Never stored; nil outside updates.
+    public var previousLoss: Money? = nil
+    /// During an update's evaluation: what changed since the last alert — `loss`, `returned`,
+    /// `attribution`, `sources` (rule field `change`). Never stored; empty outside updates.
+    public var changes: [String] = []
 
     /// Creates an incident; only `id`, `source` and `name` are required.
     public init(

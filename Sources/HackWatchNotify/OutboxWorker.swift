@@ -122,19 +122,39 @@ package final class OutboxWorker: @unchecked Sendable {
                 stats.deferred += rows.count - offset
                 break
             }
-            let result = sink.send(row.alert)
+            // An update goes where the story's first message is; it waits while that message
+            // is still pending to this sink (after a restart its retry may be due later).
+            let anchor: ThreadAnchor
+            do { anchor = row.alert.isUpdate ? try store.threadAnchor(story: row.alert.story, sink: sinkName) : ThreadAnchor() } catch {
+                logger.error("outbox: cannot read thread reference: \(error)", metadata: ["sink": "\(sinkName)"])
+                stats.deferred += rows.count - offset
+                break
+            }
+            if anchor.firstPending {
+                // Due again with its first message (after a restart the first's retry may lie
+                // ahead), so the timer does not spin on it meanwhile.
+                let next = max(anchor.firstNextAttempt ?? Date(), Date().addingTimeInterval(0.05))
+                try? store.scheduleRetry(row.id, attempts: row.attempts, next: next, error: "waits for the story's first message")
+                stats.deferred += 1
+                continue
+            }
+            let reply = sink.send(row.alert, thread: anchor.reference)
             record(sinkName, sentAt: Date())
-            apply(result, to: row, sink: sinkName, stats: &stats)
+            apply(reply.result, to: row, sink: sinkName, reference: reply.reference, stats: &stats)
         }
         return stats
     }
 
-    private func apply(_ result: SinkResult, to row: Delivery, sink: String, stats: inout DrainStats) {
+    private func apply(_ result: SinkResult, to row: Delivery, sink: String, reference: String? = nil, stats: inout DrainStats) {
         let attempts = row.attempts + 1
         do {
             switch result {
             case .delivered:
-                try store.markDelivered(row.id)
+                if !row.alert.isUpdate, let reference {
+                    try store.markDelivered(row.id, story: row.alert.story, sink: sink, reference: reference)
+                } else {
+                    try store.markDelivered(row.id)
+                }
                 stats.delivered += 1
                 logger.debug("delivered", metadata: ["alert": "\(row.alert.id)", "sink": "\(sink)", "attempts": "\(attempts)"])
             case .retry(let after, let reason):

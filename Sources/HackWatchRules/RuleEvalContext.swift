@@ -101,6 +101,7 @@ package final class RuleEvalContext {
         case .tags: pointer.pointee.tags
         case .addresses: pointer.pointee.addresses
         case .transactions: pointer.pointee.transactions
+        case .change: pointer.pointee.changes
         default: []
         }
     }

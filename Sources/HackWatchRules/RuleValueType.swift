@@ -56,14 +56,17 @@ enum RuleField: String, CaseIterable, Sendable {
     case netLoss = "net_loss"
     case chains, classification, technique, bridge, target, attribution, tags, update
     case addresses, transactions
+    /// Updates (README "Incidents and updates"): the loss the last alert showed, and what changed.
+    case previousLoss = "previous_loss"
+    case change
 
     var type: RuleValueType {
         switch self {
         case .id, .source, .name, .title, .summary, .text, .url, .classification, .technique, .target, .attribution: .string
-        case .sources, .chains, .tags, .addresses, .transactions: .list(.string)
+        case .sources, .chains, .tags, .addresses, .transactions, .change: .list(.string)
         case .date: .time
         case .age: .duration
-        case .loss, .returned, .netLoss: .money
+        case .loss, .returned, .netLoss, .previousLoss: .money
         case .bridge, .update: .bool
         }
     }

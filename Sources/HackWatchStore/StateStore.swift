@@ -9,7 +9,7 @@ import Foundation
 /// them consistent.
 package final class StateStore: @unchecked Sendable {
     /// The schema version this build writes (`PRAGMA user_version`).
-    package static let schemaVersion = 1
+    package static let schemaVersion = 2
 
     private let lock = NSLock()
     private let connection: SQLiteConnection
@@ -76,7 +76,9 @@ package final class StateStore: @unchecked Sendable {
         if version > Self.schemaVersion { throw .newerSchema(found: version, supported: Self.schemaVersion) }
         guard version < Self.schemaVersion else { return }
         try connection.transaction { () throws(StoreError) in
-            try connection.execute(Self.schemaV1)
+            // Additive steps: a version-1 file gains the story tables and keeps every row.
+            if version < 1 { try connection.execute(Self.schemaV1) }
+            if version < 2 { try connection.execute(Self.schemaV2) }
             try connection.execute("PRAGMA user_version = \(Self.schemaVersion)")
         }
     }

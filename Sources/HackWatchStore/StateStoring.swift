@@ -37,6 +37,16 @@ package protocol StateStoring: AnyObject, Sendable {
     /// Records fired alerts and one outbox row per sink in one transaction; returns those newly
     /// recorded (pairs that fired before are skipped).
     func recordFiring(_ alerts: [(alert: Alert, sinks: [String])]) throws(StoreError) -> [Alert]
+    /// The story of an alerted incident (`Alert.story`), if its first alert was recorded.
+    func story(_ story: String) throws(StoreError) -> StoryState?
+    /// Records story messages, their fired pairs and outbox rows in one transaction; returns the
+    /// alerts recorded (a revision that is not its story's next one is skipped).
+    func recordStories(_ firings: [StoryFiring]) throws(StoreError) -> [Alert]
+    /// Marks a delivery acknowledged and keeps the message reference (thread anchor) its
+    /// destination returned, in one transaction.
+    func markDelivered(_ id: Int64, story: String, sink: String, reference: String?) throws(StoreError)
+    /// The reference `sink` returned for `story`'s first message, and whether it is pending.
+    func threadAnchor(story: String, sink: String) throws(StoreError) -> ThreadAnchor
     /// Whether the (incident, rule) pair behind `alertID` ever fired.
     func hasFired(alertID: String) throws(StoreError) -> Bool
     /// How many (incident, rule) pairs fired.

@@ -7,7 +7,8 @@ extension MessageTemplate {
         "name", "title", "summary", "loss", "loss_human", "returned", "returned_human", "net_loss_human",
         "chains", "chain_list", "technique", "classification", "target", "attribution", "bridge", "date",
         "source", "sources", "severity", "severity_upper", "rule", "url", "id", "update",
-        "addresses", "address_list", "transactions", "transaction_list",
+        "addresses", "address_list", "transactions", "transaction_list", "rules", "revision", "changes",
+        "previous_loss_human",
     ]
 
     /// A variable tag naming something no alert has, with its 1-based position.

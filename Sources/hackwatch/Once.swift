@@ -39,7 +39,9 @@ struct Once: ParsableCommand {
         if dryRun {
             for alert in outcome.alerts {
                 let loss = alert.incident.loss.map { "\($0)" } ?? "loss unknown"
-                print("would alert: [\(alert.severity.rawValue)] \(alert.rule): \(alert.incident.name) (\(loss), \(alert.incident.source))")
+                let changes = alert.changes.map(\.summary).joined(separator: "; ")
+                print("would \(alert.isUpdate ? "update" : "alert"): [\(alert.severity.rawValue)] \(alert.rules.joined(separator: ", ")): "
+                      + "\(alert.incident.name) (\(loss), \(alert.incident.source))" + (changes.isEmpty ? "" : " — \(changes)"))
             }
             print("\(outcome.alerts.count) alerts would fire")
         }

@@ -43,6 +43,9 @@ struct Replay: ParsableCommand {
             throw ExitCode.failure
         }
         for warning in parsed.warnings { printError("\(input): \(warning)") }
-        print(ReplayReport.make(ruleSet: runtime.ruleSet, incidents: parsed.incidents, since: sinceDate).render())
+        let report = ReplayReport.make(ruleSet: runtime.ruleSet, incidents: parsed.incidents, since: sinceDate) { rule in
+            runtime.destinations(notify: rule.notify, severity: rule.severity)
+        }
+        print(report.render())
     }
 }

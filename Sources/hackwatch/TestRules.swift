@@ -84,6 +84,10 @@ struct TestRules: ParsableCommand {
         let when = now.flatMap(Incident.parseDate) ?? Date()
         let output = Self.matchLines(ruleSet: ruleSet, incidents: parsed.incidents, now: when, json: json)
         if !output.isEmpty { print(output.joined(separator: "\n")) }
+        // The noise a user would see, on stderr so the match lines stay machine-readable.
+        let alerted = Set(parsed.incidents.filter { !ruleSet.matches($0, now: when).isEmpty }.map(\.id)).count
+        FileHandle.standardError.write(Data(
+            "hackwatch: \(parsed.incidents.count) incidents, \(output.count) rule matches, \(alerted) incidents alerted: \(alerted) messages per sink, 0 updates\n".utf8))
     }
 
     /// Matches sorted by incident date (undated first), then rule name, then incident id.

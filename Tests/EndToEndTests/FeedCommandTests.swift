@@ -133,7 +133,7 @@ import TestSupport
         environment["BS_HEADERS"] = "X-Api-Key: k-SECRET-1"
         let result = try Binary.run(["once", "--config", f.config, "--dry-run"], environment: environment)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("would alert: [high] big: StablR ($12.8M, bs)"), "\(result.stdout)")
+        #expect(result.stdout.contains("would alert: [high] big, attacker_known: StablR ($12.8M, bs)"), "\(result.stdout)")
         #expect(server.requests.first?.method == "POST")
         environment["BS_HEADERS"] = "X-Api-Key: k-SECRET-2"
         let refused = try Binary.run(["once", "--config", f.config, "--dry-run"], environment: environment)
