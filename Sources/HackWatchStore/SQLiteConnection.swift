@@ -7,10 +7,14 @@ final class SQLiteConnection {
     private var handle: OpaquePointer?
     let path: String
 
-    init(path: String) throws(StoreError) {
+    /// The last error's primary result code (`SQLITE_NOTADB`, `SQLITE_CORRUPT`, ...).
+    private(set) var lastCode: Int32 = SQLITE_OK
+
+    /// With `readOnly` the file is opened `SQLITE_OPEN_READONLY` and never created.
+    init(path: String, readOnly: Bool = false) throws(StoreError) {
         self.path = path
         var db: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
+        let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_FULLMUTEX
         let code = sqlite3_open_v2(path, &db, flags, nil)
         guard code == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
@@ -23,6 +27,9 @@ final class SQLiteConnection {
     }
 
     deinit { close() }
+
+    /// SQLite silently opens a file it may not write read-only (permissions, `chattr +i`).
+    var isReadOnly: Bool { handle.map { sqlite3_db_readonly($0, "main") == 1 } ?? true }
 
     func close() {
         guard let handle else { return }
@@ -39,6 +46,7 @@ final class SQLiteConnection {
 
     private func lastError(_ context: String) -> StoreError {
         let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "database closed"
+        lastCode = handle.map { sqlite3_errcode($0) & 0xFF } ?? SQLITE_MISUSE
         return .sqlite(context: context, message: message)
     }
 
@@ -47,6 +55,7 @@ final class SQLiteConnection {
         var error: UnsafeMutablePointer<CChar>?
         let code = sqlite3_exec(try db, sql, nil, nil, &error)
         if code != SQLITE_OK {
+            lastCode = code & 0xFF
             let message = error.map { String(cString: $0) } ?? "error \(code)"
             sqlite3_free(error)
             throw .sqlite(context: String(sql.prefix(60)), message: message)
