@@ -198,3 +198,46 @@ import TestSupport
         #expect(harness.waitForExit() == 0)
     }
 }
+
+/// Hostile numbers through the real binary: the daemon neither crashes nor drops the feed.
+@Suite(.serialized) struct HostileValueEndToEndTests {
+    static func record(_ name: String, date: String, amount: String) -> String {
+        #"{"name":"\#(name)","date":\#(date),"amount":\#(amount),"chain":["Ethereum"],"classification":"Protocol Logic","technique":"Reentrancy","bridgeHack":false,"targetType":"DeFi Protocol","returnedFunds":null,"source":"","language":null}"#
+    }
+
+    static var feed: String {
+        let now = Int(Date().timeIntervalSince1970)
+        return "[" + [record("Huge Date", date: "1e308", amount: "300000000"),
+                      record("Huge Amount", date: "\(now)", amount: "1e400"),
+                      record("Good Hack", date: "\(now)", amount: "400000000")].joined(separator: ",") + "]"
+    }
+
+    @Test func hugeDateAndOutOfRangeAmountSkipOnlyTheirValuesOrRecord() throws {
+        let harness = try DaemonHarness(rules: DaemonEndToEndTests.bigLoss)
+        defer { harness.stopAndClean() }
+        harness.setRawFeed(Self.feed)
+        try harness.start()
+        // The undated record is kept (baselined on the first poll, as undated records are).
+        #expect(harness.waitForDeliveries(1))
+        #expect(harness.waitForPolls(2))
+        #expect(harness.deliveries.map(\.incident) == ["Good Hack"])
+        #expect(harness.waitForLog("incidents=2"))
+        #expect(harness.stderr.contains("llama: record 0: date 1e+308 (unix seconds) is outside 1970–9999; kept as unknown"), "\(harness.stderr)")
+        #expect(harness.stderr.contains("llama: record 1 skipped: number out of range at byte"))
+        #expect(!harness.stderr.contains("feed poll failed"))
+        harness.signal(SIGTERM)
+        #expect(harness.waitForExit() == 0)
+    }
+
+    @Test func testCommandSurvivesHugeNumbers() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let rules = dir.appendingPathComponent("r.rules"), feed = dir.appendingPathComponent("hacks.json")
+        try DaemonEndToEndTests.bigLoss.write(to: rules, atomically: true, encoding: .utf8)
+        try Self.feed.write(to: feed, atomically: true, encoding: .utf8)
+        let result = try Binary.run(["test", "--rules", rules.path, "--input", feed.path, "--format", "defillama"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("Good Hack"), "\(result.stdout)")
+        #expect(result.stderr.contains("record 1 skipped: number out of range"), "\(result.stderr)")
+    }
+}
