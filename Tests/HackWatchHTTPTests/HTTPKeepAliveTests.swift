@@ -61,6 +61,71 @@ import Testing
         #expect(answers.values == ["1", "1", "1", "1"], "each request opened a new connection")
     }
 
+    /// Keep-alive, but the second POST is read and its connection closed without an answer (a
+    /// proxy's idle timeout, a reset): the server counts the POSTs it received.
+    static let dyingServer = """
+    import http.server
+    class H(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        posts = 0
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            H.posts += 1
+            if H.posts == 2:
+                self.close_connection = True
+                return
+            body = str(H.posts).encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        def do_GET(self):
+            body = str(H.posts).encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(body)
+        def log_message(self, *args): pass
+    s = http.server.HTTPServer(("127.0.0.1", 0), H)
+    print(s.server_address[1], flush=True)
+    s.serve_forever()
+    """
+
+    /// libcurl would send that POST again on a new connection by itself (received twice, no
+    /// backoff, not an attempt); it must fail instead so the outbox's retry policy decides.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"), "needs python3"))
+    func aPostOnADyingKeptAliveConnectionIsNotSilentlyResent() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = ["-c", Self.dyingServer]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        defer { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+        let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+        let port = try #require(Int(line.trimmingCharacters(in: .whitespacesAndNewlines)))
+        let url = "http://127.0.0.1:\(port)/hook"
+        let client = HTTPClient()
+        let answers = Answers()
+        let thread = Thread {
+            for _ in 0..<2 {
+                let post = HTTPRequest(url: url, method: .post, body: Array("{}".utf8), timeout: TimeSpan(seconds: 10), maxRedirects: 0)
+                do { answers.append(try client.send(post).text) } catch { answers.append("error: \(error)") }
+            }
+            // How many POSTs the server saw.
+            answers.append((try? client.send(HTTPRequest(url: url, timeout: TimeSpan(seconds: 10)))).map(\.text) ?? "failed")
+            answers.done.signal()
+        }
+        thread.start()
+        #expect(answers.done.wait(timeout: .now() + 30) == .success)
+        let values = answers.values
+        #expect(values.count == 3)
+        #expect(values.first == "1")
+        #expect(values.dropFirst().first?.contains("not sent again on a new one") == true, "\(values)")
+        #expect(values.last == "2", "the server received the second POST more than once: \(values)")
+    }
+
     final class Answers: @unchecked Sendable {
         let done = DispatchSemaphore(value: 0)
         private let lock = NSLock()
