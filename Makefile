@@ -13,7 +13,7 @@ APT_DEPS   := libcurl4-openssl-dev libsqlite3-dev
 TEST_DEPS  := rsyslog python3 systemd openssl
 BENCH_DEPS := prometheus-alertmanager python3
 
-.PHONY: all build release run test bench install deps test-deps bench-deps clean check-imports
+.PHONY: all build release run test soak bench install deps test-deps bench-deps clean check-imports
 
 all: build
 
@@ -49,6 +49,11 @@ run: build
 test: test-deps build
 	scripts/check-imports
 	HACKWATCH_BIN=$(CURDIR)/$(BUILD_DIR)/debug/hackwatch $(SWIFT) test --scratch-path $(BUILD_DIR)
+
+# The kill -9 soak at length (`make test` runs 20 trials): SOAK_TRIALS trials, figures printed.
+SOAK_TRIALS ?= 300
+soak: test-deps build
+	HACKWATCH_SOAK_TRIALS=$(SOAK_TRIALS) $(SWIFT) test --scratch-path $(BUILD_DIR) --filter OutboxCrashTests
 
 # Every import in a target names a dependency it declares (the import graph is the architecture).
 check-imports:
