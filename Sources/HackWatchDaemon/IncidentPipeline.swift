@@ -18,6 +18,14 @@ package struct PipelineStats: Sendable, Hashable {
     package var alerts: [Alert] = []
 
     package init() {}
+
+    /// Adds another chunk's counts and alerts to these.
+    mutating func add(_ other: PipelineStats) {
+        new += other.new
+        changed += other.changed
+        baselined += other.baselined
+        alerts += other.alerts
+    }
 }
 
 /// fetch → parse → for each incident: known? changed? → correlate → baseline → rules →
@@ -99,10 +107,9 @@ package struct IncidentPipeline: Sendable {
             for (alert, _) in firing where try !store.hasFired(alertID: alert.id) { stats.alerts.append(alert) }
         } else {
             if !firing.isEmpty { stats.alerts = try store.recordFiring(firing) }
-            for var incident in toSave {
-                incident.update = false  // a property of one evaluation, not of the stored record
-                try store.saveIncident(incident)
-            }
+            // One transaction for the poll's incidents (`update` is not stored: it belongs to
+            // one evaluation, not to the record).
+            try store.saveIncidents(toSave)
         }
         return stats
     }

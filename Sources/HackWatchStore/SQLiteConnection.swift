@@ -33,6 +33,8 @@ final class SQLiteConnection {
 
     func close() {
         guard let handle else { return }
+        for statement in statements.values { sqlite3_finalize(statement) }
+        statements.removeAll()
         sqlite3_close_v2(handle)
         self.handle = nil
     }
@@ -62,13 +64,33 @@ final class SQLiteConnection {
         }
     }
 
-    /// Prepares, binds `values`, and calls `row` for every result row.
+    /// Prepared statements by SQL text: a poll runs the same few statements hundreds of
+    /// thousands of times, and parsing each anew cost more than running it.
+    private var statements: [String: OpaquePointer] = [:]
+
+    /// Prepares (once per SQL text), binds `values`, and calls `row` for every result row.
     func query(_ sql: String, _ values: [SQLiteValue] = [], row: (SQLiteRow) throws(StoreError) -> Void = { _ in }) throws(StoreError) {
-        var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(try db, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
-            throw lastError(String(sql.prefix(60)))
+        let statement: OpaquePointer
+        if let cached = statements[sql] {
+            statement = cached
+        } else {
+            var prepared: OpaquePointer?
+            guard sqlite3_prepare_v2(try db, sql, -1, &prepared, nil) == SQLITE_OK, let prepared else {
+                throw lastError(String(sql.prefix(60)))
+            }
+            // PRAGMAs and one-off statements are few; cap the cache all the same.
+            if statements.count < 64 { statements[sql] = prepared }
+            statement = prepared
         }
-        defer { sqlite3_finalize(statement) }
+        let cached = statements[sql] == statement
+        defer {
+            if cached {
+                sqlite3_reset(statement)
+                sqlite3_clear_bindings(statement)
+            } else {
+                sqlite3_finalize(statement)
+            }
+        }
         for (offset, value) in values.enumerated() {
             let index = Int32(offset + 1)
             let code: Int32
