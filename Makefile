@@ -24,7 +24,7 @@ TEST_DEPS  := rsyslog python3 systemd openssl util-linux make dpkg-dev fakeroot
 BENCH_DEPS := prometheus-alertmanager python3
 DEB_DEPS   := dpkg-dev fakeroot lintian
 
-.PHONY: all build release static run test bench install uninstall deb deps test-deps bench-deps clean check-imports man
+.PHONY: all build release static run test soak bench install uninstall deb deps test-deps bench-deps clean check-imports man
 
 all: build
 
@@ -66,6 +66,11 @@ test: test-deps build static
 	scripts/check-imports
 	HACKWATCH_BIN=$(CURDIR)/$(BUILD_DIR)/debug/hackwatch HACKWATCH_STATIC_BIN=$(CURDIR)/$(STATIC_DIR)/debug/hackwatch \
 	  $(SWIFT) test --scratch-path $(BUILD_DIR)
+
+# The kill -9 soak at length (`make test` runs 20 trials): SOAK_TRIALS trials, figures printed.
+SOAK_TRIALS ?= 300
+soak: test-deps build
+	HACKWATCH_SOAK_TRIALS=$(SOAK_TRIALS) $(SWIFT) test --scratch-path $(BUILD_DIR) --filter OutboxCrashTests
 
 # Every import in a target names a dependency it declares (the import graph is the architecture).
 check-imports:

@@ -69,8 +69,11 @@ package final class Daemon: @unchecked Sendable {
 
     /// Starts timers, signal handling and the watchdog, tells systemd READY=1, and blocks until
     /// SIGTERM/SIGINT has stopped everything. Returns normally on a clean stop.
-    package func run() {
-        signals = SignalWatcher(queue: control) { [weak self] signal in
+    ///
+    /// `relay`: signals caught since the process started (so a SIGTERM during the load is acted
+    /// on — the daemon then stops at once — rather than lost).
+    package func run(relay: SignalRelay? = nil) {
+        let handler: @Sendable (Int32) -> Void = { [weak self] signal in
             guard let self else { return }
             if signal == SIGHUP { self.reload() } else { self.stop(reason: signal == SIGINT ? "SIGINT" : "SIGTERM") }
         }
@@ -91,6 +94,13 @@ package final class Daemon: @unchecked Sendable {
             "feeds": "\(current.feeds.count)", "rules": "\(current.ruleSet.rules.count)", "sinks": "\(current.sinks.count)",
         ])
         notifier.ready(status: statusLine())
+        // Last, so a signal that came during start-up finds everything it stops running.
+        if let relay {
+            let control = self.control
+            relay.attach { number in control.async { handler(number) } }
+        } else {
+            signals = SignalWatcher(queue: control, handler: handler)
+        }
         finished.wait()
     }
 
@@ -98,7 +108,8 @@ package final class Daemon: @unchecked Sendable {
 
     private func poll(_ feed: FeedConfig) -> PollResult {
         let report = poller.poll(feed, runtime: currentRuntime())
-        if !report.stats.alerts.isEmpty { lock.withLock { outbox }.wake() }
+        // A failed poll may still have committed alerts before it failed: drain for those too.
+        if !report.stats.alerts.isEmpty || report.result == .failed { lock.withLock { outbox }.wake() }
         control.async { [weak self] in
             guard let self, !self.lock.withLock({ self.stopping }) else { return }
             self.notifier.status(self.statusLine())
@@ -131,7 +142,9 @@ package final class Daemon: @unchecked Sendable {
             lastReloadOK = true
             guard Self.sinksNeedRebuild(previous.config, next.config) else { return nil }
             let old = outbox
-            outbox = OutboxWorker(store: store, sinks: next.sinks, logger: logger)
+            // The new worker inherits the old one's blocks (Retry-After, store failures) and its
+            // acknowledged-but-unstored deliveries, so a reload neither hammers nor re-sends.
+            outbox = OutboxWorker(store: store, sinks: next.sinks, logger: logger, state: old.state)
             return old
         }
         if let oldOutbox {

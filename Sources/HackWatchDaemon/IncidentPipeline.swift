@@ -18,6 +18,14 @@ package struct PipelineStats: Sendable, Hashable {
     package var alerts: [Alert] = []
 
     package init() {}
+
+    /// Adds another chunk's counts and alerts to these.
+    mutating func add(_ other: PipelineStats) {
+        new += other.new
+        changed += other.changed
+        baselined += other.baselined
+        alerts += other.alerts
+    }
 }
 
 /// fetch → parse → for each incident: known? changed? → correlate → baseline → story (first
@@ -132,10 +140,9 @@ package struct IncidentPipeline: Sendable {
             stats.alerts = firings.flatMap { $0.alerts.map(\.alert) }
         } else {
             if !firings.isEmpty { stats.alerts = try store.recordStories(firings) }
-            for var incident in toSave {
-                incident.update = false  // a property of one evaluation, not of the stored record
-                try store.saveIncident(incident)
-            }
+            // One transaction for the poll's incidents (`update` is not stored: it belongs to
+            // one evaluation, not to the record).
+            try store.saveIncidents(toSave)
         }
         return stats
     }

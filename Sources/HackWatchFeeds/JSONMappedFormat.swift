@@ -18,7 +18,8 @@ enum JSONMappedFormat {
         let problems = JSONMapping.validate(config)
         guard problems.isEmpty else { throw .invalidMapping(problems) }
         let root: JSONValue
-        do { root = try JSONValue.parse(bytes, options: .feed) } catch { throw FeedError(error, in: bytes) }
+        var skipped: [SkippedJSONElement] = []
+        do { root = try JSONValue.parseRecords(bytes, options: .feed, skipped: &skipped) } catch { throw FeedError(error, in: bytes) }
         let itemsPointer = try! JSONPointer(config.itemsPointer)  // validated above
         guard let items = itemsPointer.resolve(in: root) else {
             throw .unexpectedShape("json: items_pointer '\(config.itemsPointer)' designates nothing")
@@ -28,9 +29,13 @@ enum JSONMappedFormat {
         }
         let mapping = Dictionary(uniqueKeysWithValues: config.mapping.map { ($0.key, try! JSONPointer($0.value)) })
         var result = FeedParseResult()
+        // One value bad on its own costs its record (the outermost array's element), not the feed.
+        result.warnings += skipped.map { "\(config.name): record \($0.index) skipped: \($0.reason)" }
+        let skippedIndices = Set(skipped.map(\.index))
         var records: [(index: Int, incident: Incident)] = []
         records.reserveCapacity(elements.count)
         for (index, element) in elements.enumerated() {
+            if !skippedIndices.isEmpty, skippedIndices.contains(index), element == .null { continue }
             var item = MappedItem(value: element, mapping: mapping, config: config)
             do throws(RecordError) {
                 let incident = try item.incident()

@@ -116,7 +116,10 @@ extension Incident {
 
     /// ISO 8601 in UTC, seconds precision: `2022-03-23T00:00:00Z`.
     package static func formatDate(_ date: Date) -> String {
-        var time = time_t(date.timeIntervalSince1970.rounded(.down))
+        // time_t() traps past Int64 (a feed's `1e308`); feeds' dates are checked at ingest, this
+        // keeps any other path from crashing: far dates print clamped to the year 9999 or 0.
+        let seconds = date.timeIntervalSince1970.isNaN ? 0 : min(max(date.timeIntervalSince1970, -62_167_219_200), 253_402_300_799)
+        var time = time_t(seconds.rounded(.down))
         var parts = tm()
         gmtime_r(&time, &parts)
         return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,

@@ -29,6 +29,8 @@ package protocol StateStoring: AnyObject, Sendable {
     func incidents(since: Date) throws(StoreError) -> [Incident]
     /// Inserts or replaces an incident.
     func saveIncident(_ incident: Incident) throws(StoreError)
+    /// Inserts or replaces several incidents, in one transaction where the backend has them.
+    func saveIncidents(_ incidents: [Incident]) throws(StoreError)
     /// How many incidents are stored.
     func incidentCount() throws(StoreError) -> Int
 

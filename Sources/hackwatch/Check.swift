@@ -29,6 +29,10 @@ struct Check: ParsableCommand {
             for error in errors { printError("\(config): \(error)") }
             throw ExitCode.failure
         }
+        // `run` would exit 78 on these; say so now rather than after the service is enabled.
+        let stateProblems = StateDirectory.problems(runtime.config.stateDir)
+        for problem in stateProblems { printError(problem) }
+        guard stateProblems.isEmpty else { throw ExitCode.failure }
         let sinks = runtime.config.sinks.filter(\.enabled).count
         print("\(config): OK — \(runtime.feeds.count) feeds, \(sinks) sinks, \(runtime.ruleSet.rules.count) rules")
     }

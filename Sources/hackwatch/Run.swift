@@ -15,6 +15,9 @@ struct Run: ParsableCommand {
 
     func run() throws {
         SignalWatcher.blockInCurrentThread()
+        // Watch signals before the load: systemd may send SIGTERM while config, rules and the
+        // database are still loading, and a signal caught now is acted on once the daemon runs.
+        let relay = SignalRelay()
         DaemonLogging.bootstrap()
         let logger = Logger(label: "hackwatch")
         if let problem = DaemonLogging.environmentProblem() { logger.warning("\(problem)") }
@@ -26,10 +29,18 @@ struct Run: ParsableCommand {
             // every RestartSec forever; the journal shows why.
             for line in error.lines { logger.critical("cannot start: \(line)") }
             throw ExitCode(Self.configErrorExitCode)
+        } catch let error as StateDirectoryError {
+            // An unusable state_dir or database (missing permission, corrupt, not writable, empty
+            // where state existed) does not fix itself on a restart: EX_CONFIG too. Another live
+            // hackwatch holding the folder may go away: plain failure.
+            logger.critical("cannot start:\n\(error)")
+            if case .inUse = error { throw ExitCode.failure }
+            throw ExitCode(Self.configErrorExitCode)
         } catch {
             logger.critical("cannot start: \(error)")
             throw ExitCode.failure
         }
-        daemon.run()
+        if relay.hasPending { logger.notice("signal received while starting; stopping") }
+        daemon.run(relay: relay)
     }
 }

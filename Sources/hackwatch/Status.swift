@@ -20,7 +20,8 @@ struct Status: ParsableCommand {
             return
         }
         do {
-            let store = try StateDirectory.openStore(path: path)
+            // Read-only: status needs no write access (it may run as another user than the daemon).
+            let store = try StateDirectory.openStore(path: path, readOnly: true)
             defer { store.close() }
             print(try StatusReport.render(config: decoded, store: store))
         } catch {
