@@ -9,7 +9,7 @@ BUILD_DIR  ?= .build
 # Release builds optimise across modules, so the rule evaluator inlines the Model getters it
 # calls in another target (see README "Source layout").
 RELEASE_FLAGS ?= -Xswiftc -cross-module-optimization
-APT_DEPS   := libcurl4-openssl-dev libsqlite3-dev
+APT_DEPS   := libcurl4-openssl-dev libsqlite3-dev libxml2-dev
 TEST_DEPS  := rsyslog python3 systemd openssl
 BENCH_DEPS := prometheus-alertmanager python3
 

@@ -6,6 +6,7 @@ extension FeedConfig {
     package static let configKeys = [
         "name", "url", "format", "interval", "enabled", "timeout", "max_bytes", "headers",
         "mapping", "items_pointer", "amount_scale", "date_format",
+        "items_xpath", "extract",
     ]
 }
 
@@ -32,6 +33,8 @@ extension ConfigReader {
         }
         feed.amountScale = number(members, "amount_scale", at: path) ?? feed.amountScale
         feed.dateFormat = string(members, "date_format", at: path)
+        feed.itemsXPath = string(members, "items_xpath", at: path)
+        feed.extract = string(members, "extract", at: path)
         if formatOK {
             for problem in JSONMapping.validate(feed) { reportRelative(problem, at: path) }
         }

@@ -9,6 +9,10 @@ package enum FeedFormat: String, CaseIterable, Sendable, Codable {
     case atom
     /// Generic JSON with a `mapping` of JSON Pointers.
     case json
+    /// Any HTML page: `items_xpath` selects the items, `mapping` holds XPath expressions.
+    case html
+    /// Any XML document, read like `html`.
+    case xml
     /// Sniff JSON / RSS / Atom from the bytes.
     case auto
 }
@@ -38,6 +42,12 @@ package struct FeedConfig: Hashable, Sendable {
     package var amountScale: Double
     /// `json` format: how mapped dates are written: `unix`, `unix_ms`, `iso8601` (default: guess).
     package var dateFormat: String?
+
+    /// `html`/`xml` formats: XPath 1.0 selecting the item nodes (`//ul[@class='list']/li`).
+    package var itemsXPath: String?
+    /// `json` format: where the JSON is inside the body; only `next_data` (the JSON in an HTML
+    /// page's `<script id="__NEXT_DATA__">`). Nil: the body is the JSON.
+    package var extract: String?
 
     package init(name: String, url: String, format: FeedFormat, interval: TimeSpan = TimeSpan(seconds: 300),
                 enabled: Bool = true, timeout: TimeSpan = TimeSpan(seconds: 30), maxBytes: Int = 10 << 20,

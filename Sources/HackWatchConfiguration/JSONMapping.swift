@@ -19,7 +19,8 @@ package enum JSONMapping {
     /// `mapping.<field>`, `mapping`, `items_pointer`, `amount_scale` or `date_format` (the
     /// config loader prefixes its JSON path). Empty when the feed is fine or not a json feed.
     package static func validate(_ feed: FeedConfig) -> [String] {
-        var problems: [String] = []
+        if feed.format == .html || feed.format == .xml { return XPathMapping.validate(feed) }
+        var problems = XPathMapping.misplacedKeys(feed)
         guard feed.format == .json || feed.format == .auto else {
             if !feed.mapping.isEmpty { problems.append("mapping: only used with format \"json\" (this feed is \(feed.format.rawValue))") }
             return problems

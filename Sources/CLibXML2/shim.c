@@ -1,0 +1,264 @@
+#include "CLibXML2.h"
+#include <libxml/parserInternals.h>
+#include <libxml/SAX2.h>
+#include <libxml/hash.h>
+#include <stdlib.h>
+#include <string.h>
+
+/// Per-parse state, hung on ctxt->_private.
+typedef struct hw_state {
+    hw_xml_report *report;
+    /// Entities made up for references (name → xmlEntity), freed after the parse.
+    xmlHashTablePtr entities;
+    /// Set by a tag-name-mismatch error: the end tag's name, consumed by the endElementNs hook.
+    char mismatch[128];
+} hw_state;
+
+static void hw_error(void *ctx, xmlErrorPtr error) {
+    xmlParserCtxtPtr ctxt = (xmlParserCtxtPtr)ctx;
+    if (ctxt == NULL || error == NULL || error->level == XML_ERR_WARNING) return;
+    hw_state *state = (hw_state *)ctxt->_private;
+    if (state == NULL) return;
+    hw_xml_report *report = state->report;
+    /* An undeclared entity is not a fault here: hw_get_entity answers every reference. */
+    report->faults += 1;
+    if (report->faults == 1) {
+        report->first_code = error->code;
+        report->first_line = error->line;
+        const char *message = error->message ? error->message : "unknown error";
+        size_t length = strlen(message);
+        while (length > 0 && (message[length - 1] == '\n' || message[length - 1] == ' ')) length--;
+        if (length >= sizeof(report->message)) length = sizeof(report->message) - 1;
+        memcpy(report->message, message, length);
+        report->message[length] = 0;
+    }
+    switch (error->code) {
+    case XML_ERR_INTERNAL_ERROR:
+        if (error->message && strstr(error->message, "Excessive depth")) report->too_deep = 1;
+        break;
+    case XML_ERR_TAG_NOT_FINISHED: case XML_ERR_DOCUMENT_END: case XML_ERR_LTSLASH_REQUIRED:
+    case XML_ERR_GT_REQUIRED: case XML_ERR_DOCUMENT_EMPTY:
+        report->truncated = 1;
+        break;
+    case XML_ERR_TAG_NAME_MISMATCH:
+        if (error->str2) {
+            strncpy(state->mismatch, error->str2, sizeof(state->mismatch) - 1);
+            state->mismatch[sizeof(state->mismatch) - 1] = 0;
+        }
+        break;
+    default: break;
+    }
+    if (error->message && strstr(error->message, "Premature end")) report->truncated = 1;
+    if (error->message && strstr(error->message, "Excessive depth")) report->too_deep = 1;
+}
+
+static void hw_free_entity(void *payload, const xmlChar *name) {
+    (void)name;
+    xmlEntityPtr entity = (xmlEntityPtr)payload;
+    xmlFree((void *)entity->name);
+    xmlFree(entity->content);
+    free(entity);
+}
+
+/// Every entity reference outside the DTD lands here (XML_PARSE_OLDSAX makes libxml2 ask even
+/// for the predefined ones). The answer is always an "internal predefined" entity, which libxml2
+/// inlines as text and never parses: the five XML ones, an HTML character (`&eacute;`), or the
+/// reference itself as literal text (`&xxe;`, `&lol9;`). Declared entities are never looked up.
+static xmlEntityPtr hw_get_entity(void *ctx, const xmlChar *name) {
+    xmlParserCtxtPtr ctxt = (xmlParserCtxtPtr)ctx;
+    xmlEntityPtr predefined = xmlGetPredefinedEntity(name);
+    /* In recovery libxml2 drops every reference once the document is known ill-formed; the
+       faults are counted by hw_error, so the flag is put back to keep "AT&amp;T" after a raw <br>. */
+    ctxt->wellFormed = 1;
+    if (predefined != NULL) return predefined;
+    if (ctxt->inSubset) return NULL;
+    hw_state *state = (hw_state *)ctxt->_private;
+    if (state->entities == NULL) state->entities = xmlHashCreate(16);
+    xmlEntityPtr entity = (xmlEntityPtr)xmlHashLookup(state->entities, name);
+    if (entity != NULL) return entity;
+    entity = (xmlEntityPtr)calloc(1, sizeof(xmlEntity));
+    if (entity == NULL) return NULL;
+    entity->type = XML_ENTITY_DECL;
+    entity->etype = XML_INTERNAL_PREDEFINED_ENTITY;
+    entity->name = xmlStrdup(name);
+    const htmlEntityDesc *html = htmlEntityLookup(name);
+    xmlChar buffer[160];
+    if (html != NULL) {
+        int length = xmlCopyChar(4, buffer, (int)html->value);
+        buffer[length] = 0;
+    } else {
+        snprintf((char *)buffer, sizeof(buffer), "&%.150s;", (const char *)name);
+    }
+    entity->content = xmlStrdup(buffer);
+    entity->length = xmlStrlen(entity->content);
+    if (xmlHashAddEntry(state->entities, name, entity) != 0) {
+        hw_free_entity(entity, NULL);
+        return NULL;
+    }
+    return entity;
+}
+
+static const int hw_closed = 1;
+
+/* libxml2 2.9.x keeps this private (parser.c); mirrored to read an open element's namespace count.
+   Namespaces are declared on the root in practice, so a layout change would only matter there. */
+struct _xmlStartTag { const xmlChar *prefix; const xmlChar *URI; int line; int nsNr; };
+
+/// Marks closed elements and, after a tag-name mismatch whose end tag names an open ancestor
+/// (`<description>a<br>b</description>`), closes up to that ancestor, as an HTML reader would:
+/// libxml2 alone closes only the innermost element, shifting every later item one level down.
+static void hw_end_element(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *URI) {
+    xmlParserCtxtPtr ctxt = (xmlParserCtxtPtr)ctx;
+    hw_state *state = (hw_state *)ctxt->_private;
+    if (ctxt->node != NULL) ctxt->node->_private = (void *)&hw_closed;
+    xmlSAX2EndElementNs(ctx, localname, prefix, URI);
+    if (state == NULL || state->mismatch[0] == 0) return;
+    const xmlChar *wanted = (const xmlChar *)state->mismatch;
+    int target = -1;
+    /* Never the root (level 0): libxml2's content loop expects it open until its own end. */
+    for (int level = ctxt->nameNr - 2; level >= 1 && level >= ctxt->nameNr - 8; level--) {
+        if (xmlStrEqual(ctxt->nameTab[level], wanted)) { target = level; break; }
+    }
+    state->mismatch[0] = 0;
+    if (target < 0) return;
+    /* Close levels nameNr-2 … target; the parser then pops one level (the innermost) itself. */
+    for (int level = ctxt->nameNr - 2; level >= target; level--) {
+        if (ctxt->node != NULL) ctxt->node->_private = (void *)&hw_closed;
+        xmlSAX2EndElementNs(ctx, ctxt->nameTab[level], NULL, NULL);
+        int nsCount = ctxt->pushTab[level].nsNr;
+        if (nsCount > 0 && ctxt->nsNr >= 2 * nsCount) {
+            ctxt->nsNr -= 2 * nsCount;
+            for (int i = 0; i < 2 * nsCount; i++) ctxt->nsTab[ctxt->nsNr + i] = NULL;
+        }
+        if (ctxt->spaceNr > 0) {
+            ctxt->spaceNr--;
+            ctxt->spaceTab[ctxt->spaceNr] = 0;
+            ctxt->space = ctxt->spaceNr > 0 ? &ctxt->spaceTab[ctxt->spaceNr - 1] : &ctxt->spaceTab[0];
+        }
+        namePop(ctxt);
+    }
+}
+
+xmlDocPtr hw_xml_read(const char *bytes, int size, hw_xml_report *report) {
+    memset(report, 0, sizeof(*report));
+    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+    if (ctxt == NULL) return NULL;
+    hw_state state;
+    memset(&state, 0, sizeof(state));
+    state.report = report;
+    ctxt->_private = &state;
+    ctxt->sax->serror = hw_error;
+    ctxt->sax->getEntity = hw_get_entity;
+    ctxt->sax->endElementNs = hw_end_element;
+    /* Never declare, resolve or load anything a DTD names. */
+    ctxt->sax->entityDecl = NULL;
+    ctxt->sax->unparsedEntityDecl = NULL;
+    ctxt->sax->externalSubset = NULL;
+    ctxt->sax->resolveEntity = NULL;
+    int options = XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING
+        | XML_PARSE_OLDSAX | XML_PARSE_COMPACT | XML_PARSE_NOCDATA;
+    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, bytes, size, NULL, NULL, options);
+    if (doc != NULL && doc->intSubset != NULL) report->had_doctype = 1;
+    if (ctxt->nameNr > 0 && !report->too_deep) report->truncated = 1;
+    if (state.entities != NULL) xmlHashFree(state.entities, hw_free_entity);
+    ctxt->_private = NULL;
+    xmlFreeParserCtxt(ctxt);
+    return doc;
+}
+
+xmlDocPtr hw_html_read(const char *bytes, int size, const char *encoding) {
+    int options = HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING
+        | HTML_PARSE_COMPACT | HTML_PARSE_NOIMPLIED;
+    return htmlReadMemory(bytes, size, NULL, encoding, options);
+}
+
+/* --- text of a subtree --------------------------------------------------------------------- */
+
+typedef struct hw_buffer { char *data; int length, capacity; } hw_buffer;
+
+static void hw_append(hw_buffer *buffer, const char *text, int length) {
+    if (length <= 0) return;
+    if (buffer->length + length + 1 > buffer->capacity) {
+        int capacity = buffer->capacity * 2;
+        if (capacity < buffer->length + length + 1) capacity = buffer->length + length + 64;
+        char *grown = realloc(buffer->data, (size_t)capacity);
+        if (grown == NULL) return;
+        buffer->data = grown;
+        buffer->capacity = capacity;
+    }
+    memcpy(buffer->data + buffer->length, text, (size_t)length);
+    buffer->length += length;
+    buffer->data[buffer->length] = 0;
+}
+
+static int hw_name_in(const xmlChar *name, const char *const *names) {
+    for (; *names; names++) if (xmlStrcasecmp(name, (const xmlChar *)*names) == 0) return 1;
+    return 0;
+}
+
+static const char *const hw_skipped[] = {"script", "style", "template", "noscript", "head", NULL};
+static const char *const hw_inline[] = {
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "font", "i", "kbd", "mark",
+    "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time", "tt", "u", "var", NULL,
+};
+
+char *hw_node_text(xmlNodePtr root, int *length) {
+    hw_buffer buffer = {malloc(64), 0, 64};
+    if (buffer.data == NULL) { *length = 0; return NULL; }
+    buffer.data[0] = 0;
+    if (root == NULL) { *length = 0; return buffer.data; }
+    if (root->type == XML_TEXT_NODE || root->type == XML_CDATA_SECTION_NODE || root->type == XML_ATTRIBUTE_NODE) {
+        xmlChar *content = xmlNodeGetContent(root);
+        if (content) { hw_append(&buffer, (const char *)content, xmlStrlen(content)); xmlFree(content); }
+        *length = buffer.length;
+        return buffer.data;
+    }
+    /* Iterative walk (parent pointers): no recursion, whatever the depth. */
+    xmlNodePtr node = root->children;
+    while (node != NULL) {
+        int descend = 0;
+        switch (node->type) {
+        case XML_TEXT_NODE: case XML_CDATA_SECTION_NODE:
+            if (node->content) hw_append(&buffer, (const char *)node->content, xmlStrlen(node->content));
+            break;
+        case XML_ELEMENT_NODE:
+            if (hw_name_in(node->name, hw_skipped)) break;
+            if (!hw_name_in(node->name, hw_inline)) hw_append(&buffer, " ", 1);
+            descend = node->children != NULL;
+            break;
+        default: break;  /* comments, processing instructions, entity declarations */
+        }
+        if (descend) { node = node->children; continue; }
+        if (node->type == XML_ELEMENT_NODE && !hw_name_in(node->name, hw_inline)) hw_append(&buffer, " ", 1);
+        while (node != root && node->next == NULL) {
+            node = node->parent;
+            if (node == NULL || node == root) { node = NULL; break; }
+            if (node->type == XML_ELEMENT_NODE && !hw_name_in(node->name, hw_inline)) hw_append(&buffer, " ", 1);
+        }
+        if (node == NULL) break;
+        node = node->next;
+    }
+    *length = buffer.length;
+    return buffer.data;
+}
+
+unsigned int hw_html_entity(const char *name) {
+    const htmlEntityDesc *entity = htmlEntityLookup((const xmlChar *)name);
+    return entity ? entity->value : 0;
+}
+
+static void hw_silent(void *context, xmlErrorPtr error) { (void)context; (void)error; }
+
+void hw_xpath_quiet(void) { xmlSetStructuredErrorFunc(NULL, hw_silent); }
+
+int hw_xpath_compiles(const char *expression) {
+    hw_xpath_quiet();
+    xmlXPathCompExprPtr compiled = xmlXPathCompile((const xmlChar *)expression);
+    if (compiled == NULL) return 0;
+    xmlXPathFreeCompExpr(compiled);
+    return 1;
+}
+
+void hw_free(void *pointer) { free(pointer); }
+
+void hw_xml_free(void *pointer) { xmlFree(pointer); }
