@@ -43,10 +43,12 @@ enum SyndicationFormat {
                 result.warnings.append("\(config.name): item \(index) skipped: cut off by the end of the body")
                 continue
             }
-            guard let incident = makeIncident(reader.read(element), source: config.name) else {
+            var note: String?
+            guard let incident = makeIncident(reader.read(element), source: config.name, note: &note) else {
                 result.warnings.append("\(config.name): item \(index) skipped: no title, link or summary")
                 continue
             }
+            if let note { result.warnings.append("\(config.name): item \(index): \(note)") }
             records.append((index, incident))
         }
         result.incidents = FeedAssembly.finish(records, feed: config.name, noun: "item", warnings: &result.warnings)
@@ -80,7 +82,7 @@ enum SyndicationFormat {
         return items
     }
 
-    static func makeIncident(_ item: RawItem, source: String) -> Incident? {
+    static func makeIncident(_ item: RawItem, source: String, note: inout String?) -> Incident? {
         let rawTitle = item.title
         let fullSummary = item.summary.isEmpty ? item.content : item.summary
         let link = FeedText.trimmed(item.link)
@@ -90,7 +92,8 @@ enum SyndicationFormat {
         let name = title.isEmpty ? link : FeedText.name(fromTitle: title)
         var id = FeedText.trimmed(item.id)
         if id.isEmpty { id = link }
-        let date = item.dates.lazy.compactMap { FeedDate.parse($0) }.first
+        var date: Date?
+        for candidate in item.dates where date == nil { date = FeedDate.parse(candidate, note: &note) }
         return Incident(
             id: id, source: source, name: name, title: title.isEmpty ? nil : title,
             summary: fullSummary.isEmpty ? nil : FeedText.capped(fullSummary, FeedText.maxSummary),
