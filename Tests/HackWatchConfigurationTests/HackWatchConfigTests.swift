@@ -42,7 +42,7 @@ import TestSupport
         (#"{"feeds": [{"url": "https://x.example/f"}]}"#, ["$.feeds[0].name: required key is missing"]),
         (#"{"feeds": [{"name": "a b", "url": "https://x.example/f"}]}"#, ["$.feeds[0].name: 'a b' may only hold letters, digits, '_', '-' and '.'"]),
         (#"{"feeds": [{"name": "a", "url": "ftp://x.example/f?key=SECRET"}]}"#, ["$.feeds[0].url: expected an http://, https:// or file:// URL, got 'ftp://x.example/…'"]),
-        (#"{"feeds": [{"name": "a", "url": "https://x/f", "format": "rdf"}]}"#, ["$.feeds[0].format: unknown format 'rdf'; did you mean 'rss'? (one of defillama, rss, atom, json, auto)"]),
+        (#"{"feeds": [{"name": "a", "url": "https://x/f", "format": "rdf"}]}"#, ["$.feeds[0].format: unknown format 'rdf'; did you mean 'rss'? (one of defillama, rss, atom, json, html, xml, auto)"]),
         (#"{"feeds": [{"name": "a", "url": "https://x/f", "interval": "0"}]}"#, ["$.feeds[0].interval: must be longer than zero"]),
         (#"{"feeds": [{"name": "a", "url": "https://x/f", "intervall": "5m", "enabled": "yes"}]}"#,
          ["$.feeds[0].intervall: unknown key 'intervall'; did you mean 'interval'?", "$.feeds[0].enabled: expected true or false, got string"]),
