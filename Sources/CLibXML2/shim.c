@@ -172,6 +172,33 @@ xmlDocPtr hw_html_read(const char *bytes, int size, const char *encoding) {
     return htmlReadMemory(bytes, size, NULL, encoding, options);
 }
 
+/* One HTML parser context per thread, reused (a fresh one per RSS description cost more than the
+   parse itself); replaced now and then so its name dictionary cannot grow without bound. */
+static __thread htmlParserCtxtPtr hw_html_context;
+static __thread int hw_html_uses;
+
+char *hw_html_text(const char *bytes, int size, int *length) {
+    if (hw_html_context != NULL && hw_html_uses >= 2000) {
+        htmlFreeParserCtxt(hw_html_context);
+        hw_html_context = NULL;
+    }
+    if (hw_html_context == NULL) { hw_html_context = htmlNewParserCtxt(); hw_html_uses = 0; }
+    if (hw_html_context == NULL) { *length = 0; return NULL; }
+    hw_html_uses++;
+    int options = HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING
+        | HTML_PARSE_COMPACT | HTML_PARSE_NOIMPLIED;
+    htmlDocPtr doc = htmlCtxtReadMemory(hw_html_context, bytes, size, NULL, "UTF-8", options);
+    if (doc == NULL) {  /* nothing parsed (empty input): the text is empty */
+        char *empty = malloc(1);
+        if (empty) empty[0] = 0;
+        *length = 0;
+        return empty;
+    }
+    char *text = hw_node_text((xmlNodePtr)doc, length);
+    xmlFreeDoc(doc);
+    return text;
+}
+
 /* --- text of a subtree --------------------------------------------------------------------- */
 
 typedef struct hw_buffer { char *data; int length, capacity; } hw_buffer;
@@ -240,6 +267,54 @@ char *hw_node_text(xmlNodePtr root, int *length) {
     }
     *length = buffer.length;
     return buffer.data;
+}
+
+/* Length of the Unicode White_Space character at text[i] (the set FeedText.collapse uses), or 0. */
+static int hw_space_length(const unsigned char *b, int i, int n) {
+    unsigned char c = b[i];
+    if (c == 0x20 || (c >= 0x09 && c <= 0x0D)) return 1;
+    if (c < 0xC2 || i + 1 >= n) return 0;
+    unsigned char d = b[i + 1];
+    switch (c) {
+    case 0xC2: return d == 0x85 || d == 0xA0 ? 2 : 0;
+    case 0xE1: return i + 2 < n && d == 0x9A && b[i + 2] == 0x80 ? 3 : 0;
+    case 0xE2:
+        if (i + 2 >= n) return 0;
+        if (d == 0x80) { unsigned char e = b[i + 2]; return e <= 0x8A || e == 0xA8 || e == 0xA9 || e == 0xAF ? 3 : 0; }
+        return d == 0x81 && b[i + 2] == 0x9F ? 3 : 0;
+    case 0xE3: return i + 2 < n && d == 0x80 && b[i + 2] == 0x80 ? 3 : 0;
+    default: return 0;
+    }
+}
+
+/* Collapses whitespace runs to one space and trims, in place; returns the new length. */
+static int hw_collapse(char *text, int n) {
+    const unsigned char *b = (const unsigned char *)text;
+    int out = 0, pending = 0;
+    for (int i = 0; i < n;) {
+        int length = hw_space_length(b, i, n);
+        if (length > 0) { pending = out > 0; i += length; continue; }
+        if (pending) { text[out++] = ' '; pending = 0; }
+        text[out++] = text[i++];
+    }
+    text[out] = 0;
+    return out;
+}
+
+char *hw_field_text(xmlNodePtr node, int html, int *length, int *references) {
+    int n = 0;
+    char *text = hw_node_text(node, &n);
+    *references = 0;
+    if (text == NULL) { *length = 0; return NULL; }
+    if (html && memchr(text, '<', (size_t)n) != NULL) {
+        int parsed = 0;
+        char *plain = hw_html_text(text, n, &parsed);
+        if (plain != NULL) { free(text); text = plain; n = parsed; }
+    } else if (html && memchr(text, '&', (size_t)n) != NULL) {
+        *references = 1;
+    }
+    *length = hw_collapse(text, n);
+    return text;
 }
 
 unsigned int hw_html_entity(const char *name) {

@@ -25,17 +25,18 @@ enum FeedNamespace: Equatable {
 /// item's elements share the few `xmlNs` declared on the root).
 struct ItemReader {
     let document: LibXMLDocument
-    private var kinds: [UnsafeMutableRawPointer: FeedNamespace] = [:]
+    /// The few namespace declarations seen so far and their kinds (a linear scan beats hashing).
+    private var kinds: [(UnsafeMutableRawPointer, FeedNamespace)] = []
 
     init(document: LibXMLDocument) { self.document = document }
 
     mutating func kind(_ node: XMLNode) -> FeedNamespace {
         guard let ns = node.raw.pointee.ns else { return .core }
         let key = UnsafeMutableRawPointer(ns)
-        if let known = kinds[key] { return known }
+        for (pointer, kind) in kinds where pointer == key { return kind }
         let uri = ns.pointee.href.map { String(cString: $0) } ?? ""
         let found = FeedNamespace.uris.first { $0.0 == uri }?.1 ?? .other
-        kinds[key] = found
+        if kinds.count < 64 { kinds.append((key, found)) }
         return found
     }
 
@@ -45,7 +46,9 @@ struct ItemReader {
         var linkRank = Int.max
         var permalink: String?
         var fallbackTitle = "", fallbackSummary = ""
-        for child in element.elements {
+        var next = element.firstElement
+        while let child = next {
+            next = child.nextElement
             let namespace = kind(child)
             let name = child.name
             switch (namespace, name) {
@@ -55,24 +58,24 @@ struct ItemReader {
                     let rank = Self.linkRank(child.attribute("rel"))
                     if rank < linkRank, !href.isEmpty { item.link = resolved(href, at: child); linkRank = rank }
                 } else if item.link.isEmpty {
-                    let text = FeedText.trimmed(child.text)
+                    let text = child.fieldText(html: false)
                     if !text.isEmpty { item.link = resolved(text, at: child); linkRank = 0 }
                 }
             case (.core, "guid"):
-                item.id = FeedText.trimmed(child.text)
+                item.id = child.fieldText(html: false)
                 if child.attribute("isPermaLink")?.lowercased() != "false",
                    item.id.hasPrefix("http://") || item.id.hasPrefix("https://") { permalink = item.id }
-            case (.core, "id"), (.atom, "id"): item.id = FeedText.trimmed(child.text)
-            case (.core, "pubDate"), (.core, "published"), (.atom, "published"), (.atom, "issued"): dates.append((0, child.text))
+            case (.core, "id"), (.atom, "id"): item.id = child.fieldText(html: false)
+            case (.core, "pubDate"), (.core, "published"), (.atom, "published"), (.atom, "issued"): dates.append((0, child.fieldText(html: false)))
             case (.dublinCore, "date"), (.dublinCoreTerms, "issued"), (.dublinCoreTerms, "created"), (.atom, "created"):
-                dates.append((1, child.text))
-            case (.atom, "updated"), (.core, "updated"), (.atom, "modified"), (.dublinCoreTerms, "modified"): dates.append((2, child.text))
+                dates.append((1, child.fieldText(html: false)))
+            case (.atom, "updated"), (.core, "updated"), (.atom, "modified"), (.dublinCoreTerms, "modified"): dates.append((2, child.fieldText(html: false)))
             case (.core, "description"), (.core, "summary"), (.atom, "summary"):
                 item.summary = Self.text(child, atom: namespace == .atom)
             case (.atom, "content"), (.content, "encoded"): item.content = Self.text(child, atom: namespace == .atom)
             case (.core, "category"), (.atom, "category"), (.dublinCore, "subject"):
                 let tag = (child.attribute("label") ?? child.attribute("term")).map { FeedText.collapse($0) }
-                    ?? FeedText.stripHTML(child.text)
+                    ?? child.fieldText(html: true)
                 if !tag.isEmpty { item.tags.append(tag) }
             case (.dublinCore, "title"): fallbackTitle = Self.text(child, atom: false)
             case (.dublinCore, "description"), (.itunes, "summary"): fallbackSummary = Self.text(child, atom: false)
@@ -109,11 +112,10 @@ struct ItemReader {
     /// `html` escaped markup, `xhtml` inline elements. RSS does not say; its text is treated as
     /// HTML, as feed readers do.
     static func text(_ node: XMLNode, atom: Bool) -> String {
-        let type = atom ? (node.attribute("type")?.lowercased() ?? "text") : "html"
-        switch type {
-        case "text", "text/plain": return FeedText.collapse(node.text)
-        case "xhtml", "application/xhtml+xml": return FeedText.collapse(node.text)
-        default: return FeedText.stripHTML(node.text)
+        guard atom else { return node.fieldText(html: true) }
+        switch node.attribute("type")?.lowercased() ?? "text" {
+        case "text", "text/plain", "xhtml", "application/xhtml+xml": return node.fieldText(html: false)
+        default: return node.fieldText(html: true)
         }
     }
 }

@@ -38,11 +38,21 @@ xmlDocPtr hw_xml_read(const char *bytes, int size, hw_xml_report *report);
 /// Parses HTML (recovering, no network; libxml2's HTML parser knows the full entity set).
 xmlDocPtr hw_html_read(const char *bytes, int size, const char *encoding);
 
+/// The text (as hw_node_text gives it) of an HTML fragment in UTF-8, parsed with a parser
+/// context kept per thread. malloc'd (free with hw_free); NULL only when out of memory.
+char *hw_html_text(const char *bytes, int size, int *length);
+
 /// The text of `node` as a reader sees it: text and CDATA concatenated, comments, processing
 /// instructions, <script>, <style> and <template> dropped, a space around every element that is not
 /// inline (so "<p>a</p><p>b</p>" gives "a b" and "<b>Korea</b>'s" gives "Korea's"). malloc'd
 /// UTF-8 (free with hw_free), never NULL; `length` receives its byte count.
 char *hw_node_text(xmlNodePtr node, int *length);
+
+/// A feed field's text in one pass: hw_node_text, then (with `html`) markup turned into text by
+/// the HTML parser when there is a `<`, then whitespace collapsed and trimmed (the White_Space set
+/// FeedText.collapse uses). `references` is set when `html` text without markup holds a `&`
+/// that the caller must decode. malloc'd (hw_free).
+char *hw_field_text(xmlNodePtr node, int html, int *length, int *references);
 
 /// The code point an HTML entity name stands for, or 0.
 unsigned int hw_html_entity(const char *name);
