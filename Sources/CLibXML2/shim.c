@@ -10,6 +10,9 @@ typedef struct hw_state {
     hw_xml_report *report;
     /// Entities made up for references (name → xmlEntity), freed after the parse.
     xmlHashTablePtr entities;
+    /// Called with each closed feed item, which is then freed (hw_xml_read_items).
+    hw_item_handler handler;
+    void *context;
     /// Set by a tag-name-mismatch error: the end tag's name, consumed by the endElementNs hook.
     char mismatch[128];
 } hw_state;
@@ -100,6 +103,33 @@ static xmlEntityPtr hw_get_entity(void *ctx, const xmlChar *name) {
 
 static const int hw_closed = 1;
 
+/* An <item>/<entry> child of the root or of a root's <channel> (RSS 2.0 nests items in the
+   channel, RSS 1.0 and Atom do not). */
+static int hw_is_feed_item(xmlNodePtr node) {
+    if (node == NULL || node->type != XML_ELEMENT_NODE || node->parent == NULL) return 0;
+    if (!xmlStrEqual(node->name, BAD_CAST "item") && !xmlStrEqual(node->name, BAD_CAST "entry")) return 0;
+    xmlNodePtr parent = node->parent;
+    if (parent->type != XML_ELEMENT_NODE || parent->parent == NULL) return 0;
+    if (parent->parent->type == XML_DOCUMENT_NODE) return 1;
+    return xmlStrEqual(parent->name, BAD_CAST "channel") && parent->parent->parent != NULL
+        && parent->parent->parent->type == XML_DOCUMENT_NODE;
+}
+
+/* Marks `node` closed and, when it is a feed item and a handler is set, hands it over and frees
+   it: memory then stays proportional to one item, not to the document. */
+static void hw_closed_node(xmlParserCtxtPtr ctxt, hw_state *state, xmlNodePtr node) {
+    if (node == NULL) return;
+    node->_private = (void *)&hw_closed;
+    if (state == NULL || state->handler == NULL || !hw_is_feed_item(node)) return;
+    state->handler(state->context, node);
+    xmlUnlinkNode(node);
+    xmlFreeNode(node);
+    /* libxml2 appends the next characters to the parent's last text node using lengths it
+       remembers from the last text it built (inside the freed item): make it measure afresh. */
+    ctxt->nodelen = 0;
+    ctxt->nodemem = 0;
+}
+
 /* libxml2 2.9.x keeps this private (parser.c); mirrored to read an open element's namespace count.
    Namespaces are declared on the root in practice, so a layout change would only matter there. */
 struct _xmlStartTag { const xmlChar *prefix; const xmlChar *URI; int line; int nsNr; };
@@ -110,8 +140,9 @@ struct _xmlStartTag { const xmlChar *prefix; const xmlChar *URI; int line; int n
 static void hw_end_element(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *URI) {
     xmlParserCtxtPtr ctxt = (xmlParserCtxtPtr)ctx;
     hw_state *state = (hw_state *)ctxt->_private;
-    if (ctxt->node != NULL) ctxt->node->_private = (void *)&hw_closed;
+    xmlNodePtr closing = ctxt->node;
     xmlSAX2EndElementNs(ctx, localname, prefix, URI);
+    hw_closed_node(ctxt, state, closing);
     if (state == NULL || state->mismatch[0] == 0) return;
     const xmlChar *wanted = (const xmlChar *)state->mismatch;
     int target = -1;
@@ -123,12 +154,14 @@ static void hw_end_element(void *ctx, const xmlChar *localname, const xmlChar *p
     if (target < 0) return;
     /* Close levels nameNr-2 … target; the parser then pops one level (the innermost) itself. */
     for (int level = ctxt->nameNr - 2; level >= target; level--) {
-        if (ctxt->node != NULL) ctxt->node->_private = (void *)&hw_closed;
+        xmlNodePtr ancestor = ctxt->node;
         xmlSAX2EndElementNs(ctx, ctxt->nameTab[level], NULL, NULL);
+        hw_closed_node(ctxt, state, ancestor);
         int nsCount = ctxt->pushTab[level].nsNr;
-        if (nsCount > 0 && ctxt->nsNr >= 2 * nsCount) {
-            ctxt->nsNr -= 2 * nsCount;
-            for (int i = 0; i < 2 * nsCount; i++) ctxt->nsTab[ctxt->nsNr + i] = NULL;
+        /* nsNr counts nsTab entries (a prefix and a URI per declaration), as nsPop does. */
+        if (nsCount > 0 && ctxt->nsNr >= nsCount) {
+            ctxt->nsNr -= nsCount;
+            for (int i = 0; i < nsCount; i++) ctxt->nsTab[ctxt->nsNr + i] = NULL;
         }
         if (ctxt->spaceNr > 0) {
             ctxt->spaceNr--;
@@ -140,12 +173,18 @@ static void hw_end_element(void *ctx, const xmlChar *localname, const xmlChar *p
 }
 
 xmlDocPtr hw_xml_read(const char *bytes, int size, hw_xml_report *report) {
+    return hw_xml_read_items(bytes, size, report, NULL, NULL);
+}
+
+xmlDocPtr hw_xml_read_items(const char *bytes, int size, hw_xml_report *report, hw_item_handler handler, void *context) {
     memset(report, 0, sizeof(*report));
     xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
     if (ctxt == NULL) return NULL;
     hw_state state;
     memset(&state, 0, sizeof(state));
     state.report = report;
+    state.handler = handler;
+    state.context = context;
     ctxt->_private = &state;
     ctxt->sax->serror = hw_error;
     ctxt->sax->getEntity = hw_get_entity;
@@ -157,6 +196,8 @@ xmlDocPtr hw_xml_read(const char *bytes, int size, hw_xml_report *report) {
     ctxt->sax->resolveEntity = NULL;
     int options = XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING
         | XML_PARSE_OLDSAX | XML_PARSE_COMPACT | XML_PARSE_NOCDATA;
+    /* xmlCtxtReadMemory copies the body: libxml2's parser needs its input NUL-terminated,
+       which the caller's bytes are not. */
     xmlDocPtr doc = xmlCtxtReadMemory(ctxt, bytes, size, NULL, NULL, options);
     if (doc != NULL && doc->intSubset != NULL) report->had_doctype = 1;
     if (ctxt->nameNr > 0 && !report->too_deep) report->truncated = 1;
@@ -187,7 +228,14 @@ char *hw_html_text(const char *bytes, int size, int *length) {
     hw_html_uses++;
     int options = HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING
         | HTML_PARSE_COMPACT | HTML_PARSE_NOIMPLIED;
-    htmlDocPtr doc = htmlCtxtReadMemory(hw_html_context, bytes, size, NULL, "UTF-8", options);
+    /* A UTF-8 BOM instead of naming the encoding: libxml2 then reads the bytes as they are,
+       where a named encoding runs them through a (copying) UTF-8 → UTF-8 converter. */
+    char *marked = malloc((size_t)size + 3);
+    if (marked == NULL) { *length = 0; return NULL; }
+    memcpy(marked, "\xEF\xBB\xBF", 3);
+    memcpy(marked + 3, bytes, (size_t)size);
+    htmlDocPtr doc = htmlCtxtReadMemory(hw_html_context, marked, size + 3, NULL, NULL, options);
+    free(marked);
     if (doc == NULL) {  /* nothing parsed (empty input): the text is empty */
         char *empty = malloc(1);
         if (empty) empty[0] = 0;
@@ -337,3 +385,25 @@ int hw_xpath_compiles(const char *expression) {
 void hw_free(void *pointer) { free(pointer); }
 
 void hw_xml_free(void *pointer) { xmlFree(pointer); }
+
+int hw_utf8_valid(const unsigned char *b, int n) {
+    int i = 0;
+    while (i < n) {
+        unsigned char c = b[i];
+        if (c < 0x80) { i++; continue; }
+        int length; unsigned int min;
+        if (c >= 0xC2 && c <= 0xDF) { length = 2; min = 0x80; }
+        else if (c >= 0xE0 && c <= 0xEF) { length = 3; min = 0x800; }
+        else if (c >= 0xF0 && c <= 0xF4) { length = 4; min = 0x10000; }
+        else return 0;
+        if (i + length > n) return 0;
+        unsigned int value = c & (0x7F >> length);
+        for (int k = 1; k < length; k++) {
+            if ((b[i + k] & 0xC0) != 0x80) return 0;
+            value = (value << 6) | (b[i + k] & 0x3F);
+        }
+        if (value < min || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)) return 0;
+        i += length;
+    }
+    return 1;
+}

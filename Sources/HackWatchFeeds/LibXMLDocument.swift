@@ -16,14 +16,33 @@ final class LibXMLDocument {
     static let maxDepth = 256
 
     /// Parses XML. Throws only when nesting passes `maxDepth` or nothing at all could be read.
-    init(xml bytes: [UInt8]) throws(FeedError) {
-        var input = Self.transcodedUTF32(bytes) ?? bytes
-        repairedUTF8 = Self.repairUTF8(&input)
+    /// With `onItem`, each feed item (`<item>`/`<entry>` under the root or its `<channel>`) is
+    /// handed over as soon as it is closed and freed after: memory stays at one item.
+    init(xml bytes: [UInt8], onItem: ((XMLNode) -> Void)? = nil) throws(FeedError) {
+        var transcoded = Self.transcodedUTF32(bytes)
+        var repaired = false
+        if transcoded == nil, Self.needsUTF8Repair(bytes) {
+            transcoded = Array(String(decoding: bytes, as: UTF8.self).utf8)
+            repaired = true
+        }
+        repairedUTF8 = repaired
         var report = hw_xml_report()
-        let parsed = input.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress.map { base in
-                base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { hw_xml_read($0, Int32(buffer.count), &report) }
-            } ?? nil
+        final class Handler {
+            let body: (XMLNode) -> Void
+            init(_ body: @escaping (XMLNode) -> Void) { self.body = body }
+        }
+        let parsed: xmlDocPtr? = (transcoded ?? bytes).withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return nil }
+            return base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { chars in
+                guard let onItem else { return hw_xml_read(chars, Int32(buffer.count), &report) }
+                let handler = Handler(onItem)
+                return withExtendedLifetime(handler) {
+                    hw_xml_read_items(chars, Int32(buffer.count), &report, { context, node in
+                        guard let context, let node else { return }
+                        Unmanaged<Handler>.fromOpaque(context).takeUnretainedValue().body(XMLNode(node))
+                    }, Unmanaged.passUnretained(handler).toOpaque())
+                }
+            }
         }
         self.report = report
         if report.too_deep != 0 {
@@ -77,13 +96,12 @@ final class LibXMLDocument {
         return Array(text.utf8)
     }
 
-    /// UTF-8 documents (no BOM of another form, no other declared encoding) with invalid
-    /// sequences get U+FFFD for each, as the old reader did: libxml2 would otherwise switch the
-    /// rest of the document to Latin-1.
-    static func repairUTF8(_ bytes: inout [UInt8]) -> Bool {
-        guard isDeclaredUTF8(bytes), String(validating: bytes, as: UTF8.self) == nil else { return false }
-        bytes = Array(String(decoding: bytes, as: UTF8.self).utf8)
-        return true
+    /// True for UTF-8 documents (no BOM of another form, no other declared encoding) with
+    /// invalid sequences: those get U+FFFD for each, as the old reader did (libxml2 would switch
+    /// the rest of the document to Latin-1). Checked in C, without copying the body.
+    static func needsUTF8Repair(_ bytes: [UInt8]) -> Bool {
+        guard isDeclaredUTF8(bytes) else { return false }
+        return bytes.withUnsafeBufferPointer { hw_utf8_valid($0.baseAddress, Int32($0.count)) } == 0
     }
 
     /// True unless a UTF-16/32 BOM or an XML declaration names another encoding.

@@ -24,11 +24,9 @@ enum FeedNamespace: Equatable {
 /// Reads one item element into a `RawItem`, caching each namespace pointer's kind (all of an
 /// item's elements share the few `xmlNs` declared on the root).
 struct ItemReader {
-    let document: LibXMLDocument
     /// The few namespace declarations seen so far and their kinds (a linear scan beats hashing).
     private var kinds: [(UnsafeMutableRawPointer, FeedNamespace)] = []
 
-    init(document: LibXMLDocument) { self.document = document }
 
     mutating func kind(_ node: XMLNode) -> FeedNamespace {
         guard let ns = node.raw.pointee.ns else { return .core }

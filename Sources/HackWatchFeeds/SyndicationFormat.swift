@@ -19,7 +19,21 @@ import HackWatchModel
 /// `type`: `text` is taken as is (never decoded twice), `html` and `xhtml` become text.
 enum SyndicationFormat {
     static func parse(_ bytes: [UInt8], config: FeedConfig) throws(FeedError) -> FeedParseResult {
-        let document = try LibXMLDocument(xml: bytes)
+        // Items are read as the parser closes them (and freed right after), in document order.
+        var reader = ItemReader()
+        var itemWarnings: [String] = []
+        var records: [(index: Int, incident: Incident)] = []
+        var index = 0
+        let document = try LibXMLDocument(xml: bytes) { element in
+            defer { index += 1 }
+            var note: String?
+            guard let incident = makeIncident(reader.read(element), source: config.name, note: &note) else {
+                itemWarnings.append("\(config.name): item \(index) skipped: no title, link or summary")
+                return
+            }
+            if let note { itemWarnings.append("\(config.name): item \(index): \(note)") }
+            records.append((index, incident))
+        }
         guard let root = document.root else { throw .unexpectedShape("\(config.format.rawValue): empty document") }
         let rootName = root.name.lowercased()
         guard ["rss", "rdf", "feed"].contains(rootName) else {
@@ -36,20 +50,11 @@ enum SyndicationFormat {
         if report.faults > 0 {
             result.warnings.append("\(config.name): " + faultWarning(report))
         }
-        var reader = ItemReader(document: document)
-        var records: [(index: Int, incident: Incident)] = []
-        for (index, element) in itemElements(root).enumerated() {
-            if report.truncated != 0, !element.isClosed {
-                result.warnings.append("\(config.name): item \(index) skipped: cut off by the end of the body")
-                continue
-            }
-            var note: String?
-            guard let incident = makeIncident(reader.read(element), source: config.name, note: &note) else {
-                result.warnings.append("\(config.name): item \(index) skipped: no title, link or summary")
-                continue
-            }
-            if let note { result.warnings.append("\(config.name): item \(index): \(note)") }
-            records.append((index, incident))
+        result.warnings += itemWarnings
+        // What is left are items a truncated body cut off (never closed, so never handed over).
+        for _ in itemElements(root) {
+            result.warnings.append("\(config.name): item \(index) skipped: cut off by the end of the body")
+            index += 1
         }
         result.incidents = FeedAssembly.finish(records, feed: config.name, noun: "item", warnings: &result.warnings)
         return result
@@ -75,7 +80,7 @@ enum SyndicationFormat {
         for child in root.elements {
             switch child.name {
             case "item", "entry": items.append(child)
-            case "channel": items += child.elements.filter { $0.name == "item" }
+            case "channel": items += child.elements.filter { $0.name == "item" || $0.name == "entry" }
             default: break
             }
         }

@@ -35,6 +35,17 @@ typedef struct hw_xml_report {
 /// (so a caller can drop an item a truncated body cut off). Free with xmlFreeDoc.
 xmlDocPtr hw_xml_read(const char *bytes, int size, hw_xml_report *report);
 
+/// Receives a feed item element once its end tag is read.
+typedef void (*hw_item_handler)(void *context, xmlNodePtr item);
+
+/// hw_xml_read, handing every closed <item>/<entry> child of the root or of its <channel> to
+/// `handler` and freeing it right after: the document never holds more than one item. Items a
+/// truncated body left open stay in the document.
+xmlDocPtr hw_xml_read_items(const char *bytes, int size, hw_xml_report *report, hw_item_handler handler, void *context);
+
+/// True (1) when the bytes are valid UTF-8 (no surrogates, overlongs or values past U+10FFFF).
+int hw_utf8_valid(const unsigned char *bytes, int size);
+
 /// Parses HTML (recovering, no network; libxml2's HTML parser knows the full entity set).
 xmlDocPtr hw_html_read(const char *bytes, int size, const char *encoding);
 
