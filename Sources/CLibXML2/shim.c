@@ -209,7 +209,7 @@ xmlDocPtr hw_xml_read_items(const char *bytes, int size, hw_xml_report *report, 
 
 xmlDocPtr hw_html_read(const char *bytes, int size, const char *encoding) {
     int options = HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING
-        | HTML_PARSE_COMPACT | HTML_PARSE_NOIMPLIED;
+        | HTML_PARSE_COMPACT | HTML_PARSE_NOIMPLIED | HTML_PARSE_NODEFDTD;
     return htmlReadMemory(bytes, size, NULL, encoding, options);
 }
 
@@ -227,7 +227,7 @@ char *hw_html_text(const char *bytes, int size, int *length) {
     if (hw_html_context == NULL) { *length = 0; return NULL; }
     hw_html_uses++;
     int options = HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING
-        | HTML_PARSE_COMPACT | HTML_PARSE_NOIMPLIED;
+        | HTML_PARSE_COMPACT | HTML_PARSE_NOIMPLIED | HTML_PARSE_NODEFDTD;
     /* A UTF-8 BOM instead of naming the encoding: libxml2 then reads the bytes as they are,
        where a named encoding runs them through a (copying) UTF-8 → UTF-8 converter. */
     char *marked = malloc((size_t)size + 3);

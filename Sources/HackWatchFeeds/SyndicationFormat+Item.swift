@@ -47,11 +47,21 @@ struct ItemReader {
         var next = element.firstElement
         while let child = next {
             next = child.nextElement
-            let namespace = kind(child)
             let name = child.name
-            switch (namespace, name) {
-            case (.core, "title"), (.atom, "title"): item.title = Self.text(child, atom: namespace == .atom)
-            case (.core, "link"), (.atom, "link"):
+            // The name first (one comparison per case), then the namespace.
+            let namespace: FeedNamespace
+            switch name {
+            case "title", "link", "guid", "id", "pubDate", "published", "issued", "date", "created", "updated",
+                 "modified", "description", "summary", "content", "encoded", "category", "subject":
+                namespace = kind(child)
+            default: continue
+            }
+            let core = namespace == .core || namespace == .atom
+            switch name {
+            case "title":
+                if core { item.title = Self.text(child, atom: namespace == .atom) }
+                else if namespace == .dublinCore { fallbackTitle = Self.text(child, atom: false) }
+            case "link" where core:
                 if let href = child.attribute("href") {
                     let rank = Self.linkRank(child.attribute("rel"))
                     if rank < linkRank, !href.isEmpty { item.link = resolved(href, at: child); linkRank = rank }
@@ -59,31 +69,35 @@ struct ItemReader {
                     let text = child.fieldText(html: false)
                     if !text.isEmpty { item.link = resolved(text, at: child); linkRank = 0 }
                 }
-            case (.core, "guid"):
+            case "guid" where namespace == .core:
                 item.id = child.fieldText(html: false)
-                if child.attribute("isPermaLink")?.lowercased() != "false",
-                   item.id.hasPrefix("http://") || item.id.hasPrefix("https://") { permalink = item.id }
-            case (.core, "id"), (.atom, "id"): item.id = child.fieldText(html: false)
-            case (.core, "pubDate"), (.core, "published"), (.atom, "published"), (.atom, "issued"): dates.append((0, child.fieldText(html: false)))
-            case (.dublinCore, "date"), (.dublinCoreTerms, "issued"), (.dublinCoreTerms, "created"), (.atom, "created"):
+                if item.id.hasPrefix("http://") || item.id.hasPrefix("https://"),
+                   child.attribute("isPermaLink")?.lowercased() != "false" { permalink = item.id }
+            case "id" where core: item.id = child.fieldText(html: false)
+            case "pubDate" where namespace == .core, "published" where core, "issued" where namespace == .atom:
+                dates.append((0, child.fieldText(html: false)))
+            case "date" where namespace == .dublinCore, "issued" where namespace == .dublinCoreTerms,
+                 "created" where namespace == .dublinCoreTerms || namespace == .atom:
                 dates.append((1, child.fieldText(html: false)))
-            case (.atom, "updated"), (.core, "updated"), (.atom, "modified"), (.dublinCoreTerms, "modified"): dates.append((2, child.fieldText(html: false)))
-            case (.core, "description"), (.core, "summary"), (.atom, "summary"):
+            case "updated" where core, "modified" where namespace == .atom || namespace == .dublinCoreTerms:
+                dates.append((2, child.fieldText(html: false)))
+            case "description" where namespace == .core, "summary" where core:
                 item.summary = Self.text(child, atom: namespace == .atom)
-            case (.atom, "content"), (.content, "encoded"): item.content = Self.text(child, atom: namespace == .atom)
-            case (.core, "category"), (.atom, "category"), (.dublinCore, "subject"):
+            case "description" where namespace == .dublinCore, "summary" where namespace == .itunes:
+                fallbackSummary = Self.text(child, atom: false)
+            case "content" where namespace == .atom, "encoded" where namespace == .content:
+                item.content = Self.text(child, atom: namespace == .atom)
+            case "category" where core, "subject" where namespace == .dublinCore:
                 let tag = (child.attribute("label") ?? child.attribute("term")).map { FeedText.collapse($0) }
                     ?? child.fieldText(html: true)
                 if !tag.isEmpty { item.tags.append(tag) }
-            case (.dublinCore, "title"): fallbackTitle = Self.text(child, atom: false)
-            case (.dublinCore, "description"), (.itunes, "summary"): fallbackSummary = Self.text(child, atom: false)
             default: break
             }
         }
         if item.title.isEmpty { item.title = fallbackTitle }
         if item.summary.isEmpty, item.content.isEmpty { item.summary = fallbackSummary }
         if item.link.isEmpty, let permalink { item.link = permalink }
-        item.dates = dates.sorted { $0.rank < $1.rank }.map(\.text)
+        item.dates = dates.count == 1 ? [dates[0].text] : dates.sorted { $0.rank < $1.rank }.map(\.text)
         return item
     }
 
