@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import HackWatchConfiguration
 @testable import HackWatchFeeds
 @testable import HackWatchModel
@@ -138,6 +139,35 @@ import Testing
         config.extract = "next_data"
         #expect(throws: FeedError.unexpectedShape("next_data: no <script id=\"__NEXT_DATA__\"> in the page")) {
             try FeedParser.parse(Array(Self.slowmistPage.utf8), config: config)
+        }
+    }
+
+    /// Mutated pages never crash the html/xml readers or next_data: incidents or a FeedError.
+    @Test(arguments: [FeedFormat.html, .xml, .json])
+    func mutatedPagesNeverCrash(format: FeedFormat) {
+        var config = Self.slowmist
+        config.format = format
+        if format == .json {
+            config = FeedFixtures.config(.json, mapping: ["name": "/title"], itemsPointer: "/props/pageProps/leaderboard")
+            config.extract = "next_data"
+        }
+        let seed = Array((format == .json ? Self.rektPage : Self.slowmistPage).utf8)
+        var random = SplitMix64(seed: 0x5850_4154 + UInt64(format.rawValue.count))
+        let alphabet = Array("<>/&;\"'[]{}:,\\ !-?=#0123456789abcxyz".utf8) + [0x00, 0xFF, 0xC3, 0xE2]
+        for round in 0..<300 {
+            var bytes = seed
+            if round % 3 == 0 {
+                bytes = Array(bytes.prefix(Int(random.next() % UInt64(bytes.count))))
+            } else {
+                for _ in 0..<(1 + Int(random.next() % 8)) where !bytes.isEmpty {
+                    let at = Int(random.next() % UInt64(bytes.count))
+                    let byte = alphabet[Int(random.next() % UInt64(alphabet.count))]
+                    if random.next() % 2 == 0 { bytes[at] = byte } else { bytes.insert(byte, at: at) }
+                }
+            }
+            if let result = try? FeedParser.parse(bytes, config: config) {
+                #expect(result.incidents.allSatisfy { !$0.id.isEmpty && !$0.name.isEmpty })
+            }
         }
     }
 }
