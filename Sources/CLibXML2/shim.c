@@ -278,7 +278,7 @@ static const char *const hw_inline[] = {
 };
 
 char *hw_node_text(xmlNodePtr root, int *length) {
-    hw_buffer buffer = {malloc(64), 0, 64};
+    hw_buffer buffer = {malloc(256), 0, 256};  /* most fields fit: no realloc */
     if (buffer.data == NULL) { *length = 0; return NULL; }
     buffer.data[0] = 0;
     if (root == NULL) { *length = 0; return buffer.data; }
