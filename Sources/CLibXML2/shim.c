@@ -213,40 +213,6 @@ xmlDocPtr hw_html_read(const char *bytes, int size, const char *encoding) {
     return htmlReadMemory(bytes, size, NULL, encoding, options);
 }
 
-/* One HTML parser context per thread, reused (a fresh one per RSS description cost more than the
-   parse itself); replaced now and then so its name dictionary cannot grow without bound. */
-static __thread htmlParserCtxtPtr hw_html_context;
-static __thread int hw_html_uses;
-
-char *hw_html_text(const char *bytes, int size, int *length) {
-    if (hw_html_context != NULL && hw_html_uses >= 2000) {
-        htmlFreeParserCtxt(hw_html_context);
-        hw_html_context = NULL;
-    }
-    if (hw_html_context == NULL) { hw_html_context = htmlNewParserCtxt(); hw_html_uses = 0; }
-    if (hw_html_context == NULL) { *length = 0; return NULL; }
-    hw_html_uses++;
-    int options = HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING
-        | HTML_PARSE_COMPACT | HTML_PARSE_NOIMPLIED | HTML_PARSE_NODEFDTD;
-    /* A UTF-8 BOM instead of naming the encoding: libxml2 then reads the bytes as they are,
-       where a named encoding runs them through a (copying) UTF-8 → UTF-8 converter. */
-    char *marked = malloc((size_t)size + 3);
-    if (marked == NULL) { *length = 0; return NULL; }
-    memcpy(marked, "\xEF\xBB\xBF", 3);
-    memcpy(marked + 3, bytes, (size_t)size);
-    htmlDocPtr doc = htmlCtxtReadMemory(hw_html_context, marked, size + 3, NULL, NULL, options);
-    free(marked);
-    if (doc == NULL) {  /* nothing parsed (empty input): the text is empty */
-        char *empty = malloc(1);
-        if (empty) empty[0] = 0;
-        *length = 0;
-        return empty;
-    }
-    char *text = hw_node_text((xmlNodePtr)doc, length);
-    xmlFreeDoc(doc);
-    return text;
-}
-
 /* --- text of a subtree --------------------------------------------------------------------- */
 
 typedef struct hw_buffer { char *data; int length, capacity; } hw_buffer;
@@ -276,6 +242,82 @@ static const char *const hw_inline[] = {
     "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "font", "i", "kbd", "mark",
     "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time", "tt", "u", "var", NULL,
 };
+
+/* HTML fragments are turned into text by SAX callbacks, without building a tree: the same
+   rules as hw_node_text (skipped elements, a space around blocks), a fraction of the allocations. */
+typedef struct hw_html_sink { hw_buffer buffer; int skipping; } hw_html_sink;
+
+
+static void hw_html_start(void *ctx, const xmlChar *name, const xmlChar **attributes) {
+    (void)attributes;
+    hw_html_sink *sink = (hw_html_sink *)((htmlParserCtxtPtr)ctx)->_private;
+    if (sink->skipping > 0 || hw_name_in(name, hw_skipped)) { sink->skipping++; return; }
+    if (!hw_name_in(name, hw_inline)) hw_append(&sink->buffer, " ", 1);
+}
+
+static void hw_html_end(void *ctx, const xmlChar *name) {
+    hw_html_sink *sink = (hw_html_sink *)((htmlParserCtxtPtr)ctx)->_private;
+    if (sink->skipping > 0) { sink->skipping--; return; }
+    if (!hw_name_in(name, hw_inline)) hw_append(&sink->buffer, " ", 1);
+}
+
+static void hw_html_characters(void *ctx, const xmlChar *text, int length) {
+    hw_html_sink *sink = (hw_html_sink *)((htmlParserCtxtPtr)ctx)->_private;
+    if (sink->skipping == 0) hw_append(&sink->buffer, (const char *)text, length);
+}
+
+/* One HTML parser context per thread, reused (a fresh one per RSS description cost more than the
+   parse itself); replaced now and then so its name dictionary cannot grow without bound. */
+static __thread htmlParserCtxtPtr hw_html_context;
+static __thread int hw_html_uses;
+
+char *hw_html_text(const char *bytes, int size, int *length) {
+    if (hw_html_context != NULL && hw_html_uses >= 2000) {
+        htmlFreeParserCtxt(hw_html_context);
+        hw_html_context = NULL;
+    }
+    if (hw_html_context == NULL) {
+        hw_html_context = htmlNewParserCtxt();
+        hw_html_uses = 0;
+        if (hw_html_context != NULL && hw_html_context->sax != NULL) {
+            xmlSAXHandlerPtr sax = hw_html_context->sax;
+            sax->startElement = hw_html_start;
+            sax->endElement = hw_html_end;
+            sax->characters = hw_html_characters;
+            sax->ignorableWhitespace = hw_html_characters;
+            sax->cdataBlock = hw_html_characters;
+            sax->comment = NULL;
+            sax->processingInstruction = NULL;
+            sax->internalSubset = NULL;
+        }
+    }
+    if (hw_html_context == NULL) { *length = 0; return NULL; }
+    if (size <= 0) {
+        char *empty = malloc(1);
+        if (empty) empty[0] = 0;
+        *length = 0;
+        return empty;
+    }
+    hw_html_uses++;
+    int options = HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING
+        | HTML_PARSE_COMPACT | HTML_PARSE_NOIMPLIED | HTML_PARSE_NODEFDTD;
+    hw_html_sink sink = {{malloc(256), 0, 256}, 0};
+    if (sink.buffer.data == NULL) { *length = 0; return NULL; }
+    sink.buffer.data[0] = 0;
+    /* A UTF-8 BOM instead of naming the encoding: libxml2 then reads the bytes as they are,
+       where a named encoding runs them through a (copying) UTF-8 → UTF-8 converter. */
+    char *marked = malloc((size_t)size + 3);
+    if (marked == NULL) { free(sink.buffer.data); *length = 0; return NULL; }
+    memcpy(marked, "\xEF\xBB\xBF", 3);
+    memcpy(marked + 3, bytes, (size_t)size);
+    hw_html_context->_private = &sink;
+    htmlDocPtr doc = htmlCtxtReadMemory(hw_html_context, marked, size + 3, NULL, NULL, options);
+    hw_html_context->_private = NULL;
+    free(marked);
+    if (doc != NULL) xmlFreeDoc(doc);
+    *length = sink.buffer.length;
+    return sink.buffer.data;
+}
 
 char *hw_node_text(xmlNodePtr root, int *length) {
     hw_buffer buffer = {malloc(256), 0, 256};  /* most fields fit: no realloc */
