@@ -271,7 +271,8 @@ static void hw_html_characters(void *ctx, const xmlChar *text, int length) {
 static __thread htmlParserCtxtPtr hw_html_context;
 static __thread int hw_html_uses;
 
-char *hw_html_text(const char *bytes, int size, int *length) {
+/* Parses `marked` (a UTF-8 BOM, then the fragment) with the thread's context. */
+static char *hw_html_text_marked(const char *marked, int size, int *length) {
     if (hw_html_context != NULL && hw_html_uses >= 2000) {
         htmlFreeParserCtxt(hw_html_context);
         hw_html_context = NULL;
@@ -289,46 +290,65 @@ char *hw_html_text(const char *bytes, int size, int *length) {
             sax->comment = NULL;
             sax->processingInstruction = NULL;
             sax->internalSubset = NULL;
+            /* No document either: only the callbacks above see the fragment. */
+            sax->startDocument = NULL;
+            sax->endDocument = NULL;
         }
     }
     if (hw_html_context == NULL) { *length = 0; return NULL; }
-    if (size <= 0) {
-        char *empty = malloc(1);
-        if (empty) empty[0] = 0;
-        *length = 0;
-        return empty;
-    }
     hw_html_uses++;
     int options = HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING
         | HTML_PARSE_COMPACT | HTML_PARSE_NOIMPLIED | HTML_PARSE_NODEFDTD;
     hw_html_sink sink = {{malloc(256), 0, 256}, 0};
     if (sink.buffer.data == NULL) { *length = 0; return NULL; }
     sink.buffer.data[0] = 0;
-    /* A UTF-8 BOM instead of naming the encoding: libxml2 then reads the bytes as they are,
-       where a named encoding runs them through a (copying) UTF-8 → UTF-8 converter. */
-    char *marked = malloc((size_t)size + 3);
-    if (marked == NULL) { free(sink.buffer.data); *length = 0; return NULL; }
-    memcpy(marked, "\xEF\xBB\xBF", 3);
-    memcpy(marked + 3, bytes, (size_t)size);
     hw_html_context->_private = &sink;
-    htmlDocPtr doc = htmlCtxtReadMemory(hw_html_context, marked, size + 3, NULL, NULL, options);
+    htmlDocPtr doc = htmlCtxtReadMemory(hw_html_context, marked, size, NULL, NULL, options);
     hw_html_context->_private = NULL;
-    free(marked);
     if (doc != NULL) xmlFreeDoc(doc);
     *length = sink.buffer.length;
     return sink.buffer.data;
 }
 
+/* A UTF-8 BOM instead of naming the encoding: libxml2 then reads the bytes as they are, where a
+   named encoding runs them through a (copying) UTF-8 → UTF-8 converter. */
+static const char hw_bom[3] = {(char)0xEF, (char)0xBB, (char)0xBF};
+
+char *hw_html_text(const char *bytes, int size, int *length) {
+    if (size <= 0) {
+        char *empty = malloc(1);
+        if (empty) empty[0] = 0;
+        *length = 0;
+        return empty;
+    }
+    char *marked = malloc((size_t)size + 3);
+    if (marked == NULL) { *length = 0; return NULL; }
+    memcpy(marked, hw_bom, 3);
+    memcpy(marked + 3, bytes, (size_t)size);
+    char *text = hw_html_text_marked(marked, size + 3, length);
+    free(marked);
+    return text;
+}
+
+static void hw_collect_text(xmlNodePtr root, hw_buffer *out);
+
 char *hw_node_text(xmlNodePtr root, int *length) {
     hw_buffer buffer = {malloc(256), 0, 256};  /* most fields fit: no realloc */
     if (buffer.data == NULL) { *length = 0; return NULL; }
     buffer.data[0] = 0;
-    if (root == NULL) { *length = 0; return buffer.data; }
+    hw_collect_text(root, &buffer);
+    *length = buffer.length;
+    return buffer.data;
+}
+
+static void hw_collect_text(xmlNodePtr root, hw_buffer *out) {
+    hw_buffer buffer = *out;
+    if (root == NULL) return;
     if (root->type == XML_TEXT_NODE || root->type == XML_CDATA_SECTION_NODE || root->type == XML_ATTRIBUTE_NODE) {
         xmlChar *content = xmlNodeGetContent(root);
         if (content) { hw_append(&buffer, (const char *)content, xmlStrlen(content)); xmlFree(content); }
-        *length = buffer.length;
-        return buffer.data;
+        *out = buffer;
+        return;
     }
     /* Iterative walk (parent pointers): no recursion, whatever the depth. */
     xmlNodePtr node = root->children;
@@ -355,8 +375,7 @@ char *hw_node_text(xmlNodePtr root, int *length) {
         if (node == NULL) break;
         node = node->next;
     }
-    *length = buffer.length;
-    return buffer.data;
+    *out = buffer;
 }
 
 /* Length of the Unicode White_Space character at text[i] (the set FeedText.collapse uses), or 0. */
@@ -392,17 +411,21 @@ static int hw_collapse(char *text, int n) {
 }
 
 char *hw_field_text(xmlNodePtr node, int html, int *length, int *references) {
-    int n = 0;
-    char *text = hw_node_text(node, &n);
+    /* Collected behind a BOM, so that markup can go to the HTML parser without another copy. */
+    hw_buffer buffer = {malloc(256), 0, 256};
     *references = 0;
-    if (text == NULL) { *length = 0; return NULL; }
-    if (html && memchr(text, '<', (size_t)n) != NULL) {
+    if (buffer.data == NULL) { *length = 0; return NULL; }
+    hw_append(&buffer, hw_bom, 3);
+    hw_collect_text(node, &buffer);
+    char *text = buffer.data;
+    int n = buffer.length - 3;
+    if (html && n > 0 && memchr(text + 3, '<', (size_t)n) != NULL) {
         int parsed = 0;
-        char *plain = hw_html_text(text, n, &parsed);
-        if (plain != NULL) { free(text); text = plain; n = parsed; }
-    } else if (html && memchr(text, '&', (size_t)n) != NULL) {
-        *references = 1;
+        char *plain = hw_html_text_marked(text, n + 3, &parsed);
+        if (plain != NULL) { free(text); *length = hw_collapse(plain, parsed); return plain; }
     }
+    if (html && n > 0 && memchr(text + 3, '&', (size_t)n) != NULL) *references = 1;
+    memmove(text, text + 3, (size_t)n + 1);
     *length = hw_collapse(text, n);
     return text;
 }
