@@ -233,7 +233,11 @@ static void hw_append(hw_buffer *buffer, const char *text, int length) {
 }
 
 static int hw_name_in(const xmlChar *name, const char *const *names) {
-    for (; *names; names++) if (xmlStrcasecmp(name, (const xmlChar *)*names) == 0) return 1;
+    if (name == NULL) return 0;
+    int first = name[0] | 0x20;
+    for (; *names; names++) {
+        if ((*names)[0] == first && xmlStrcasecmp(name, (const xmlChar *)*names) == 0) return 1;
+    }
     return 0;
 }
 
@@ -401,6 +405,13 @@ static int hw_collapse(char *text, int n) {
     const unsigned char *b = (const unsigned char *)text;
     int out = 0, pending = 0;
     for (int i = 0; i < n;) {
+        unsigned char c = b[i];
+        if (c > 0x20 && c < 0x80) {  /* the common case: printable ASCII */
+            if (pending) { text[out++] = ' '; pending = 0; }
+            text[out++] = (char)c;
+            i++;
+            continue;
+        }
         int length = hw_space_length(b, i, n);
         if (length > 0) { pending = out > 0; i += length; continue; }
         if (pending) { text[out++] = ' '; pending = 0; }
