@@ -25,6 +25,11 @@ let package = Package(
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
         // System SQLite (libsqlite3-dev): SQLITE_TRANSIENT is a macro Swift cannot import.
         .target(name: "CSQLite", linkerSettings: [.linkedLibrary("sqlite3")]),
+        // libxml2 (libxml2-dev): the one XML and HTML engine. The system library target gives its
+        // header path (pkg-config libxml-2.0); the shim holds the hardened reader, the HTML text
+        // walker and the parts of the parser API Swift cannot call safely.
+        .systemLibrary(name: "CLibXML2System", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .target(name: "CLibXML2", dependencies: ["CLibXML2System"], linkerSettings: [.linkedLibrary("xml2")]),
         // syslog(3) is variadic; signals and socket helpers.
         .target(name: "CSupport"),
         // SHA-256 / HMAC-SHA256 from OpenSSL's libcrypto (libssl-dev; libcurl loads it anyway).
@@ -35,13 +40,13 @@ let package = Package(
         // The libcurl client: requests, responses, limits, redaction.
         .target(name: "HackWatchHTTP", dependencies: [model, "CCurl"]),
         // The config file: decoding, validation, secrets. Type-specific sink checks are passed in.
-        .target(name: "HackWatchConfiguration", dependencies: [model]),
+        .target(name: "HackWatchConfiguration", dependencies: [model, "CLibXML2"]),
         // The rule language: lexer, parser, resolver, type checker, compiler, regex VM.
         .target(name: "HackWatchRules", dependencies: [model]),
         // Mustache message templates.
         .target(name: "HackWatchTemplates", dependencies: [model, .product(name: "Mustache", package: "swift-mustache")]),
         // Feed formats, fetching, identity, baseline and correlation.
-        .target(name: "HackWatchFeeds", dependencies: [model, "HackWatchHTTP", "HackWatchConfiguration"]),
+        .target(name: "HackWatchFeeds", dependencies: [model, "HackWatchHTTP", "HackWatchConfiguration", "CLibXML2"]),
         // State: incidents, feed state, fired pairs and the outbox (SQLite) behind `StateStoring`.
         .target(name: "HackWatchStore", dependencies: [model, "CSQLite"]),
         // Sinks, retry policy and the outbox worker.

@@ -9,9 +9,9 @@ package enum FeedFormat: String, CaseIterable, Sendable, Codable {
     case atom
     /// Generic JSON with a `mapping` of JSON Pointers.
     case json
-    /// HTML with `items_xpath` and a `mapping` of XPath expressions (the libxml2 formats).
+    /// Any HTML page: `items_xpath` selects the items, `mapping` holds XPath expressions.
     case html
-    /// XML with `items_xpath` and a `mapping` of XPath expressions (the libxml2 formats).
+    /// Any XML document, read like `html`.
     case xml
     /// Sniff JSON / RSS / Atom from the bytes.
     case auto
@@ -51,9 +51,10 @@ package struct FeedConfig: Hashable, Sendable {
     package var body: FeedBody?
     /// Secret request headers (`headers_file` / `headers_env`): read at each poll, never logged.
     package var secretHeaders: SecretSource?
-    /// `html`/`xml` formats: XPath selecting the items.
+    /// `html`/`xml` formats: XPath 1.0 selecting the item nodes (`//ul[@class='list']/li`).
     package var itemsXPath: String?
-    /// `next_data`: read the JSON inside `<script id="__NEXT_DATA__">` of an HTML page.
+    /// `json` format: where the JSON is inside the body; only `next_data` (the JSON in an HTML
+    /// page's `<script id="__NEXT_DATA__">`). Nil: the body is the JSON.
     package var extract: String?
     /// The preset this feed was built from (`hackwatch presets`), if any.
     package var preset: String?

@@ -15,9 +15,6 @@ package enum JSONMapping {
         "technique", "bridge", "target", "attribution", "tags", "loss_currency", "addresses", "transactions",
     ]
 
-    /// `extract` values: `next_data` reads the JSON in an HTML page's `<script id="__NEXT_DATA__">`.
-    package static let extractions = ["next_data"]
-
     /// `date_format` values.
     package static let dateFormats = ["unix", "unix_ms", "iso8601", "guess"]
 
@@ -25,27 +22,11 @@ package enum JSONMapping {
     /// `mapping.<field>`, `mapping`, `items_pointer`, `amount_scale` or `date_format` (the
     /// config loader prefixes its JSON path). Empty when the feed is fine or not a json feed.
     package static func validate(_ feed: FeedConfig) -> [String] {
-        var problems: [String] = []
-        if let extract = feed.extract, !extractions.contains(extract) {
-            problems.append("extract: '\(extract)' is not one of \(extractions.joined(separator: ", "))")
-        } else if feed.extract != nil, feed.format != .json {
-            problems.append("extract: needs format \"json\" (the extracted JSON is read with the json mapping)")
-        }
-        if feed.itemsXPath != nil, feed.format != .html, feed.format != .xml {
-            problems.append("items_xpath: only used with format \"html\" or \"xml\" (this feed is \(feed.format.rawValue))")
-        }
-        // Transforms apply to any mapped format; the XPath expressions of html/xml mappings are
-        // checked by those formats.
-        if [.json, .auto, .html, .xml].contains(feed.format) {
-            problems += FieldTransform.validate(feed.transforms, mapped: Set(feed.mapping.keys))
-        }
-        if feed.format == .html || feed.format == .xml {
-            for key in feed.mapping.keys.sorted() where !fields.contains(key) {
-                let hint = suggestion(for: key, among: fields).map { "; did you mean '\($0)'?" } ?? ""
-                problems.append("mapping.\(key): unknown field '\(key)'\(hint)")
-            }
-            return problems
-        }
+        // Transforms apply to any mapped format.
+        let transformProblems = [.json, .auto, .html, .xml].contains(feed.format)
+            ? FieldTransform.validate(feed.transforms, mapped: Set(feed.mapping.keys)) : []
+        if feed.format == .html || feed.format == .xml { return XPathMapping.validate(feed) + transformProblems }
+        var problems = XPathMapping.misplacedKeys(feed) + transformProblems
         guard feed.format == .json || feed.format == .auto else {
             if !feed.mapping.isEmpty { problems.append("mapping: only used with format \"json\", \"html\" or \"xml\" (this feed is \(feed.format.rawValue))") }
             if !feed.transforms.isEmpty { problems.append("transforms: only used with a mapping (format \"json\", \"html\" or \"xml\")") }

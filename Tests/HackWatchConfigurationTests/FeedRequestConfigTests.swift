@@ -60,7 +60,7 @@ import Testing
         (#""method": "POST", "body": "a", "body_file": "b""#, ["$.feeds[0].body_file: give either body or body_file, not both"]),
         (#""headers_file": "h", "headers_env": "H""#, ["$.feeds[0].headers_env: give either headers_file or headers_env, not both"]),
         (#""extract": "nextdata", \#(json)"#, ["$.feeds[0].extract: 'nextdata' is not one of next_data"]),
-        (#""extract": "next_data", "format": "rss""#, [#"$.feeds[0].extract: needs format "json" (the extracted JSON is read with the json mapping)"#]),
+        (#""extract": "next_data", "format": "rss""#, [#"$.feeds[0].extract: only used with format "json" (this feed is rss)"#]),
         (#""items_xpath": "//li", \#(json)"#, [#"$.feeds[0].items_xpath: only used with format "html" or "xml" (this feed is json)"#]),
         (#"\#(json), "transforms": {"nam": {"strip": "x"}}"#, ["$.feeds[0].transforms.nam: unknown field 'nam'; did you mean 'name'?"]),
         (#"\#(json), "transforms": {"chains": {"map": "evm"}}"#,

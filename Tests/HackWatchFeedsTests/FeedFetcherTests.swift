@@ -81,7 +81,7 @@ import TestSupport
             Issue.record("expected a parse error")
         } catch {
             guard case .parse = error else { Issue.record("expected .parse, got \(error)"); return }
-            #expect(error.description == "cannot parse feed: cannot tell the feed's format: XML but neither <rss> nor <feed> in the first 4 KiB")
+            #expect(error.description == "cannot parse feed: cannot tell the feed's format: an HTML page: set format \"html\" with items_xpath and an XPath mapping")
             #expect(!error.isTransient)
         }
     }

@@ -221,7 +221,7 @@ import Testing
         try Self.checkRekt(FeedParser.parse(Array(body.utf8), config: feed))
     }
 
-    @Test(.disabled("needs the libxml2 formats from the i10-xml branch"))
+    @Test
     func rektLeaderboardPage() throws {
         let page = #"<!DOCTYPE html><html><head><title>Leaderboard</title></head><body><div id="__next"></div>"#
             + #"<script id="__NEXT_DATA__" type="application/json">{"props": {"pageProps": {"leaderboard": "#
@@ -247,7 +247,7 @@ import Testing
     </ul></div></body></html>
     """#
 
-    @Test(.disabled("needs the libxml2 formats from the i10-xml branch"))
+    @Test
     func slowmistListPage() throws {
         let result = try Self.parse("slowmist", Self.slowmistPage)
         #expect(result.incidents.map(\.name) == ["Superfortune", "SKP", "Ronin Network"])
