@@ -10,7 +10,7 @@ BUILD_DIR  ?= .build
 # calls in another target (see README "Source layout").
 RELEASE_FLAGS ?= -Xswiftc -cross-module-optimization
 APT_DEPS   := libcurl4-openssl-dev libsqlite3-dev
-TEST_DEPS  := rsyslog python3 systemd openssl
+TEST_DEPS  := rsyslog python3 systemd openssl e2fsprogs
 BENCH_DEPS := prometheus-alertmanager python3
 
 .PHONY: all build release run test soak bench install deps test-deps bench-deps clean check-imports
