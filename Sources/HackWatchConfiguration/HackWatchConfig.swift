@@ -32,11 +32,13 @@ package struct HackWatchConfig: Hashable, Sendable {
     /// A PEM CA bundle to trust instead of the system's for every HTTPS request (absolute), if any:
     /// pass it as `HTTPClient(caFile:)`.
     package var caFile: String?
+    /// The HTTP listener (`http`), if configured.
+    package var http: HTTPListenerConfig?
 
     /// Every top-level key.
     package static let topLevelKeys = [
         "state_dir", "rules", "baseline", "feeds", "sinks", "log_level", "metrics_textfile",
-        "feed_stale_after", "correlation_window", "delivery_deadline", "ca_file",
+        "feed_stale_after", "correlation_window", "delivery_deadline", "ca_file", "http",
     ]
     /// `log_level` values (swift-log's `Logger.Level`).
     package static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
@@ -133,6 +135,7 @@ extension ConfigReader {
             if FileManager.default.isReadableFile(atPath: caFile) { config.caFile = caFile }
             else { report(root.key("ca_file"), "cannot read CA file '\(caFile)'") }
         }
+        config.http = httpListener(members, at: root, resolver: resolver)
 
         config.feeds = list(members, "feeds", at: root) { reader, value, path in reader.feed(value, at: path) }
         rejectDuplicateNames(config.feeds.map(\.name), key: "feeds", what: "feed", in: members)

@@ -1,0 +1,88 @@
+import NIOCore
+import NIOHTTPTypes
+import Hummingbird
+
+/// Per-connection limits the router never sees the violation of:
+///
+/// - **time**: the first request (head and body) must be complete `timeout` after the connection
+///   opened, each next one `timeout` after the previous one ended; otherwise the connection is
+///   closed. Hummingbird's idle timeout alone does not stop a slowloris client, which sends one
+///   header byte every few seconds and so is never idle.
+/// - **body size**: a `Content-Length` above `maxBodyBytes` is answered 413 and the connection
+///   closed before a byte of the body is read; a chunked body is cut off at the limit the same
+///   way. Nothing is buffered here, so a 1 GB upload costs at most `maxBodyBytes` of reading.
+final class RequestLimitsHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundOut = HTTPResponsePart
+
+    private let timeout: TimeAmount
+    private let maxBodyBytes: Int
+    private var deadline: Scheduled<Void>?
+    private var bodyBytes = 0
+    /// A request was refused: drop everything until the channel closes.
+    private var refused = false
+
+    init(timeout: TimeAmount, maxBodyBytes: Int) {
+        self.timeout = timeout
+        self.maxBodyBytes = maxBodyBytes
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        arm(context)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        deadline?.cancel()
+        deadline = nil
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !refused else { return }
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            bodyBytes = 0
+            if let length = head.headerFields[.contentLength].flatMap({ Int($0) }), length > maxBodyBytes {
+                refuse(context)
+                return
+            }
+        case .body(let buffer):
+            bodyBytes += buffer.readableBytes
+            if bodyBytes > maxBodyBytes {
+                refuse(context)
+                return
+            }
+        case .end:
+            arm(context)
+        }
+        context.fireChannelRead(data)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        deadline?.cancel()
+        deadline = nil
+        context.fireChannelInactive()
+    }
+
+    /// 413 and close; the router never sees the request.
+    private func refuse(_ context: ChannelHandlerContext) {
+        refused = true
+        let body = ByteBuffer(string: "request body too large (limit \(maxBodyBytes) bytes)\n")
+        var head = HTTPResponse(status: .contentTooLarge)
+        head.headerFields[.contentType] = "text/plain; charset=utf-8"
+        head.headerFields[.contentLength] = "\(body.readableBytes)"
+        head.headerFields[.connection] = "close"
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.write(wrapOutboundOut(.body(body)), promise: nil)
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+    }
+
+    private func arm(_ context: ChannelHandlerContext) {
+        deadline?.cancel()
+        let channel = context.channel
+        deadline = context.eventLoop.scheduleTask(in: timeout) {
+            channel.close(promise: nil)
+        }
+    }
+}
