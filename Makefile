@@ -10,8 +10,8 @@ BUILD_DIR  ?= .build
 # calls in another target (see README "Source layout").
 RELEASE_FLAGS ?= -Xswiftc -cross-module-optimization
 APT_DEPS   := libcurl4-openssl-dev libsqlite3-dev libssl-dev
-TEST_DEPS  := rsyslog python3 systemd openssl
-BENCH_DEPS := prometheus-alertmanager python3
+TEST_DEPS  := rsyslog python3 systemd openssl prometheus chromium
+BENCH_DEPS := prometheus-alertmanager python3 wrk
 
 .PHONY: all build release run test bench install deps test-deps bench-deps clean check-imports
 

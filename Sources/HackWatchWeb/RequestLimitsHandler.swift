@@ -22,6 +22,8 @@ final class RequestLimitsHandler: ChannelInboundHandler, RemovableChannelHandler
     private var bodyBytes = 0
     /// A request was refused: drop everything until the channel closes.
     private var refused = false
+    /// The current request's head went on to the router (which may be answering it already).
+    private var headForwarded = false
 
     init(timeout: TimeAmount, maxBodyBytes: Int) {
         self.timeout = timeout
@@ -46,6 +48,7 @@ final class RequestLimitsHandler: ChannelInboundHandler, RemovableChannelHandler
                 refuse(context)
                 return
             }
+            headForwarded = true
         case .body(let buffer):
             bodyBytes += buffer.readableBytes
             if bodyBytes > maxBodyBytes {
@@ -53,6 +56,7 @@ final class RequestLimitsHandler: ChannelInboundHandler, RemovableChannelHandler
                 return
             }
         case .end:
+            headForwarded = false
             arm(context)
         }
         context.fireChannelRead(data)
@@ -64,9 +68,14 @@ final class RequestLimitsHandler: ChannelInboundHandler, RemovableChannelHandler
         context.fireChannelInactive()
     }
 
-    /// 413 and close; the router never sees the request.
+    /// 413 and close. When the router already has the request (a chunked body grew too large),
+    /// it may be answering: then the connection is only closed.
     private func refuse(_ context: ChannelHandlerContext) {
         refused = true
+        guard !headForwarded else {
+            context.close(promise: nil)
+            return
+        }
         let body = ByteBuffer(string: "request body too large (limit \(maxBodyBytes) bytes)\n")
         var head = HTTPResponse(status: .contentTooLarge)
         head.headerFields[.contentType] = "text/plain; charset=utf-8"

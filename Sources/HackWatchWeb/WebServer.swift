@@ -69,7 +69,8 @@ package final class WebServer: @unchecked Sendable {
             additionalChannelHandlers: [RequestLimitsHandler(timeout: limits.timeout, maxBodyBytes: limits.body)],
             idleTimeout: limits.timeout))
         var quiet = logger
-        quiet.logLevel = max(logger.logLevel, .warning)
+        // Hummingbird logs a cancelled child channel at shutdown as an error; bind failures come back as errors anyway.
+        quiet.logLevel = .critical
         let started = DispatchSemaphore(value: 0)
         let bound = BoundBox()
         let app = Application(
