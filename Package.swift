@@ -130,6 +130,7 @@ let package = Package(
                 "HackWatchNotify", "HackWatchDaemon", "TestSupport", .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "HackWatchWebTests", dependencies: ["HackWatchWeb"]),
         .testTarget(name: "EndToEndTests", dependencies: [model, "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

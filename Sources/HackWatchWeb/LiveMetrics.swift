@@ -52,12 +52,12 @@ package final class LiveMetrics: @unchecked Sendable {
             out.append("# HELP \(name) \(help)")
             out.append("# TYPE \(name) histogram")
             for (key, histogram) in values.sorted(by: { $0.key < $1.key }) {
-                let labelText = "\(label)=\"\(escape(key))\""
+                let labelText = "\(label)=\"\(PrometheusText.escape(key))\""
                 for (index, bound) in Self.buckets.enumerated() {
-                    out.append("\(name)_bucket{\(labelText),le=\"\(bound)\"} \(histogram.counts[index])")
+                    out.append("\(name)_bucket{\(labelText),le=\"\(PrometheusText.number(bound))\"} \(histogram.counts[index])")
                 }
                 out.append("\(name)_bucket{\(labelText),le=\"+Inf\"} \(histogram.count)")
-                out.append("\(name)_sum{\(labelText)} \(histogram.sum)")
+                out.append("\(name)_sum{\(labelText)} \(PrometheusText.number(histogram.sum))")
                 out.append("\(name)_count{\(labelText)} \(histogram.count)")
             }
         }
@@ -71,13 +71,8 @@ package final class LiveMetrics: @unchecked Sendable {
         out.append("# HELP hackwatch_rule_matches_total Alerts fired per rule since the daemon started.")
         out.append("# TYPE hackwatch_rule_matches_total counter")
         for (rule, count) in matches.sorted(by: { $0.key < $1.key }) {
-            out.append("hackwatch_rule_matches_total{rule=\"\(escape(rule))\"} \(count)")
+            out.append("hackwatch_rule_matches_total{rule=\"\(PrometheusText.escape(rule))\"} \(count)")
         }
         return out.joined(separator: "\n") + "\n"
-    }
-
-    private func escape(_ value: String) -> String {
-        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            .replacingOccurrences(of: "\n", with: "\\n")
     }
 }
