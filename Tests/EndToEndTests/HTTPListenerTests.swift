@@ -260,10 +260,13 @@ import Glibc
         let big = try harness.request("/-/healthy", headers: ["X-Big": String(repeating: "h", count: 100_000)])
         #expect(big.status == 400)
 
-        // 3,000 connections at once (non-blocking connects, never a request): only
-        // max_connections are accepted; the rest wait in the kernel, none reach the daemon's fds.
+        // 10,000 connections at once (non-blocking connects, never a request; fewer if this
+        // process may not open that many): only max_connections are accepted, the rest wait in
+        // the kernel and never become the daemon's file descriptors.
+        var limit = rlimit()
+        getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
         var flood: [Int32] = []
-        for _ in 0..<3000 {
+        for _ in 0..<min(10_000, Int(limit.rlim_cur) - 200) {
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
@@ -306,6 +309,22 @@ import Glibc
         #expect(feeds.status == 200)
         unix.stop()
         #expect(!FileManager.default.fileExists(atPath: socketPath), "the socket file is removed at stop")
+    }
+
+    /// The unit runs hackwatch without capabilities as an unprivileged user (NoNewPrivileges,
+    /// CapabilityBoundingSet=): the listener needs nothing more.
+    @Test(.enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"), "needs root and setpriv"))
+    func listensWithoutCapabilitiesAsAnUnprivilegedUser() throws {
+        let harness = try ListenerHarness()
+        defer { harness.stop() }
+        chmod(harness.dir.path, 0o777)
+        try harness.start(launcher: ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--no-new-privs",
+                                     "--inh-caps=-all", "--bounding-set=-all"])
+        #expect(harness.waitUntilReady(), "\(harness.stderr)")
+        #expect(try harness.request("/metrics").status == 200)
+        let status = try String(contentsOfFile: "/proc/\(harness.process!.processIdentifier)/status", encoding: .utf8)
+        #expect(status.contains("CapEff:\t0000000000000000"))
+        #expect(status.contains("NoNewPrivs:\t1"))
     }
 
     @Test func aPortInUseStopsTheStartWithAConfigError() throws {

@@ -58,11 +58,13 @@ final class ListenerHarness: @unchecked Sendable {
     /// When the daemon polled the feed.
     var pollTimes: [Date] { lock.withLock { polls } }
 
-    func start() throws {
+    /// Starts `hackwatch run`, behind `launcher` (a program and its arguments) when given.
+    func start(launcher: [String] = []) throws {
         _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Binary.path)
-        process.arguments = ["run", "--config", configURL.path]
+        let command = launcher + [Binary.path, "run", "--config", configURL.path]
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         var environment = ProcessInfo.processInfo.environment
         for key in ["NOTIFY_SOCKET", "JOURNAL_STREAM", "HACKWATCH_LOG_LEVEL"] { environment.removeValue(forKey: key) }
         process.environment = environment
