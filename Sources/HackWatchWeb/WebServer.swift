@@ -68,9 +68,10 @@ package final class WebServer: @unchecked Sendable {
         let server = HTTPServerBuilder.http1(configuration: .init(
             additionalChannelHandlers: [RequestLimitsHandler(timeout: limits.timeout, maxBodyBytes: limits.body)],
             idleTimeout: limits.timeout))
-        var quiet = logger
-        // Hummingbird logs a cancelled child channel at shutdown as an error; bind failures come back as errors anyway.
-        quiet.logLevel = .critical
+        // Hummingbird's own logging stays out of the daemon's: it logs a cancelled child channel at
+        // shutdown as an error, and bind failures come back to `start` as errors anyway. (Setting
+        // a level on a copy of the daemon's logger would change the daemon's shared level.)
+        let quiet = Logger(label: "hackwatch.http") { _ in SwiftLogNoOpLogHandler() }
         let started = DispatchSemaphore(value: 0)
         let bound = BoundBox()
         let app = Application(

@@ -24,6 +24,9 @@ import Glibc
         }
 
         #expect(try get("/-/healthy").status == 200)
+        // The listener's own logging must not change the daemon's log level.
+        #expect(harness.stderr.contains("INFO hackwatch: http listening address=127.0.0.1:\(harness.port)"), "\(harness.stderr)")
+        #expect(harness.stderr.contains("INFO hackwatch: feed polled"))
         #expect(try get("/-/ready").body == "hackwatch is ready\n")
 
         let incidents = try get("/api/v1/incidents")
