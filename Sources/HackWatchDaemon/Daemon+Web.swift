@@ -42,10 +42,6 @@ final class DaemonWebStatus: WebStatusProviding, @unchecked Sendable {
         }
     }
 
-    func sinkNames() -> [String] {
-        attached?.currentRuntime().sinks.keys.sorted() ?? []
-    }
-
     func reload() -> ReloadOutcome {
         guard let daemon = attached else { return ReloadOutcome(accepted: false, message: "the daemon is still starting") }
         return daemon.reloadFromHTTP()

@@ -69,11 +69,23 @@ final class RequestLimitsHandler: ChannelInboundHandler, RemovableChannelHandler
     }
 
     /// 413 and close. When the router already has the request (a chunked body grew too large),
-    /// it may be answering: then the connection is only closed.
+    /// it may have answered already: then no second answer is written.
+    ///
+    /// Lingering close (RFC 9112 §9.6): reading stops and only our side is shut, so the client
+    /// gets the answer and a FIN; closing at once with its body unread would send a reset, and
+    /// the kernel drops a reset connection's received data — the client would never see the 413.
+    /// The socket is fully closed a second later whatever the client does.
     private func refuse(_ context: ChannelHandlerContext) {
         refused = true
+        let channel = context.channel
+        channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
+        func linger() {
+            channel.close(mode: .output, promise: nil)
+            channel.eventLoop.scheduleTask(in: .seconds(1)) { channel.close(promise: nil) }
+        }
         guard !headForwarded else {
-            context.close(promise: nil)
+            context.flush()
+            linger()
             return
         }
         let body = ByteBuffer(string: "request body too large (limit \(maxBodyBytes) bytes)\n")
@@ -83,8 +95,7 @@ final class RequestLimitsHandler: ChannelInboundHandler, RemovableChannelHandler
         head.headerFields[.connection] = "close"
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(body)), promise: nil)
-        let channel = context.channel
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in linger() }
     }
 
     private func arm(_ context: ChannelHandlerContext) {

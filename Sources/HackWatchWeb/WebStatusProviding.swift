@@ -14,8 +14,6 @@ package protocol WebStatusProviding: AnyObject, Sendable {
     func metricsText() -> String
     /// The configured, enabled feeds with their settings.
     func feeds() -> [WebFeed]
-    /// The enabled sinks' names.
-    func sinkNames() -> [String]
     /// Runs the SIGHUP reload now and says whether the new config was taken.
     func reload() -> ReloadOutcome
 }

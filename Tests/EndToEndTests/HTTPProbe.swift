@@ -87,6 +87,19 @@ enum HTTPProbe {
         return true
     }
 
+    /// Sends `chunk` again and again, as curl does with a large upload, until `total` bytes went,
+    /// a send fails, or the server answers (then stops, to read the answer). Returns bytes sent.
+    static func upload(_ fd: Int32, _ chunk: [UInt8], total: Int) -> Int {
+        var sent = 0
+        while sent < total {
+            var poller = pollfd(fd: fd, events: Int16(POLLIN | POLLOUT), revents: 0)
+            guard poll(&poller, 1, 5000) > 0, poller.revents & Int16(POLLIN | POLLHUP | POLLERR) == 0 else { break }
+            guard send(fd, chunk) else { break }
+            sent += chunk.count
+        }
+        return sent
+    }
+
     /// Everything until the peer closes (or the receive timeout).
     static func readAll(_ fd: Int32) -> [UInt8] {
         var result: [UInt8] = []
