@@ -20,8 +20,8 @@ BINDIR     := $(DESTDIR)$(PREFIX)/bin
 UNITDIR    ?= /etc/systemd/system
 SHAREDIR   := $(DESTDIR)$(PREFIX)/share
 APT_DEPS   := libcurl4-openssl-dev libsqlite3-dev libssl-dev libxml2-dev
-TEST_DEPS  := rsyslog python3 systemd openssl util-linux make dpkg-dev fakeroot e2fsprogs
-BENCH_DEPS := prometheus-alertmanager python3
+TEST_DEPS  := rsyslog python3 systemd openssl util-linux make dpkg-dev fakeroot e2fsprogs prometheus chromium
+BENCH_DEPS := prometheus-alertmanager python3 wrk
 DEB_DEPS   := dpkg-dev fakeroot lintian
 
 .PHONY: all build release static run test soak bench install uninstall deb deps test-deps bench-deps clean check-imports man

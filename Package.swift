@@ -19,6 +19,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        // The optional HTTP listener (HackWatchWeb): SwiftNIO underneath.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Hummingbird's own dependencies, named for the listener's connection-deadline handler.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
     ],
     targets: [
         // libcurl: typed wrappers around the variadic curl_easy_setopt/getinfo.
@@ -57,12 +62,23 @@ let package = Package(
                 "CCrypto", .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The HTTP listener: /metrics, health, reload, the JSON API and the status page (Hummingbird).
+        // Only the daemon imports it, so nothing else builds SwiftNIO.
+        .target(
+            name: "HackWatchWeb",
+            dependencies: [
+                model, "HackWatchConfiguration", "HackWatchStore", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Scheduling, the incident pipeline, systemd, reload, status and replay.
         .target(
             name: "HackWatchDaemon",
             dependencies: [
                 model, "HackWatchHTTP", "HackWatchConfiguration", "HackWatchRules", "HackWatchTemplates",
-                "HackWatchFeeds", "HackWatchStore", "HackWatchNotify",
+                "HackWatchFeeds", "HackWatchStore", "HackWatchNotify", "HackWatchWeb",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -119,6 +135,7 @@ let package = Package(
                 "HackWatchNotify", "HackWatchDaemon", "TestSupport", .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "HackWatchWebTests", dependencies: ["HackWatchWeb"]),
         .testTarget(name: "EndToEndTests", dependencies: [model, "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

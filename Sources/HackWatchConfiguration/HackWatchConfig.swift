@@ -37,11 +37,13 @@ package struct HackWatchConfig: Hashable, Sendable {
     /// A new, late record (past a feed's first poll, older than `baseline`) that matches no known
     /// incident alerts instead of being recorded silently as history (default false).
     package var alertLateReports: Bool = false
+    /// The HTTP listener (`http`), if configured.
+    package var http: HTTPListenerConfig?
 
     /// Every top-level key.
     package static let topLevelKeys = [
         "state_dir", "rules", "baseline", "feeds", "sinks", "log_level", "metrics_textfile",
-        "feed_stale_after", "correlation_window", "delivery_deadline", "ca_file",
+        "feed_stale_after", "correlation_window", "delivery_deadline", "ca_file", "http",
         "update_loss_share", "alert_late_reports",
     ]
     /// `log_level` values (swift-log's `Logger.Level`).
@@ -140,6 +142,7 @@ extension ConfigReader {
             if FileManager.default.isReadableFile(atPath: caFile) { config.caFile = caFile }
             else { report(root.key("ca_file"), "cannot read CA file '\(caFile)'") }
         }
+        config.http = httpListener(members, at: root, resolver: resolver)
 
         config.feeds = list(members, "feeds", at: root) { reader, value, path in reader.feed(value, at: path, resolver: resolver) }
         rejectDuplicateNames(config.feeds.map(\.name), key: "feeds", what: "feed", in: members)

@@ -5,6 +5,7 @@ import HackWatchModel
 import HackWatchNotify
 import HackWatchRules
 import HackWatchTemplates
+import HackWatchWeb
 
 /// Everything a reload replaces, as one immutable value: config, compiled rules and the sinks
 /// built from the config. A reload builds a whole new runtime and swaps it in only when every
@@ -57,12 +58,15 @@ package enum RuntimeError: Error, CustomStringConvertible {
     case rules([Diagnostic])
     /// A sink could not be built (e.g. its `url_env` variable is unset).
     case sinks([SinkError])
+    /// The HTTP listener could not start (address in use, unreadable token file).
+    case http(WebServerError)
 
     package var description: String {
         switch self {
         case .config(let error): "\(error)"
         case .rules(let diagnostics): diagnostics.map(\.rendered).joined(separator: "\n")
         case .sinks(let errors): errors.map { "\($0)" }.joined(separator: "\n")
+        case .http(let error): "\(error)"
         }
     }
 
@@ -73,6 +77,7 @@ package enum RuntimeError: Error, CustomStringConvertible {
         case .config(let error): error.description.split(separator: "\n").map(String.init)
         case .rules(let diagnostics): diagnostics.map(\.description)
         case .sinks(let errors): errors.map(\.description)
+        case .http(let error): ["\(error)"]
         }
     }
 }

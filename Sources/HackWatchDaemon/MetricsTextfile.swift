@@ -1,4 +1,5 @@
 import Foundation
+import HackWatchWeb
 
 /// Figures the daemon exports for node_exporter's textfile collector.
 package struct MetricsSnapshot: Sendable, Hashable {
@@ -115,14 +116,9 @@ package enum MetricsTextfile {
     }
 
     /// Label values escape backslash, quote and newline.
-    static func escape(_ value: String) -> String {
-        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            .replacingOccurrences(of: "\n", with: "\\n")
-    }
+    static func escape(_ value: String) -> String { PrometheusText.escape(value) }
 
-    static func number(_ value: Double) -> String {
-        value == value.rounded() ? String(Int64(value)) : String(value)
-    }
+    static func number(_ value: Double) -> String { PrometheusText.number(value) }
 }
 
 /// Writes all of `bytes` to `fd` (retrying short writes and EINTR); false with `errno` set.

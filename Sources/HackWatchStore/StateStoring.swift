@@ -71,6 +71,8 @@ package protocol StateStoring: AnyObject, Sendable {
     func outboxCounts() throws(StoreError) -> OutboxCounts
     /// Deletes delivered rows older than `date`; returns how many.
     func pruneDelivered(before date: Date) throws(StoreError) -> Int
+    /// The newest outbox rows (any state, or only `status`), newest first (HTTP API, status page).
+    func recentOutbox(status: String?, limit: Int) throws(StoreError) -> [OutboxEntry]
 }
 
 extension StateStoring {
