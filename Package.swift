@@ -44,6 +44,8 @@ let package = Package(
         .target(name: "HackWatchFeeds", dependencies: [model, "HackWatchHTTP", "HackWatchConfiguration"]),
         // State: incidents, feed state, fired pairs and the outbox (SQLite) behind `StateStoring`.
         .target(name: "HackWatchStore", dependencies: [model, "CSQLite"]),
+        // Figures over many incidents: periods, breakdowns, comparisons (stats; aggregates, digests).
+        .target(name: "HackWatchStats", dependencies: [model, "HackWatchFeeds"]),
         // Sinks, retry policy and the outbox worker.
         .target(
             name: "HackWatchNotify",
@@ -65,7 +67,7 @@ let package = Package(
             name: "hackwatch",
             dependencies: [
                 model, "HackWatchHTTP", "HackWatchConfiguration", "HackWatchRules", "HackWatchFeeds",
-                "HackWatchStore", "HackWatchDaemon",
+                "HackWatchStore", "HackWatchDaemon", "HackWatchStats",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -114,6 +116,7 @@ let package = Package(
                 "HackWatchNotify", "HackWatchDaemon", "TestSupport", .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "HackWatchStatsTests", dependencies: [model, "HackWatchConfiguration", "HackWatchFeeds", "HackWatchRules", "HackWatchStats", "HackWatchStore", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: [model, "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
