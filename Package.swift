@@ -77,7 +77,7 @@ let package = Package(
             name: "hackwatch-bench",
             dependencies: [
                 model, "HackWatchHTTP", "HackWatchConfiguration", "HackWatchRules", "HackWatchFeeds",
-                "HackWatchStore", "HackWatchNotify", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                "HackWatchStore", "HackWatchNotify", "HackWatchStats", "TestSupport", .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/hackwatch-bench"
         ),
