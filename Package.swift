@@ -54,6 +54,8 @@ let package = Package(
         .target(name: "HackWatchFeeds", dependencies: [model, "HackWatchHTTP", "HackWatchConfiguration", "CLibXML2"]),
         // State: incidents, feed state, fired pairs and the outbox (SQLite) behind `StateStoring`.
         .target(name: "HackWatchStore", dependencies: [model, "CSQLite"]),
+        // Figures over many incidents: periods, breakdowns, comparisons (stats; aggregates, digests).
+        .target(name: "HackWatchStats", dependencies: [model, "HackWatchFeeds"]),
         // Sinks, retry policy and the outbox worker.
         .target(
             name: "HackWatchNotify",
@@ -86,7 +88,7 @@ let package = Package(
             name: "hackwatch",
             dependencies: [
                 model, "HackWatchHTTP", "HackWatchConfiguration", "HackWatchRules", "HackWatchFeeds",
-                "HackWatchStore", "HackWatchDaemon",
+                "HackWatchStore", "HackWatchDaemon", "HackWatchStats",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -96,7 +98,7 @@ let package = Package(
             name: "hackwatch-bench",
             dependencies: [
                 model, "HackWatchHTTP", "HackWatchConfiguration", "HackWatchRules", "HackWatchFeeds",
-                "HackWatchStore", "HackWatchNotify", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                "HackWatchStore", "HackWatchNotify", "HackWatchStats", "TestSupport", .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/hackwatch-bench"
         ),
@@ -136,6 +138,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "HackWatchWebTests", dependencies: ["HackWatchWeb"]),
+        .testTarget(name: "HackWatchStatsTests", dependencies: [model, "HackWatchConfiguration", "HackWatchFeeds", "HackWatchRules", "HackWatchStats", "HackWatchStore", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: [model, "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

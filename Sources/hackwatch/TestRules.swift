@@ -68,26 +68,15 @@ struct TestRules: ParsableCommand {
         if !loaded.diagnostics.isEmpty { FileHandle.standardError.write(Data((loaded.render() + "\n").utf8)) }
         guard let ruleSet = loaded.ruleSet else { throw ExitCode(1) }
 
-        guard let data = FileManager.default.contents(atPath: input) else {
-            FileHandle.standardError.write(Data("hackwatch: cannot read \(input)\n".utf8))
-            throw ExitCode(1)
-        }
-        let parsed: FeedParseResult
-        do {
-            parsed = try FeedParser.parse([UInt8](data), config: feedConfig)
-        } catch {
-            FileHandle.standardError.write(Data("hackwatch: \(input): \(error)\n".utf8))
-            throw ExitCode(1)
-        }
-        for warning in parsed.warnings { FileHandle.standardError.write(Data("hackwatch: warning: \(warning)\n".utf8)) }
+        let incidents = try FeedFile.incidents(input: input, feed: feedConfig)
 
         let when = now.flatMap(Incident.parseDate) ?? Date()
-        let output = Self.matchLines(ruleSet: ruleSet, incidents: parsed.incidents, now: when, json: json)
+        let output = Self.matchLines(ruleSet: ruleSet, incidents: incidents, now: when, json: json)
         if !output.isEmpty { print(output.joined(separator: "\n")) }
         // The noise a user would see, on stderr so the match lines stay machine-readable.
-        let alerted = Set(parsed.incidents.filter { !ruleSet.matches($0, now: when).isEmpty }.map(\.id)).count
+        let alerted = Set(incidents.filter { !ruleSet.matches($0, now: when).isEmpty }.map(\.id)).count
         FileHandle.standardError.write(Data(
-            "hackwatch: \(parsed.incidents.count) incidents, \(output.count) rule matches, \(alerted) incidents alerted: \(alerted) messages per sink, 0 updates\n".utf8))
+            "hackwatch: \(incidents.count) incidents, \(output.count) rule matches, \(alerted) incidents alerted: \(alerted) messages per sink, 0 updates\n".utf8))
     }
 
     /// Matches sorted by incident date (undated first), then rule name, then incident id.
