@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import HackWatchFixtures
+import HackWatchModel
 @testable import HackWatchNotify
 @testable import HackWatchTemplates
 
@@ -67,6 +68,14 @@ import HackWatchFixtures
         alert.incident.returned = alert.incident.loss
         alert.incident.bridge = true
         #expect(Set(MessageTemplate.variables(for: alert).keys).isSubset(of: MessageTemplate.variableNames))
+        // An update of an incident with every optional field sets every variable: a variable
+        // added to `variables(for:)` but not to `variableNames` would be refused by `check`.
+        alert.incident.addresses = ["0xabc"]
+        alert.incident.transactions = ["0xdef"]
+        alert.incident.previousLoss = Money(usd: 540_000_000)
+        alert.revision = 1
+        alert.changes = [AlertChange(field: "loss", from: "$540M", to: "$624M")]
+        #expect(Set(MessageTemplate.variables(for: alert).keys) == Set(MessageTemplate.variableNames))
     }
 
     @Test func validTemplatesPass() {
