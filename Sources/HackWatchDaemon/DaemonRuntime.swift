@@ -102,6 +102,7 @@ extension DaemonRuntime {
         let result = RuleLoader.load(paths: config.rules, sinkNames: config.sinks.map(\.name),
                                      validateTemplate: MessageTemplate.validate)
         guard let ruleSet = result.ruleSet, !result.hasErrors else { throw .rules(result.diagnostics) }
+        if let error = unknownWindowRules(config, ruleNames: ruleSet.rules.map(\.name)) { throw .config(error) }
         var client = client
         if let caFile = config.caFile { client.caFile = caFile }
         let enabled = config.sinks.filter(\.enabled)
