@@ -42,7 +42,12 @@ import HackWatchModel
         }
     }
 
-    static func date(_ text: String) -> Date { Incident.parseDate(text)! }
+    /// `hour` o'clock UTC, `days` after today (the drain's clock must lie after the rows were written).
+    static func at(days: Int, hour: Int, minute: Int = 0) -> Date {
+        var utc = Calendar(identifier: .gregorian)
+        utc.timeZone = TimeZone(identifier: "UTC")!
+        return utc.startOfDay(for: Date()).addingTimeInterval(Double(days * 86_400 + hour * 3600 + minute * 60))
+    }
 
     static func nights(_ mode: MuteWindow.Mode) -> MuteWindow {
         var window = MuteWindow(name: "nights")
@@ -57,17 +62,17 @@ import HackWatchModel
         let setup = try Setup(windows: [Self.nights(.hold)])
         try setup.fire("a")
         try setup.fire("b", severity: .critical)
-        let night = Self.date("2026-12-01T23:00:00Z")
+        let night = Self.at(days: 1, hour: 23)
         let stats = setup.worker.drain(now: night)
         #expect(stats.held == 1 && stats.delivered == 1)  // the critical one goes at once
         #expect(setup.posted == 1)
         let held = try setup.store.recentOutbox(status: "held", limit: 5)
-        #expect(held.map(\.delivery.nextAttempt) == [Self.date("2026-12-02T07:00:00Z")])
+        #expect(held.map(\.delivery.nextAttempt) == [Self.at(days: 2, hour: 7)])
         #expect(held.map(\.silenceID) == ["window:nights"])
 
-        #expect(setup.worker.drain(now: Self.date("2026-12-02T06:59:00Z")).delivered == 0)
+        #expect(setup.worker.drain(now: Self.at(days: 2, hour: 6, minute: 59)).delivered == 0)
         #expect(setup.posted == 1)
-        let morning = setup.worker.drain(now: Self.date("2026-12-02T07:00:00Z"))
+        let morning = setup.worker.drain(now: Self.at(days: 2, hour: 7))
         #expect(morning.delivered == 1 && morning.held == 0)
         #expect(setup.posted == 2)
         #expect(try setup.store.outboxCounts() == OutboxCounts(delivered: 2))
@@ -76,10 +81,10 @@ import HackWatchModel
     @Test func muteWindowRecordsWithoutSending() throws {
         let setup = try Setup(windows: [Self.nights(.mute)])
         try setup.fire("a")
-        #expect(setup.worker.drain(now: Self.date("2026-12-01T23:00:00Z")).silenced == 1)
+        #expect(setup.worker.drain(now: Self.at(days: 1, hour: 23)).silenced == 1)
         #expect(try setup.store.recentOutbox(status: "silenced", limit: 5).map(\.silenceID) == ["window:nights"])
         // A muted delivery is not sent when the window ends.
-        #expect(setup.worker.drain(now: Self.date("2026-12-02T08:00:00Z")).delivered == 0)
+        #expect(setup.worker.drain(now: Self.at(days: 2, hour: 8)).delivered == 0)
         #expect(setup.posted == 0)
     }
 
@@ -93,16 +98,16 @@ import HackWatchModel
                                                  createdBy: "test", createdAt: now, startsAt: now, endsAt: now.addingTimeInterval(3600)))
         try setup.fire("a", name: "Ronin Bridge")
         try setup.fire("b", name: "Curve")
-        let stats = setup.worker.drain(now: now)
+        let stats = setup.worker.drain(now: now.addingTimeInterval(1))
         #expect(stats.silenced == 1 && stats.delivered == 1)
         #expect(try setup.store.recentOutbox(status: "silenced", limit: 5).map(\.silenceID) == ["s1"])
         // Expired: the next match is delivered; the silenced one stays silenced until released.
         _ = try setup.store.expireSilence("s1", at: now, release: false)
         try setup.fire("c", name: "Wormhole Bridge")
-        #expect(setup.worker.drain(now: now.addingTimeInterval(1)).delivered == 1)
-        #expect(try setup.store.outboxCounts() == OutboxCounts(delivered: 2, silenced: 1))
-        #expect(try setup.store.expireSilence("s1", at: now, release: true) == 1)
         #expect(setup.worker.drain(now: now.addingTimeInterval(2)).delivered == 1)
+        #expect(try setup.store.outboxCounts() == OutboxCounts(delivered: 2, silenced: 1))
+        #expect(try setup.store.expireSilence("s1", at: now.addingTimeInterval(2), release: true) == 1)
+        #expect(setup.worker.drain(now: now.addingTimeInterval(3)).delivered == 1)
         #expect(setup.posted == 3)
     }
 
@@ -113,7 +118,7 @@ import HackWatchModel
         try setup.store.addSilence(StoredSilence(id: "bad", match: "los > 1", sink: nil, comment: "hand-edited",
                                                  createdBy: "test", createdAt: now, startsAt: now, endsAt: now.addingTimeInterval(60)))
         try setup.fire("a")
-        #expect(setup.worker.drain(now: now).delivered == 1)
+        #expect(setup.worker.drain(now: now.addingTimeInterval(1)).delivered == 1)
     }
 
     @Test func unknownRuleInAWindowIsAConfigError() {
