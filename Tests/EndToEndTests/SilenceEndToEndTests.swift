@@ -100,4 +100,22 @@ import TestSupport
         #expect(result.status == 64)
         #expect(result.stderr.contains(message), "\(result.stderr)")
     }
+
+    /// `check` validates `time_intervals`: every problem with its path, rule names against the rules files.
+    @Test func checkReportsBadMuteWindows() throws {
+        let bad = #", "time_intervals": [{"name": "n", "location": "Mars/Olympus", "sinks": ["hok"]}]"#
+        let harness = try DaemonHarness(rules: Self.anyLoss, extra: bad)
+        defer { harness.stopAndClean() }
+        let result = try Binary.run(["check", "--config", harness.configURL.path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("$.time_intervals[0].location: unknown time zone 'Mars/Olympus'"), "\(result.stderr)")
+        #expect(result.stderr.contains("$.time_intervals[0].sinks[0]: unknown sink 'hok'; did you mean 'hook'?"), "\(result.stderr)")
+
+        let unknownRule = #", "time_intervals": [{"name": "n", "mode": "hold", "rules": ["bgi"], "location": "Europe/Berlin"}]"#
+        let second = try DaemonHarness(rules: Self.anyLoss, extra: unknownRule)
+        defer { second.stopAndClean() }
+        let refused = try Binary.run(["check", "--config", second.configURL.path])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("$.time_intervals[0].rules[0]: unknown rule 'bgi' (no rules file defines it)"), "\(refused.stderr)")
+    }
 }
