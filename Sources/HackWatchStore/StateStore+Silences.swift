@@ -160,6 +160,11 @@ extension StateStore {
     @discardableResult
     package func releaseHeld(now: Date) throws(StoreError) -> Int {
         try locked { () throws(StoreError) in
+            // Called at every drain: look first (a read, on the outbox_due index), so a drain with
+            // nothing held takes no write lock.
+            var due = false
+            try db.query("SELECT 1 FROM outbox WHERE status = 'held' AND next_attempt <= ? LIMIT 1", [.date(now)]) { _ in due = true }
+            guard due else { return 0 }
             try db.query("UPDATE outbox SET status = 'pending', next_attempt = ? WHERE status = 'held' AND next_attempt <= ?",
                          [.date(now), .date(now)])
             return db.changes
