@@ -2,14 +2,15 @@ import HackWatchModel
 /// The `mapping` of a `json` feed: incident field name → JSON Pointer into one item.
 ///
 /// Keys: `id`, `name` (required), `title`, `summary`, `url`, `date`, `loss`, `returned`,
-/// `chains`, `classification`, `technique`, `bridge`, `target`, `attribution`, `tags`, and
+/// `chains`, `classification`, `technique`, `bridge`, `target`, `attribution`, `tags`,
+/// `addresses` (attacker/victim addresses: a string or a list of them), and
 /// `loss_currency` (a pointer to the unit of `loss`/`returned`: amounts count as USD only when it
 /// says `USD`/`US$`/`$`; token units such as `ETH` leave `loss` null).
 package enum JSONMapping {
     /// Every key a mapping may use.
     package static let fields: [String] = [
         "id", "name", "title", "summary", "url", "date", "loss", "returned", "chains", "classification",
-        "technique", "bridge", "target", "attribution", "tags", "loss_currency",
+        "technique", "bridge", "target", "attribution", "tags", "loss_currency", "addresses",
     ]
 
     /// `date_format` values.

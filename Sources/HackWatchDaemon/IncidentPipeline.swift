@@ -87,8 +87,9 @@ package struct IncidentPipeline: Sendable {
                 evaluated = merge.merged
                 evaluated.update = wasUpdate || merge.lossRevisedUp
             }
+            evaluated = runtime.overlays.apply(to: evaluated)  // exposure + attribution (README "Exposure")
             for rule in runtime.ruleSet.matches(evaluated, now: now) {
-                let sinks = runtime.destinations(notify: rule.notify, severity: rule.severity)
+                let sinks = runtime.destinations(notify: rule.notify, severity: rule.severity, incident: evaluated)
                 guard !sinks.isEmpty else { continue }
                 let alert = Alert(rule: rule.name, severity: rule.severity, template: rule.message,
                                   incident: evaluated, firedAt: now)

@@ -148,11 +148,13 @@ private struct MappedItem {
         var bridge = FeedText.mentionsBridge(text)
         if raw("bridge") != nil { bridge = try flag("bridge") }
         let attribution = try string("attribution") ?? (mapping["attribution"] == nil ? FeedText.attribution(in: text) : nil)
-        return Incident(
+        var incident = Incident(
             id: try string("id") ?? "", source: config.name, name: name, title: title, summary: summary,
             url: try string("url"), date: date, loss: loss, returned: returned, chains: chains,
             classification: classification, technique: technique, bridge: bridge, target: target,
             attribution: attribution, tags: try list("tags"))
+        incident.addresses = try list("addresses")
+        return incident
     }
 
     func flag(_ field: String) throws(RecordError) -> Bool? {

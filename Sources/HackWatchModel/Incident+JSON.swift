@@ -45,6 +45,14 @@ extension Incident {
             "attribution": string(attribution),
             "tags": .array(tags.map(JSONValue.string)),
             "update": .bool(update),
+            "defillama_id": string(defillamaId),
+            "parent_protocol_id": string(parentProtocolId),
+            "addresses": .array(addresses.map(JSONValue.string)),
+            "exposed": .bool(exposed),
+            "exposure": .array(exposure.map(JSONValue.string)),
+            "exposure_usd": money(exposureUSD),
+            "exposure_owner": string(exposureOwner),
+            "attribution_source": string(attributionSource),
         ])
     }
 
@@ -104,6 +112,13 @@ extension Incident {
             attribution: try optionalString("attribution"), tags: try strings("tags"),
             update: object["update"]?.boolValue ?? false
         )
+        defillamaId = try optionalString("defillama_id")
+        parentProtocolId = try optionalString("parent_protocol_id")
+        addresses = try strings("addresses")
+        exposure = try strings("exposure")
+        exposureUSD = try money("exposure_usd")
+        exposureOwner = try optionalString("exposure_owner")
+        attributionSource = try optionalString("attribution_source")
     }
 
     /// The UTC day of `date` as `2022-03-23`, how alerts and listings show an incident's date.

@@ -55,15 +55,21 @@ enum RuleField: String, CaseIterable, Sendable {
     case id, source, sources, name, title, summary, text, url, date, age, loss, returned
     case netLoss = "net_loss"
     case chains, classification, technique, bridge, target, attribution, tags, update
+    // Exposure watchlists and attribution overlays (README "Exposure").
+    case exposed, exposure
+    case exposureUSD = "exposure_usd"
+    case exposureOwner = "exposure_owner"
+    case attributionSource = "attribution_source"
 
     var type: RuleValueType {
         switch self {
-        case .id, .source, .name, .title, .summary, .text, .url, .classification, .technique, .target, .attribution: .string
-        case .sources, .chains, .tags: .list(.string)
+        case .id, .source, .name, .title, .summary, .text, .url, .classification, .technique, .target, .attribution,
+             .exposureOwner, .attributionSource: .string
+        case .sources, .chains, .tags, .exposure: .list(.string)
         case .date: .time
         case .age: .duration
-        case .loss, .returned, .netLoss: .money
-        case .bridge, .update: .bool
+        case .loss, .returned, .netLoss, .exposureUSD: .money
+        case .bridge, .update, .exposed: .bool
         }
     }
 

@@ -7,6 +7,7 @@ extension MessageTemplate {
         "name", "title", "summary", "loss", "loss_human", "returned", "returned_human", "net_loss_human",
         "chains", "chain_list", "technique", "classification", "target", "attribution", "bridge", "date",
         "source", "sources", "severity", "severity_upper", "rule", "url", "id", "update",
+        "exposed", "exposure", "exposure_usd", "exposure_usd_human", "exposure_owner", "attribution_source",
     ]
 
     /// A variable tag naming something no alert has, with its 1-based position.

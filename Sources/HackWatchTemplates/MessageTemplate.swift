@@ -104,6 +104,17 @@ package enum MessageTemplate {
         }
         if let bridge = incident.bridge { vars["bridge"] = bridge }
         if let date = incident.date { vars["date"] = Incident.formatDay(date) }
+        // Exposure overlays (README "Exposure"): absent when nothing matched, so sections skip.
+        if incident.exposed {
+            vars["exposed"] = true
+            vars["exposure"] = incident.exposure.joined(separator: ", ")
+        }
+        if let usd = incident.exposureUSD {
+            vars["exposure_usd"] = String(format: "%.0f", usd.usd)
+            vars["exposure_usd_human"] = usd.human
+        }
+        put("exposure_owner", incident.exposureOwner)
+        put("attribution_source", incident.attributionSource)
         return vars
     }
 

@@ -1,0 +1,114 @@
+import HackWatchConfiguration
+import HackWatchModel
+
+/// The exposure watchlist and attribution overlays, loaded from the config's `exposure`,
+/// `attribution` and `sanctions` files and applied to every incident before rules see it
+/// (README "Exposure"). A reload loads them afresh.
+package struct ExposureOverlays: Hashable, Sendable {
+    /// Every entry, in file order.
+    package private(set) var entries: [ExposureEntry] = []
+    /// Attribution by name, address and sanctions list.
+    package private(set) var attribution = AttributionOverlay()
+
+    /// No watchlist, no overlays: `apply` returns incidents unchanged.
+    package init() {}
+
+    /// Overlays from parts (tests).
+    package init(entries: [ExposureEntry], attribution: AttributionOverlay = AttributionOverlay()) {
+        self.entries = entries
+        self.attribution = attribution
+    }
+
+    /// Why overlay files could not be used: one `ConfigError` per bad file, all of them.
+    package struct LoadError: Error, Hashable, Sendable, CustomStringConvertible {
+        /// Every bad file's problems.
+        package var files: [ConfigError]
+        package var description: String { files.map(\.description).joined(separator: "\n") }
+    }
+
+    /// Reads every file; all problems in all files are reported together. Entry names must be
+    /// unique (after normalisation) across the exposure files too.
+    package static func load(exposure: [String], attribution: [String], sanctions: [String]) throws(LoadError) -> ExposureOverlays {
+        var overlays = ExposureOverlays()
+        var errors: [ConfigError] = []
+        var seen: [String: ExposureEntry] = [:]
+        for path in exposure {
+            do throws(ConfigError) {
+                let entries = try ExposureEntry.load(path: path)
+                var problems: [ConfigProblem] = []
+                for (index, entry) in entries.enumerated() {
+                    let key = Correlator.primaryKey(entry.name)
+                    if let first = seen[key] {
+                        problems.append(ConfigProblem(path: "$[\(index)].name", message: "duplicate entry name '\(entry.name)' (same as '\(first.name)' in \(first.file))"))
+                    } else {
+                        seen[key] = entry
+                        overlays.entries.append(entry)
+                    }
+                }
+                if !problems.isEmpty { errors.append(ConfigError(file: path, problems: problems)) }
+            } catch {
+                errors.append(error)
+            }
+        }
+        for path in attribution {
+            do throws(ConfigError) { try overlays.attribution.load(attributionFile: path) } catch { errors.append(error) }
+        }
+        for path in sanctions {
+            do throws(ConfigError) { try overlays.attribution.load(sanctionsFile: path) } catch { errors.append(error) }
+        }
+        guard errors.isEmpty else { throw LoadError(files: errors) }
+        return overlays
+    }
+
+    /// Why `entry` matches `incident` (`name 'Portal'`, `defillama_id 1541`, `chain 'Ronin'`,
+    /// `address 0x…`), or nil. Names are compared after the correlator's normalisation, whole:
+    /// "Ronin" matches "Ronin Network" and "Ronin's bridge", never "Boronin".
+    package func reason(_ entry: ExposureEntry, matches incident: Incident) -> String? {
+        let addresses = Set(entry.addresses.map(ExposureAddress.normalised))
+        if !addresses.isEmpty, let hit = incident.addresses.first(where: { addresses.contains(ExposureAddress.normalised($0)) }) {
+            return "address \(hit)"
+        }
+        if entry.kind == .address { return nil }
+        let keys = entry.nameKeys
+        if entry.kind == .chain {
+            let chainKeys = keys.union(entry.chains.flatMap(Correlator.nameKeys))
+            if let chain = incident.chains.first(where: { !Correlator.nameKeys($0).isDisjoint(with: chainKeys) }) {
+                return "chain '\(chain)'"
+            }
+        } else if !entry.chains.isEmpty, !incident.chains.isEmpty {
+            // Held only on some chains: an incident on none of them is not ours.
+            let held = Set(entry.chains.flatMap(Correlator.nameKeys))
+            guard incident.chains.contains(where: { !Correlator.nameKeys($0).isDisjoint(with: held) }) else { return nil }
+        }
+        for id in entry.defillamaIds where id == incident.defillamaId || id == incident.parentProtocolId {
+            return "defillama_id \(id)"
+        }
+        if !Correlator.nameKeys(incident.name).isDisjoint(with: keys) { return "name '\(incident.name)'" }
+        return nil
+    }
+
+    /// The entries `incident` matches, in file order.
+    package func matches(_ incident: Incident) -> [ExposureEntry] {
+        entries.filter { reason($0, matches: incident) != nil }
+    }
+
+    /// `incident` with `exposure`, `exposure_usd` and `exposure_owner` set from the watchlist,
+    /// and `attribution`/`attribution_source` from the overlays when the feed gave none (a
+    /// feed's own attribution is never replaced).
+    package func apply(to incident: Incident) -> Incident {
+        var incident = incident
+        let matched = matches(incident)
+        incident.exposure = matched.map(\.name)
+        let holdings = matched.compactMap(\.holdingsUSD)
+        incident.exposureUSD = holdings.isEmpty ? nil : Money(usd: holdings.reduce(0) { $0 + $1.usd })
+        // The largest holder answers; on a tie, the first in file order.
+        let owned = matched.filter { $0.owner != nil }
+        incident.exposureOwner = owned.max { ($0.holdingsUSD?.usd ?? 0) < ($1.holdingsUSD?.usd ?? 0) }
+            .flatMap { best in owned.first { ($0.holdingsUSD?.usd ?? 0) == (best.holdingsUSD?.usd ?? 0) } }?.owner
+        if incident.attribution?.isEmpty ?? true, let found = attribution.attribution(for: incident) {
+            incident.attribution = found.group
+            incident.attributionSource = found.source
+        }
+        return incident
+    }
+}
