@@ -22,16 +22,17 @@ extension ExposureEntry {
         var entries: [ExposureEntry] = []
         var seen: [String: (name: String, path: String)] = [:]
         for (index, item) in items.enumerated() {
-            let path = "\(base)[\(index)]"
-            guard var entry = reader.entry(item, at: path) else { continue }
+            let at = "\(base)[\(index)]"
+            guard var entry = reader.entry(item, at: at) else { continue }
             // Two entries with one normalised name would match the same incidents twice.
             let key = Correlator.primaryKey(entry.name)
             if let first = seen[key] {
-                reader.report(OverlayReader.key(path, "name"), "duplicate entry name '\(entry.name)' (same as '\(first.name)' at \(first.path))")
+                reader.report(OverlayReader.key(at, "name"), "duplicate entry name '\(entry.name)' (same as '\(first.name)' at \(first.path))")
                 continue
             }
-            seen[key] = (entry.name, path)
+            seen[key] = (entry.name, at)
             entry.file = path
+            entry.jsonPath = at
             entries.append(entry)
         }
         guard reader.problems.isEmpty else { throw ConfigError(file: path, problems: reader.problems) }

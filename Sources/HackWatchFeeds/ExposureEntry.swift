@@ -41,6 +41,8 @@ package struct ExposureEntry: Hashable, Sendable {
     package var notes: String?
     /// The file it came from, for listings.
     package var file: String = ""
+    /// Where in that file (`$[2]`), for messages.
+    package var jsonPath: String = "$"
 
     /// An entry; the loader is the normal way.
     package init(name: String, aliases: [String] = [], kind: Kind = .protocol, chains: [String] = [],

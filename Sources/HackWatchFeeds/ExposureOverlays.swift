@@ -36,10 +36,10 @@ package struct ExposureOverlays: Hashable, Sendable {
             do throws(ConfigError) {
                 let entries = try ExposureEntry.load(path: path)
                 var problems: [ConfigProblem] = []
-                for (index, entry) in entries.enumerated() {
+                for entry in entries {
                     let key = Correlator.primaryKey(entry.name)
                     if let first = seen[key] {
-                        problems.append(ConfigProblem(path: "$[\(index)].name", message: "duplicate entry name '\(entry.name)' (same as '\(first.name)' in \(first.file))"))
+                        problems.append(ConfigProblem(path: "\(entry.jsonPath).name", message: "duplicate entry name '\(entry.name)' (same as '\(first.name)' in \(first.file))"))
                     } else {
                         seen[key] = entry
                         overlays.entries.append(entry)
