@@ -101,10 +101,14 @@ package struct ExposureOverlays: Hashable, Sendable {
         incident.exposure = matched.map(\.name)
         let holdings = matched.compactMap(\.holdingsUSD)
         incident.exposureUSD = holdings.isEmpty ? nil : Money(usd: holdings.reduce(0) { $0 + $1.usd })
-        // The largest holder answers; on a tie, the first in file order.
-        let owned = matched.filter { $0.owner != nil }
-        incident.exposureOwner = owned.max { ($0.holdingsUSD?.usd ?? 0) < ($1.holdingsUSD?.usd ?? 0) }
-            .flatMap { best in owned.first { ($0.holdingsUSD?.usd ?? 0) == (best.holdingsUSD?.usd ?? 0) } }?.owner
+        // The largest holder answers; on a tie, the first in file order (strictly greater wins).
+        var owner: (name: String, usd: Double)?
+        for entry in matched {
+            guard let name = entry.owner else { continue }
+            let usd = entry.holdingsUSD?.usd ?? 0
+            if owner.map({ usd > $0.usd }) ?? true { owner = (name, usd) }
+        }
+        incident.exposureOwner = owner?.name
         if incident.attribution?.isEmpty ?? true, let found = attribution.attribution(for: incident) {
             incident.attribution = found.group
             incident.attributionSource = found.source

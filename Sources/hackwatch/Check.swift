@@ -16,7 +16,9 @@ struct Check: ParsableCommand {
         if !runtime.ruleWarnings.isEmpty { printError(runtime.ruleWarnings) }
         for problem in runtime.unroutableRules { printError("warning: \(problem)") }
         let sinks = runtime.config.sinks.filter(\.enabled).count
-        print("\(config): OK — \(runtime.feeds.count) feeds, \(sinks) sinks, \(runtime.ruleSet.rules.count) rules")
+        let exposure = runtime.overlays.entries.count
+        let watchlist = exposure == 0 ? "" : ", \(exposure) exposure \(exposure == 1 ? "entry" : "entries")"
+        print("\(config): OK — \(runtime.feeds.count) feeds, \(sinks) sinks, \(runtime.ruleSet.rules.count) rules\(watchlist)")
     }
 }
 

@@ -37,6 +37,8 @@ struct Replay: ParsableCommand {
             throw ExitCode.failure
         }
         for warning in parsed.warnings { printError("\(input): \(warning)") }
-        print(ReplayReport.make(ruleSet: runtime.ruleSet, incidents: parsed.incidents, since: sinceDate).render())
+        // The exposure watchlist and attribution overlays apply as in the daemon (README "Exposure").
+        let incidents = parsed.incidents.map(runtime.overlays.apply)
+        print(ReplayReport.make(ruleSet: runtime.ruleSet, incidents: incidents, since: sinceDate).render())
     }
 }

@@ -102,4 +102,40 @@ import TestSupport
         #expect(result.stderr.contains("\(exposure): $[2].kind: unknown kind 'wallet'"), "\(result.stderr)")
         #expect(result.stderr.contains("\(dir.appendingPathComponent("missing.json").path): $: no such file"), "\(result.stderr)")
     }
+
+    /// The real DefiLlama snapshot (`shared/feeds/defillama/api.llama.fi_hacks_*.json` above the
+    /// repository, or under `$HACKWATCH_SHARED`), nil when absent.
+    static var defiLlamaSnapshot: URL? {
+        var candidates: [URL] = []
+        if let shared = ProcessInfo.processInfo.environment["HACKWATCH_SHARED"], !shared.isEmpty {
+            candidates.append(URL(fileURLWithPath: shared).appendingPathComponent("feeds/defillama"))
+        }
+        var base = Binary.repoRoot.deletingLastPathComponent()
+        while base.path != "/" {
+            candidates.append(base.appendingPathComponent("shared/feeds/defillama"))
+            base = base.deletingLastPathComponent()
+        }
+        for folder in candidates {
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path),
+                  let name = names.filter({ $0.hasPrefix("api.llama.fi_hacks") && $0.hasSuffix(".json") }).sorted().last else { continue }
+            return folder.appendingPathComponent(name)
+        }
+        return nil
+    }
+
+    /// The shipped config, rules, exposure and attribution examples on the real snapshot:
+    /// `dprk_attribution` fires from the overlay (DefiLlama has no attribution field) and
+    /// `we_are_exposed` on Portal by alias and on Aave V3 by DefiLlama parent id.
+    @Test func replayWithTheShippedExamplesFiresFromTheOverlays() throws {
+        guard let snapshot = Self.defiLlamaSnapshot else { return }  // no shared snapshots here
+        let config = Binary.repoRoot.appendingPathComponent("config.example.json").path
+        let result = try Binary.run(["replay", "--config", config, "--input", snapshot.path, "--format", "defillama"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("2022-02-02  critical we_are_exposed: Portal ($326M)"), "\(result.stdout)")
+        #expect(result.stdout.contains("critical we_are_exposed: Aave V3"), "\(result.stdout)")
+        #expect(result.stdout.contains("2022-03-23  high     dprk_attribution: Ronin Bridge ($624M)"), "\(result.stdout)")
+        #expect(!result.stdout.contains("  dprk_attribution        0"))
+        let check = try Binary.run(["check", "--config", config])
+        #expect(check.stdout.contains("7 rules, 5 exposure entries"), "\(check.stdout)")
+    }
 }
