@@ -14,15 +14,18 @@ extension ExposureOverlays {
         let ordered = incidents.sorted { ($0.date ?? .distantPast, $0.name, $0.id) < ($1.date ?? .distantPast, $1.name, $1.id) }
         var lines: [String] = []
         var matched = Set<Int>()
-        for entry in entries {
-            var hits: [String] = []
-            for (index, incident) in ordered.enumerated() {
-                guard let reason = reason(entry, matches: incident) else { continue }
+        var hitsByEntry = [[String]](repeating: [], count: entries.count)
+        let position = Dictionary(entries.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        for (index, incident) in ordered.enumerated() {
+            for (entry, reason) in matches(incident) {
+                guard let at = position[entry.name] else { continue }
                 matched.insert(index)
                 let day = incident.date.map(Incident.formatDay) ?? "????-??-??"
                 let loss = incident.loss?.human ?? "loss unknown"
-                hits.append("  \(day)  \(incident.name)  \(loss)  \(reason)")
+                hitsByEntry[at].append("  \(day)  \(incident.name)  \(loss)  \(reason)")
             }
+        }
+        for (entry, hits) in zip(entries, hitsByEntry) {
             var about = [entry.kind.rawValue]
             if let owner = entry.owner { about.append("owner \(owner)") }
             if let held = entry.holdingsUSD { about.append("\(held.human) held") }

@@ -6,7 +6,11 @@ import HackWatchModel
 /// (README "Exposure"). A reload loads them afresh.
 package struct ExposureOverlays: Hashable, Sendable {
     /// Every entry, in file order.
-    package private(set) var entries: [ExposureEntry] = []
+    package private(set) var entries: [ExposureEntry] = [] {
+        didSet { compiled = entries.map(Compiled.init) }
+    }
+    /// `entries` prepared for matching (same order).
+    private var compiled: [Compiled] = []
     /// Attribution by name, address and sanctions list.
     package private(set) var attribution = AttributionOverlay()
 
@@ -16,6 +20,7 @@ package struct ExposureOverlays: Hashable, Sendable {
     /// Overlays from parts (tests).
     package init(entries: [ExposureEntry], attribution: AttributionOverlay = AttributionOverlay()) {
         self.entries = entries
+        self.compiled = entries.map(Compiled.init)
         self.attribution = attribution
     }
 
@@ -60,36 +65,68 @@ package struct ExposureOverlays: Hashable, Sendable {
         return overlays
     }
 
+    /// What matching compares, worked out once per entry when it is loaded.
+    struct Compiled: Hashable, Sendable {
+        var nameKeys: Set<String>
+        /// Kind chain: the chain's names; other kinds: the held chains (narrowing).
+        var chainKeys: Set<String>
+        var addresses: Set<String>
+
+        init(_ entry: ExposureEntry) {
+            nameKeys = entry.nameKeys
+            let chains = Set(entry.chains.flatMap(Correlator.nameKeys))
+            chainKeys = entry.kind == .chain ? nameKeys.union(chains) : chains
+            addresses = Set(entry.addresses.map(ExposureAddress.normalised))
+        }
+    }
+
+    /// The incident's side of matching, worked out once per incident.
+    struct Probe {
+        var nameKeys: Set<String>
+        var chainKeys: [(chain: String, keys: Set<String>)]
+        var addresses: [(given: String, normalised: String)]
+
+        init(_ incident: Incident) {
+            nameKeys = Correlator.nameKeys(incident.name)
+            chainKeys = incident.chains.map { ($0, Correlator.nameKeys($0)) }
+            addresses = incident.addresses.map { ($0, ExposureAddress.normalised($0)) }
+        }
+    }
+
     /// Why `entry` matches `incident` (`name 'Portal'`, `defillama_id 1541`, `chain 'Ronin'`,
     /// `address 0x…`), or nil. Names are compared after the correlator's normalisation, whole:
     /// "Ronin" matches "Ronin Network" and "Ronin's bridge", never "Boronin".
     package func reason(_ entry: ExposureEntry, matches incident: Incident) -> String? {
-        let addresses = Set(entry.addresses.map(ExposureAddress.normalised))
-        if !addresses.isEmpty, let hit = incident.addresses.first(where: { addresses.contains(ExposureAddress.normalised($0)) }) {
-            return "address \(hit)"
+        reason(entry, Compiled(entry), Probe(incident), incident)
+    }
+
+    private func reason(_ entry: ExposureEntry, _ compiled: Compiled, _ probe: Probe, _ incident: Incident) -> String? {
+        if !compiled.addresses.isEmpty, let hit = probe.addresses.first(where: { compiled.addresses.contains($0.normalised) }) {
+            return "address \(hit.given)"
         }
         if entry.kind == .address { return nil }
-        let keys = entry.nameKeys
         if entry.kind == .chain {
-            let chainKeys = keys.union(entry.chains.flatMap(Correlator.nameKeys))
-            if let chain = incident.chains.first(where: { !Correlator.nameKeys($0).isDisjoint(with: chainKeys) }) {
-                return "chain '\(chain)'"
+            if let chain = probe.chainKeys.first(where: { !$0.keys.isDisjoint(with: compiled.chainKeys) }) {
+                return "chain '\(chain.chain)'"
             }
-        } else if !entry.chains.isEmpty, !incident.chains.isEmpty {
+        } else if !compiled.chainKeys.isEmpty, !probe.chainKeys.isEmpty {
             // Held only on some chains: an incident on none of them is not ours.
-            let held = Set(entry.chains.flatMap(Correlator.nameKeys))
-            guard incident.chains.contains(where: { !Correlator.nameKeys($0).isDisjoint(with: held) }) else { return nil }
+            guard probe.chainKeys.contains(where: { !$0.keys.isDisjoint(with: compiled.chainKeys) }) else { return nil }
         }
         for id in entry.defillamaIds where id == incident.defillamaId || id == incident.parentProtocolId {
             return "defillama_id \(id)"
         }
-        if !Correlator.nameKeys(incident.name).isDisjoint(with: keys) { return "name '\(incident.name)'" }
+        if !probe.nameKeys.isDisjoint(with: compiled.nameKeys) { return "name '\(incident.name)'" }
         return nil
     }
 
-    /// The entries `incident` matches, in file order.
-    package func matches(_ incident: Incident) -> [ExposureEntry] {
-        entries.filter { reason($0, matches: incident) != nil }
+    /// The entries `incident` matches, in file order, each with why.
+    package func matches(_ incident: Incident) -> [(entry: ExposureEntry, reason: String)] {
+        guard !entries.isEmpty else { return [] }
+        let probe = Probe(incident)
+        return zip(entries, compiled).compactMap { entry, compiled in
+            reason(entry, compiled, probe, incident).map { (entry, $0) }
+        }
     }
 
     /// `incident` with `exposure`, `exposure_usd` and `exposure_owner` set from the watchlist,
@@ -97,7 +134,7 @@ package struct ExposureOverlays: Hashable, Sendable {
     /// feed's own attribution is never replaced).
     package func apply(to incident: Incident) -> Incident {
         var incident = incident
-        let matched = matches(incident)
+        let matched = matches(incident).map(\.entry)
         incident.exposure = matched.map(\.name)
         let holdings = matched.compactMap(\.holdingsUSD)
         incident.exposureUSD = holdings.isEmpty ? nil : Money(usd: holdings.reduce(0) { $0 + $1.usd })
