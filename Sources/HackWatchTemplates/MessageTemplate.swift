@@ -9,8 +9,9 @@ import HackWatchModel
 /// Variables: `name`, `title`, `summary`, `loss` (whole USD), `loss_human` (`$624M`),
 /// `returned`, `returned_human`, `net_loss_human`, `chains` (joined with ", "), `chain_list`
 /// (for sections), `technique`, `classification`, `target`, `attribution`, `bridge`, `date`
-/// (YYYY-MM-DD), `source`, `sources`, `severity`, `severity_upper`, `rule`, `url`, `id`, `update`.
-/// Unknown values are absent, so `{{#technique}}…{{/technique}}` renders only when known.
+/// (YYYY-MM-DD), `source`, `sources`, `severity`, `severity_upper`, `rule`, `url`, `id`, `update`;
+/// from the exposure overlays `exposed`, `exposure` (joined), `exposure_usd`, `exposure_usd_human`,
+/// `exposure_owner`, `attribution_source`. Unknown values are absent, so `{{#technique}}…{{/technique}}` renders only when known.
 package enum MessageTemplate {
     /// nil when `source` is a valid template; otherwise the parser's error with its position, or
     /// the first unknown variable with a "did you mean" (`check`, load and reload report it, so
