@@ -19,12 +19,22 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        // The optional HTTP listener (HackWatchWeb): SwiftNIO underneath.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Hummingbird's own dependencies, named for the listener's connection-deadline handler.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
     ],
     targets: [
         // libcurl: typed wrappers around the variadic curl_easy_setopt/getinfo.
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
         // System SQLite (libsqlite3-dev): SQLITE_TRANSIENT is a macro Swift cannot import.
         .target(name: "CSQLite", linkerSettings: [.linkedLibrary("sqlite3")]),
+        // libxml2 (libxml2-dev): the one XML and HTML engine. The system library target gives its
+        // header path (pkg-config libxml-2.0); the shim holds the hardened reader, the HTML text
+        // walker and the parts of the parser API Swift cannot call safely.
+        .systemLibrary(name: "CLibXML2System", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .target(name: "CLibXML2", dependencies: ["CLibXML2System"], linkerSettings: [.linkedLibrary("xml2")]),
         // syslog(3) is variadic; signals and socket helpers.
         .target(name: "CSupport"),
         // SHA-256 / HMAC-SHA256 from OpenSSL's libcrypto (libssl-dev; libcurl loads it anyway).
@@ -35,15 +45,17 @@ let package = Package(
         // The libcurl client: requests, responses, limits, redaction.
         .target(name: "HackWatchHTTP", dependencies: [model, "CCurl"]),
         // The config file: decoding, validation, secrets. Type-specific sink checks are passed in.
-        .target(name: "HackWatchConfiguration", dependencies: [model]),
+        .target(name: "HackWatchConfiguration", dependencies: [model, "CLibXML2"]),
         // The rule language: lexer, parser, resolver, type checker, compiler, regex VM.
         .target(name: "HackWatchRules", dependencies: [model]),
         // Mustache message templates.
         .target(name: "HackWatchTemplates", dependencies: [model, .product(name: "Mustache", package: "swift-mustache")]),
         // Feed formats, fetching, identity, baseline and correlation.
-        .target(name: "HackWatchFeeds", dependencies: [model, "HackWatchHTTP", "HackWatchConfiguration"]),
+        .target(name: "HackWatchFeeds", dependencies: [model, "HackWatchHTTP", "HackWatchConfiguration", "CLibXML2"]),
         // State: incidents, feed state, fired pairs and the outbox (SQLite) behind `StateStoring`.
         .target(name: "HackWatchStore", dependencies: [model, "CSQLite"]),
+        // Figures over many incidents: periods, breakdowns, comparisons (stats; aggregates, digests).
+        .target(name: "HackWatchStats", dependencies: [model, "HackWatchFeeds"]),
         // Sinks, retry policy and the outbox worker.
         .target(
             name: "HackWatchNotify",
@@ -52,12 +64,23 @@ let package = Package(
                 "CCrypto", .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The HTTP listener: /metrics, health, reload, the JSON API and the status page (Hummingbird).
+        // Only the daemon imports it, so nothing else builds SwiftNIO.
+        .target(
+            name: "HackWatchWeb",
+            dependencies: [
+                model, "HackWatchConfiguration", "HackWatchStore", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Scheduling, the incident pipeline, systemd, reload, status and replay.
         .target(
             name: "HackWatchDaemon",
             dependencies: [
                 model, "HackWatchHTTP", "HackWatchConfiguration", "HackWatchRules", "HackWatchTemplates",
-                "HackWatchFeeds", "HackWatchStore", "HackWatchNotify",
+                "HackWatchFeeds", "HackWatchStore", "HackWatchNotify", "HackWatchWeb",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -65,7 +88,7 @@ let package = Package(
             name: "hackwatch",
             dependencies: [
                 model, "HackWatchHTTP", "HackWatchConfiguration", "HackWatchRules", "HackWatchFeeds",
-                "HackWatchStore", "HackWatchDaemon",
+                "HackWatchStore", "HackWatchDaemon", "HackWatchStats",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -75,7 +98,7 @@ let package = Package(
             name: "hackwatch-bench",
             dependencies: [
                 model, "HackWatchHTTP", "HackWatchConfiguration", "HackWatchRules", "HackWatchFeeds",
-                "HackWatchStore", "HackWatchNotify", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                "HackWatchStore", "HackWatchNotify", "HackWatchStats", "TestSupport", .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/hackwatch-bench"
         ),
@@ -114,6 +137,8 @@ let package = Package(
                 "HackWatchNotify", "HackWatchDaemon", "TestSupport", .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "HackWatchWebTests", dependencies: ["HackWatchWeb"]),
+        .testTarget(name: "HackWatchStatsTests", dependencies: [model, "HackWatchConfiguration", "HackWatchFeeds", "HackWatchRules", "HackWatchStats", "HackWatchStore", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: [model, "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

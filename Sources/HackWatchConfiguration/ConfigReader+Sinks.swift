@@ -35,6 +35,8 @@ extension ConfigReader {
         for (key, setting) in members where !SinkConfig.commonKeys.contains(key) && !typos.contains(key) {
             sink.settings[key] = setting
         }
+        // Slack's optional bot token file resolves like `secret_file` (relative to the config).
+        if let token = sink.settings["token_file"]?.stringValue, !token.hasPrefix("$") { sink.settings["token_file"] = .string(resolver.resolve(token)) }
         guard let type else { return nil }
         if let validator = sinkValidator {
             // SINK-VALIDATION HOOK call site: the sink factory checks type-specific keys.
@@ -52,7 +54,8 @@ extension ConfigReader {
             // Never echo the value: a mistyped webhook URL is still a secret.
             report(path.key("url"), "must be an http:// or https:// URL")
         }
-        if SinkConfig.urlTypes.contains(type) && !["url", "url_env", "url_file"].contains(where: { members[$0] != nil }) {
+        if SinkConfig.urlTypes.contains(type) && !["url", "url_env", "url_file"].contains(where: { members[$0] != nil })
+            && !(type == "slack" && members["token_file"] != nil) {
             report(path.key("url"), "sink type '\(type)' needs one of url, url_env, url_file")
         }
         if SinkConfig.localTypes.contains(type) {

@@ -8,6 +8,9 @@ struct ConfigReader {
     var problems: [ConfigProblem] = []
     /// Type-specific sink checks (`SinkFactory.validate` when the daemon loads; nil checks only the shared keys).
     var sinkValidator: (@Sendable (SinkConfig) -> [String])?
+    /// Reading a feed to parse a saved body (`hackwatch test --preset`): nothing is fetched, so
+    /// a preset's API key is not required.
+    var offline = false
 
     mutating func report(_ path: ConfigPath, _ message: String) {
         problems.append(ConfigProblem(path: path.description, message: message))

@@ -9,6 +9,10 @@ package enum FeedFormat: String, CaseIterable, Sendable, Codable {
     case atom
     /// Generic JSON with a `mapping` of JSON Pointers.
     case json
+    /// Any HTML page: `items_xpath` selects the items, `mapping` holds XPath expressions.
+    case html
+    /// Any XML document, read like `html`.
+    case xml
     /// Sniff JSON / RSS / Atom from the bytes.
     case auto
 }
@@ -38,6 +42,22 @@ package struct FeedConfig: Hashable, Sendable {
     package var amountScale: Double
     /// `json` format: how mapped dates are written: `unix`, `unix_ms`, `iso8601` (default: guess).
     package var dateFormat: String?
+    /// Per-field transforms applied to the mapped values (`FieldTransform`), any mapped format.
+    package var transforms: [String: FieldTransform] = [:]
+    /// Request method: `GET` (default) or `POST`.
+    package var method: String = "GET"
+    /// Request body (POST): `body` as written or `body_file`; `{{now_ms}}`-style placeholders
+    /// are expanded at each poll.
+    package var body: FeedBody?
+    /// Secret request headers (`headers_file` / `headers_env`): read at each poll, never logged.
+    package var secretHeaders: SecretSource?
+    /// `html`/`xml` formats: XPath 1.0 selecting the item nodes (`//ul[@class='list']/li`).
+    package var itemsXPath: String?
+    /// `json` format: where the JSON is inside the body; only `next_data` (the JSON in an HTML
+    /// page's `<script id="__NEXT_DATA__">`). Nil: the body is the JSON.
+    package var extract: String?
+    /// The preset this feed was built from (`hackwatch presets`), if any.
+    package var preset: String?
 
     package init(name: String, url: String, format: FeedFormat, interval: TimeSpan = TimeSpan(seconds: 300),
                 enabled: Bool = true, timeout: TimeSpan = TimeSpan(seconds: 30), maxBytes: Int = 10 << 20,
@@ -56,4 +76,12 @@ package struct FeedConfig: Hashable, Sendable {
         self.amountScale = amountScale
         self.dateFormat = dateFormat
     }
+}
+
+/// Where a feed's request body comes from.
+package enum FeedBody: Hashable, Sendable {
+    /// `body`: the text in the config.
+    case text(String)
+    /// `body_file`: a file, read at each poll.
+    case file(String)
 }

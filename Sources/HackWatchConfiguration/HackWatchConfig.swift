@@ -38,12 +38,19 @@ package struct HackWatchConfig: Hashable, Sendable {
     package var attribution: [String] = []
     /// Sanctions lists (absolute): OFAC SDN XML files whose digital currency addresses name a group.
     package var sanctions: [String] = []
+    /// An alerted incident whose loss moves by more than this share (default 0.10) gets an update.
+    package var updateLossShare: Double = 0.10
+    /// A new, late record (past a feed's first poll, older than `baseline`) that matches no known
+    /// incident alerts instead of being recorded silently as history (default false).
+    package var alertLateReports: Bool = false
+    /// The HTTP listener (`http`), if configured.
+    package var http: HTTPListenerConfig?
 
     /// Every top-level key.
     package static let topLevelKeys = [
         "state_dir", "rules", "baseline", "feeds", "sinks", "log_level", "metrics_textfile",
-        "feed_stale_after", "correlation_window", "delivery_deadline", "ca_file",
-        "exposure", "attribution", "sanctions",
+        "feed_stale_after", "correlation_window", "delivery_deadline", "ca_file", "http",
+        "update_loss_share", "alert_late_reports", "exposure", "attribution", "sanctions",
     ]
     /// `log_level` values (swift-log's `Logger.Level`).
     package static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
@@ -135,16 +142,18 @@ extension ConfigReader {
         config.feedStaleAfter = duration(members, "feed_stale_after", at: root, positive: true) ?? config.feedStaleAfter
         config.correlationWindow = duration(members, "correlation_window", at: root) ?? config.correlationWindow
         config.deliveryDeadline = duration(members, "delivery_deadline", at: root) ?? config.deliveryDeadline
+        storyOptions(members, into: &config, at: root)
         if let caFile = string(members, "ca_file", at: root).map(resolver.resolve) {
             // Checked now: a wrong path would otherwise fail every HTTPS poll with a TLS error.
             if FileManager.default.isReadableFile(atPath: caFile) { config.caFile = caFile }
             else { report(root.key("ca_file"), "cannot read CA file '\(caFile)'") }
         }
+        config.http = httpListener(members, at: root, resolver: resolver)
 
         config.exposure = overlayPaths(members, "exposure", at: root).map(resolver.resolve)
         config.attribution = overlayPaths(members, "attribution", at: root).map(resolver.resolve)
         config.sanctions = overlayPaths(members, "sanctions", at: root).map(resolver.resolve)
-        config.feeds = list(members, "feeds", at: root) { reader, value, path in reader.feed(value, at: path) }
+        config.feeds = list(members, "feeds", at: root) { reader, value, path in reader.feed(value, at: path, resolver: resolver) }
         rejectDuplicateNames(config.feeds.map(\.name), key: "feeds", what: "feed", in: members)
         config.sinks = list(members, "sinks", at: root) { reader, value, path in reader.sink(value, at: path, resolver: resolver) }
         rejectDuplicateNames(config.sinks.map(\.name), key: "sinks", what: "sink", in: members)

@@ -2,15 +2,17 @@ import HackWatchModel
 /// The `mapping` of a `json` feed: incident field name → JSON Pointer into one item.
 ///
 /// Keys: `id`, `name` (required), `title`, `summary`, `url`, `date`, `loss`, `returned`,
-/// `chains`, `classification`, `technique`, `bridge`, `target`, `attribution`, `tags`,
-/// `addresses` (attacker/victim addresses: a string or a list of them), and
+/// `chains`, `classification`, `technique`, `bridge`, `target`, `attribution`, `tags`, and
 /// `loss_currency` (a pointer to the unit of `loss`/`returned`: amounts count as USD only when it
-/// says `USD`/`US$`/`$`; token units such as `ETH` leave `loss` null).
+/// says `USD`/`US$`/`$`; token units such as `ETH` leave `loss` null), `addresses` and
+/// `transactions` (lists: attacker addresses, attack tx hashes). A `*` token fans out over an
+/// array (`/transactions/*/attacker`): the field gets every value found (the first, for a
+/// one-value field).
 package enum JSONMapping {
     /// Every key a mapping may use.
     package static let fields: [String] = [
         "id", "name", "title", "summary", "url", "date", "loss", "returned", "chains", "classification",
-        "technique", "bridge", "target", "attribution", "tags", "loss_currency", "addresses",
+        "technique", "bridge", "target", "attribution", "tags", "loss_currency", "addresses", "transactions",
     ]
 
     /// `date_format` values.
@@ -20,9 +22,14 @@ package enum JSONMapping {
     /// `mapping.<field>`, `mapping`, `items_pointer`, `amount_scale` or `date_format` (the
     /// config loader prefixes its JSON path). Empty when the feed is fine or not a json feed.
     package static func validate(_ feed: FeedConfig) -> [String] {
-        var problems: [String] = []
+        // Transforms apply to any mapped format.
+        let transformProblems = [.json, .auto, .html, .xml].contains(feed.format)
+            ? FieldTransform.validate(feed.transforms, mapped: Set(feed.mapping.keys)) : []
+        if feed.format == .html || feed.format == .xml { return XPathMapping.validate(feed) + transformProblems }
+        var problems = XPathMapping.misplacedKeys(feed) + transformProblems
         guard feed.format == .json || feed.format == .auto else {
-            if !feed.mapping.isEmpty { problems.append("mapping: only used with format \"json\" (this feed is \(feed.format.rawValue))") }
+            if !feed.mapping.isEmpty { problems.append("mapping: only used with format \"json\", \"html\" or \"xml\" (this feed is \(feed.format.rawValue))") }
+            if !feed.transforms.isEmpty { problems.append("transforms: only used with a mapping (format \"json\", \"html\" or \"xml\")") }
             return problems
         }
         let known = Set(fields)

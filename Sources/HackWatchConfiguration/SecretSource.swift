@@ -27,6 +27,13 @@ package enum SecretSource: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Whether this is a file under `$CREDENTIALS_DIRECTORY` while that variable is unset: only
+    /// systemd sets it (`LoadCredential=`), so outside the service the file cannot be looked at.
+    package func needsCredentialsDirectory(environment: [String: String]) -> Bool {
+        guard case .file(let path) = self, environment["CREDENTIALS_DIRECTORY"] == nil else { return false }
+        return path.contains("$CREDENTIALS_DIRECTORY") || path.contains("${CREDENTIALS_DIRECTORY}")
+    }
+
     /// `$CREDENTIALS_DIRECTORY/x` and `${CREDENTIALS_DIRECTORY}/x` expand from the environment.
     static func expand(_ path: String, environment: [String: String]) -> String {
         var result = path

@@ -6,6 +6,7 @@ import HackWatchFeeds
 import HackWatchHTTP
 import HackWatchNotify
 import HackWatchStore
+import HackWatchWeb
 
 /// `hackwatch run`: the long-running service.
 ///
@@ -21,10 +22,10 @@ package final class Daemon: @unchecked Sendable {
     private let control = DispatchQueue(label: "hackwatch.control")
     private let outboxQueue = DispatchQueue(label: "hackwatch.outbox")
     private let client = HTTPClient()
-    private let lock = NSLock()
+    let lock = NSLock()
     private var runtime: DaemonRuntime
-    private var lastReloadOK = true
-    private let store: any StateStoring
+    var lastReloadOK = true
+    let store: any StateStoring
     /// Held until the process exits: no second `run` or `once` on this state_dir meanwhile.
     private let stateLock: StateDirectoryLock
     private var outbox: OutboxWorker
@@ -35,6 +36,13 @@ package final class Daemon: @unchecked Sendable {
     private var metricsTimer: DispatchSourceTimer?
     private let finished = DispatchSemaphore(value: 0)
     private var stopping = false
+    /// Delivery latency, poll duration, rule evaluations: the live half of `/metrics`.
+    let liveMetrics = LiveMetrics()
+    /// The HTTP listener (`http`), if configured; started before the store opens.
+    private var web: WebServer?
+    private let webStatus = DaemonWebStatus()
+    /// Every feed has been handed to the scheduler (readiness); false again once stopping.
+    private var feedsScheduled = false
 
     /// Loads config, rules and sinks and opens the state database; throws when any is unusable
     /// (the service then fails to start, which systemd reports).
@@ -49,8 +57,13 @@ package final class Daemon: @unchecked Sendable {
         DaemonLogging.apply(configLevel: runtime.config.logLevel, environment: environment)
         if !runtime.ruleWarnings.isEmpty { logger.warning("rule warnings:\n\(runtime.ruleWarnings)") }
         for problem in runtime.unroutableRules { logger.warning("\(problem)") }
-        (store, stateLock) = try StateDirectory.openStore(runtime.config.stateDir)
-        outbox = OutboxWorker(store: store, sinks: runtime.sinks, logger: logger)
+        let web: WebServer?
+        do { web = try Self.startWeb(runtime.config, status: webStatus, environment: environment, logger: logger) } catch {
+            throw RuntimeError.http(error)
+        }
+        self.web = web
+        do { (store, stateLock) = try StateDirectory.openStore(runtime.config.stateDir) } catch { web?.stop(); throw error }
+        outbox = OutboxWorker(store: store, sinks: TimedSink.wrap(runtime.sinks, metrics: liveMetrics), logger: logger)
         poller = FeedPoller(store: store, fetcher: FeedFetcher(client: HTTPClient(caFile: runtime.config.caFile)), logger: logger)
         // The scheduler is built before `self` exists; the box hands it `self` once it does.
         let box = WeakBox()
@@ -58,6 +71,7 @@ package final class Daemon: @unchecked Sendable {
             box.daemon?.poll(feed) ?? .failed
         }
         box.daemon = self
+        webStatus.attach(self, store: store)
     }
 
     private final class WeakBox: @unchecked Sendable { weak var daemon: Daemon? }
@@ -69,8 +83,11 @@ package final class Daemon: @unchecked Sendable {
 
     /// Starts timers, signal handling and the watchdog, tells systemd READY=1, and blocks until
     /// SIGTERM/SIGINT has stopped everything. Returns normally on a clean stop.
-    package func run() {
-        signals = SignalWatcher(queue: control) { [weak self] signal in
+    ///
+    /// `relay`: signals caught since the process started (so a SIGTERM during the load is acted
+    /// on — the daemon then stops at once — rather than lost).
+    package func run(relay: SignalRelay? = nil) {
+        let handler: @Sendable (Int32) -> Void = { [weak self] signal in
             guard let self else { return }
             if signal == SIGHUP { self.reload() } else { self.stop(reason: signal == SIGINT ? "SIGINT" : "SIGTERM") }
         }
@@ -81,6 +98,7 @@ package final class Daemon: @unchecked Sendable {
             let failures = states.first { $0.feed == feed.name }?.consecutiveFailures ?? 0
             scheduler.add(feed, initialDelay: 0, failures: failures)
         }
+        lock.withLock { feedsScheduled = true }
         if let interval = SystemdNotifier.watchdogInterval(environment: environment) {
             let pinger = WatchdogPinger(notifier: notifier, interval: interval)
             pinger.start(queue: control)
@@ -91,14 +109,28 @@ package final class Daemon: @unchecked Sendable {
             "feeds": "\(current.feeds.count)", "rules": "\(current.ruleSet.rules.count)", "sinks": "\(current.sinks.count)",
         ])
         notifier.ready(status: statusLine())
+        // Last, so a signal that came during start-up finds everything it stops running.
+        if let relay {
+            let control = self.control
+            relay.attach { number in control.async { handler(number) } }
+        } else {
+            signals = SignalWatcher(queue: control, handler: handler)
+        }
         finished.wait()
     }
 
-    private func currentRuntime() -> DaemonRuntime { lock.withLock { runtime } }
+    func currentRuntime() -> DaemonRuntime { lock.withLock { runtime } }
 
     private func poll(_ feed: FeedConfig) -> PollResult {
-        let report = poller.poll(feed, runtime: currentRuntime())
-        if !report.stats.alerts.isEmpty { lock.withLock { outbox }.wake() }
+        let current = currentRuntime()
+        let start = DispatchTime.now().uptimeNanoseconds
+        let report = poller.poll(feed, runtime: current)
+        liveMetrics.observePoll(feed: feed.name, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        // New and changed incidents are evaluated, those recorded silently (baseline) are not.
+        liveMetrics.observeEvaluation(incidents: max(0, report.stats.new + report.stats.changed - report.stats.baselined),
+                                      rules: current.ruleSet.rules.count, matched: report.stats.alerts.flatMap(\.rules))
+        // A failed poll may still have committed alerts before it failed: drain for those too.
+        if !report.stats.alerts.isEmpty || report.result == .failed { lock.withLock { outbox }.wake() }
         control.async { [weak self] in
             guard let self, !self.lock.withLock({ self.stopping }) else { return }
             self.notifier.status(self.statusLine())
@@ -107,8 +139,10 @@ package final class Daemon: @unchecked Sendable {
         return report.result
     }
 
-    /// SIGHUP: build a complete new runtime; swap it in only if everything loaded.
-    func reload() {
+    /// SIGHUP (and `POST /-/reload`): build a complete new runtime; swap it in only if everything
+    /// loaded. Returns whether it was taken, and why not.
+    @discardableResult
+    func reload() -> ReloadOutcome {
         notifier.reloading()
         logger.info("reloading", metadata: ["config": "\(configPath)"])
         let next: DaemonRuntime
@@ -119,7 +153,7 @@ package final class Daemon: @unchecked Sendable {
             lock.withLock { lastReloadOK = false }
             writeMetrics()
             notifier.send("READY=1\nSTATUS=reload failed, running previous config; " + statusLine())
-            return
+            return ReloadOutcome(accepted: false, message: "reload failed; keeping the previous config and rules:\n\(error)")
         }
         let previous = currentRuntime()
         if next.config.stateDir != previous.config.stateDir {
@@ -131,7 +165,9 @@ package final class Daemon: @unchecked Sendable {
             lastReloadOK = true
             guard Self.sinksNeedRebuild(previous.config, next.config) else { return nil }
             let old = outbox
-            outbox = OutboxWorker(store: store, sinks: next.sinks, logger: logger)
+            // The new worker inherits the old one's blocks (Retry-After, store failures) and its
+            // acknowledged-but-unstored deliveries, so a reload neither hammers nor re-sends.
+            outbox = OutboxWorker(store: store, sinks: TimedSink.wrap(next.sinks, metrics: liveMetrics), logger: logger, state: old.state)
             return old
         }
         if let oldOutbox {
@@ -144,6 +180,23 @@ package final class Daemon: @unchecked Sendable {
         logger.info("reloaded", metadata: ["feeds": "\(next.feeds.count)", "rules": "\(next.ruleSet.rules.count)"])
         writeMetrics()
         notifier.ready(status: statusLine())
+        return ReloadOutcome(accepted: true, message: "reloaded: \(next.feeds.count) feeds, \(next.ruleSet.rules.count) rules, \(next.sinks.count) sinks")
+    }
+
+    /// `POST /-/reload`: the SIGHUP path, on the control queue like a signal.
+    func reloadFromHTTP() -> ReloadOutcome {
+        guard !lock.withLock({ stopping }) else { return ReloadOutcome(accepted: false, message: "the daemon is stopping") }
+        return control.sync { reload() }
+    }
+
+    /// Why `/-/ready` says 503: rules and store are checked, every feed scheduled, not stopping.
+    func readinessProblems() -> [String] {
+        var problems: [String] = []
+        let (scheduled, isStopping) = lock.withLock { (feedsScheduled, stopping) }
+        if isStopping { problems.append("stopping") }
+        else if !scheduled { problems.append("feeds not scheduled yet") }
+        do { _ = try store.incidentCount() } catch { problems.append("the state database cannot be read: \(error)") }
+        return problems
     }
 
     /// Whether a reload must swap in the newly built sinks: their configs changed, or `ca_file`
@@ -187,6 +240,7 @@ package final class Daemon: @unchecked Sendable {
             return
         }
         writeMetrics()
+        web?.stop()
         store.close()
         signals?.cancel()
         logger.info("stopped")

@@ -6,6 +6,7 @@ import HackWatchModel
 import HackWatchNotify
 import HackWatchRules
 import HackWatchTemplates
+import HackWatchWeb
 
 /// Everything a reload replaces, as one immutable value: config, compiled rules and the sinks
 /// built from the config. A reload builds a whole new runtime and swaps it in only when every
@@ -57,19 +58,34 @@ package struct DaemonRuntime: Sendable {
 package enum RuntimeError: Error, CustomStringConvertible {
     /// The config file has problems (all of them, with JSON paths).
     case config(ConfigError)
-    /// Rule files have errors (rendered compiler-style, all of them).
-    case rules(String)
+    /// Rule files have errors (all diagnostics of the load, warnings included).
+    case rules([Diagnostic])
     /// A sink could not be built (e.g. its `url_env` variable is unset).
     case sinks([SinkError])
     /// Exposure, attribution or sanctions files have problems (all of them, with JSON paths).
     case overlays(ExposureOverlays.LoadError)
+    /// The HTTP listener could not start (address in use, unreadable token file).
+    case http(WebServerError)
 
     package var description: String {
         switch self {
         case .config(let error): "\(error)"
-        case .rules(let rendered): rendered
+        case .rules(let diagnostics): diagnostics.map(\.rendered).joined(separator: "\n")
         case .sinks(let errors): errors.map { "\($0)" }.joined(separator: "\n")
         case .overlays(let error): error.description
+        case .http(let error): "\(error)"
+        }
+    }
+
+    /// One line per problem, for logs (a log line folds newlines, which would run problems
+    /// together): config problems with their paths, rule diagnostics without the source excerpt.
+    package var lines: [String] {
+        switch self {
+        case .config(let error): error.description.split(separator: "\n").map(String.init)
+        case .rules(let diagnostics): diagnostics.map(\.description)
+        case .sinks(let errors): errors.map(\.description)
+        case .http(let error): ["\(error)"]
+        case .overlays(let error): error.description.split(separator: "\n").map(String.init)
         }
     }
 }
@@ -93,7 +109,7 @@ extension DaemonRuntime {
         }
         let result = RuleLoader.load(paths: config.rules, sinkNames: config.sinks.map(\.name),
                                      validateTemplate: MessageTemplate.validate)
-        guard let ruleSet = result.ruleSet, !result.hasErrors else { throw .rules(result.render()) }
+        guard let ruleSet = result.ruleSet, !result.hasErrors else { throw .rules(result.diagnostics) }
         let overlays: ExposureOverlays
         do throws(ExposureOverlays.LoadError) {
             overlays = try ExposureOverlays.load(exposure: config.exposure, attribution: config.attribution, sanctions: config.sanctions)

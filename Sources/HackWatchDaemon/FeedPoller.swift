@@ -31,6 +31,9 @@ package final class FeedPoller: @unchecked Sendable {
     /// once must see each other's record, or both would alert.
     private let processing = NSLock()
 
+    /// Incidents processed per hold of the correlation lock.
+    static let chunkSize = 2_000
+
     /// A poller writing to `store`.
     package init(store: any StateStoring, fetcher: FeedFetcher = FeedFetcher(), logger: Logger) {
         self.store = store
@@ -62,10 +65,21 @@ package final class FeedPoller: @unchecked Sendable {
                     logger.warning("feed parse warning", metadata: ["feed": "\(feed.name)", "reason": "\(warning)"])
                 }
                 do {
-                    processing.lock()
-                    defer { processing.unlock() }
-                    let stats = try pipeline.process(parsed.incidents, feed: feed, firstPoll: !state.firstPollDone,
-                                                     runtime: runtime, now: now, dryRun: dryRun)
+                    // The correlation lock is taken per chunk, not for the whole poll: a feed of
+                    // 283k records would otherwise stall every other feed for its whole first
+                    // poll. Each chunk commits its alerts and incidents before the lock is
+                    // released, so a concurrent feed still sees every record processed so far.
+                    var stats = PipelineStats()
+                    var start = 0
+                    repeat {
+                        let end = min(start + Self.chunkSize, parsed.incidents.count)
+                        let chunk = try processing.withLock { () throws(StoreError) -> PipelineStats in
+                            try pipeline.process(Array(parsed.incidents[start..<end]), feed: feed, firstPoll: !state.firstPollDone,
+                                                 runtime: runtime, now: now, dryRun: dryRun)
+                        }
+                        stats.add(chunk)
+                        start = end
+                    } while start < parsed.incidents.count
                     state.validators = validators.isEmpty ? nil : validators
                     state.firstPollDone = true
                     logger.info("feed polled", metadata: [

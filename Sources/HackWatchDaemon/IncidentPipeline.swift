@@ -18,15 +18,24 @@ package struct PipelineStats: Sendable, Hashable {
     package var alerts: [Alert] = []
 
     package init() {}
+
+    /// Adds another chunk's counts and alerts to these.
+    mutating func add(_ other: PipelineStats) {
+        new += other.new
+        changed += other.changed
+        baselined += other.baselined
+        alerts += other.alerts
+    }
 }
 
-/// fetch → parse → for each incident: known? changed? → correlate → baseline → rules →
-/// `recordFiring` (firing + outbox rows in one transaction) → wake the outbox.
+/// fetch → parse → for each incident: known? changed? → correlate → baseline → story (first
+/// alert or update, `IncidentStory`) → `recordStories` (fired pairs, story revision and outbox
+/// rows in one transaction) → wake the outbox.
 ///
-/// Crash safety: incidents are saved only after their alerts are in the outbox, and
-/// `recordFiring` skips pairs already fired. A crash anywhere leaves the incident unseen or its
-/// alerts recorded, so the next poll either redoes the work or finds nothing new — never a lost
-/// alert, never a doubled one.
+/// Crash safety: incidents are saved only after their messages are in the outbox, and
+/// `recordStories` skips a revision that is not its story's next. A crash anywhere leaves the
+/// incident unseen or its messages recorded, so the next poll either redoes the work or finds
+/// nothing new — never a lost alert or update, never a doubled one.
 package struct IncidentPipeline: Sendable {
     /// The state database.
     package let store: any StateStoring
@@ -39,14 +48,25 @@ package struct IncidentPipeline: Sendable {
 
     /// Processes one feed's parsed incidents. With `dryRun` nothing is written; the alerts that
     /// would fire are returned.
+    ///
+    /// Stories: an incident's first alert names every rule that matched; once it alerted, a
+    /// change that is news (`IncidentStory.changes`) or a rule matching for the first time is an
+    /// update to that story, never a second top-level alert. Late reports (a feed's new record
+    /// older than `baseline`, past its first poll) are at most an update: merged into the known
+    /// incident they report, else recorded silently as history unless `alert_late_reports`.
     package func process(_ incidents: [Incident], feed: FeedConfig, firstPoll: Bool, runtime: DaemonRuntime,
                         now: Date = Date(), dryRun: Bool = false) throws(StoreError) -> PipelineStats {
-        let correlator = Correlator(window: runtime.config.correlationWindow)
+        let config = runtime.config
+        let correlator = Correlator(window: config.correlationWindow)
         var stats = PipelineStats()
-        var firing: [(alert: Alert, sinks: [String])] = []
-        let window = runtime.config.correlationWindow.seconds
-        var recent: [Incident]?  // loaded once, only when a new incident needs correlating
+        var firings: [StoryFiring] = []
+        var stories: [String: StoryState] = [:]  // stories advanced in this batch
+        var recent: [Incident]?  // loaded once, only when an incident needs correlating
         var toSave: [Incident] = []
+        // Correlation candidates are dated within the window of the INCOMING reports' dates (a
+        // late report of a hack from weeks ago must find it), not of now.
+        let earliest = incidents.compactMap(\.date).min().map { min($0, now) } ?? now
+        let candidatesSince = earliest.addingTimeInterval(-config.correlationWindow.seconds)
         for var incident in incidents {
             incident.source = feed.name
             // The store keeps whole seconds (`Incident.formatDate`): a finer incoming date would
@@ -54,58 +74,88 @@ package struct IncidentPipeline: Sendable {
             incident.date = incident.date.map { Date(timeIntervalSince1970: $0.timeIntervalSince1970.rounded(.down)) }
             if !incident.sources.contains(feed.name) { incident.sources.insert(feed.name, at: 0) }
             var evaluated: Incident
+            var quietUnlessAlerted = false  // history: only an already-alerted incident may update
             if let known = try store.incident(source: feed.name, id: incident.id) {
                 let merge = correlator.merge(incident, into: known)
                 guard merge.changed else { continue }
                 stats.changed += 1
                 toSave.append(merge.merged)
-                // History stays quiet: edits to incidents older than the baseline window (a
-                // feed re-classifying a 2021 hack) are recorded silently; a loss revised upwards
-                // is news at any age.
-                if !merge.lossRevisedUp && Baseline.isHistory(merge.merged, baseline: runtime.config.baseline, now: now) {
-                    stats.baselined += 1
-                    continue
-                }
+                // Edits to incidents older than the baseline window (a feed re-classifying a 2021
+                // hack) are not news unless the incident alerted or its loss rose.
+                quietUnlessAlerted = !merge.lossRevisedUp && Baseline.isHistory(merge.merged, baseline: config.baseline, now: now)
                 evaluated = merge.merged
                 evaluated.update = true
             } else {
                 stats.new += 1
                 toSave.append(incident)
-                if Baseline.isSilent(incident, firstPoll: firstPoll, baseline: runtime.config.baseline, now: now) {
+                if Baseline.isSilent(incident, firstPoll: firstPoll, baseline: config.baseline, now: now) {
                     stats.baselined += 1
                     continue
                 }
+                // Past the first poll, a record older than the baseline is a late report.
+                quietUnlessAlerted = !firstPoll && Baseline.isHistory(incident, baseline: config.baseline, now: now)
                 evaluated = incident
             }
             // The same hack already reported by another feed: evaluate the merged record under
-            // the first report's identity, so its alerts dedup against the ones already sent.
-            if recent == nil { recent = try store.incidents(since: now.addingTimeInterval(-window)) }
+            // the first report's identity, so it joins that incident's story.
+            if recent == nil { recent = try store.incidents(since: candidatesSince) }
+            var correlated = false
             if let canonical = canonicalMatch(for: evaluated, among: recent ?? [], correlator: correlator) {
                 let merge = correlator.merge(evaluated, into: canonical)
                 if merge.changed { toSave.append(merge.merged) }
                 let wasUpdate = evaluated.update
                 evaluated = merge.merged
                 evaluated.update = wasUpdate || merge.lossRevisedUp
+                correlated = true
             }
-            evaluated = runtime.overlays.apply(to: evaluated)  // exposure + attribution (README "Exposure")
-            for rule in runtime.ruleSet.matches(evaluated, now: now) {
-                let sinks = runtime.destinations(notify: rule.notify, severity: rule.severity, incident: evaluated)
-                guard !sinks.isEmpty else { continue }
-                let alert = Alert(rule: rule.name, severity: rule.severity, template: rule.message,
-                                  incident: evaluated, firedAt: now)
-                firing.append((alert, sinks))
+            // Exposure + attribution overlays (README "Exposure") before stories and rules, so
+            // both see the overlaid fields.
+            evaluated = runtime.overlays.apply(to: evaluated)
+            let storyID = Alert.storyID(incidentID: evaluated.id, source: evaluated.source)
+            let known: StoryState?
+            if let cached = stories[storyID] { known = cached } else { known = try store.story(storyID) }
+            let firing: StoryFiring?
+            if let known {
+                let changes = IncidentStory.changes(from: known.snapshot, to: evaluated, lossShare: config.updateLossShare)
+                let prepared = IncidentStory.prepareUpdate(evaluated, story: known, changes: changes)
+                firing = IncidentStory.update(prepared, story: known, changes: changes,
+                                              matches: matches(prepared, runtime: runtime, now: now), now: now)
+            } else {
+                // A late report of a known hack that never alerted adds nothing to page about; a
+                // late report of an unknown one is history unless the config says otherwise.
+                if quietUnlessAlerted && (correlated || evaluated.update || !config.alertLateReports) {
+                    stats.baselined += 1
+                    continue
+                }
+                var fresh: [IncidentStory.Match] = []
+                for match in matches(evaluated, runtime: runtime, now: now) where !match.sinks.isEmpty {
+                    // Pairs fired before stories existed (schema 1) stay fired.
+                    let pair = Alert.makeID(incidentID: evaluated.id, source: evaluated.source, rule: match.rule)
+                    if try !store.hasFired(alertID: pair) { fresh.append(match) }
+                }
+                firing = IncidentStory.first(evaluated, matches: fresh, now: now)
             }
+            guard let firing else { continue }
+            stories[storyID] = firing.state
+            firings.append(firing)
         }
         if dryRun {
-            for (alert, _) in firing where try !store.hasFired(alertID: alert.id) { stats.alerts.append(alert) }
+            stats.alerts = firings.flatMap { $0.alerts.map(\.alert) }
         } else {
-            if !firing.isEmpty { stats.alerts = try store.recordFiring(firing) }
-            for var incident in toSave {
-                incident.update = false  // a property of one evaluation, not of the stored record
-                try store.saveIncident(incident)
-            }
+            if !firings.isEmpty { stats.alerts = try store.recordStories(firings) }
+            // One transaction for the poll's incidents (`update` is not stored: it belongs to
+            // one evaluation, not to the record).
+            try store.saveIncidents(toSave)
         }
         return stats
+    }
+
+    /// The enabled rules matching `incident`, with the sinks each routes to.
+    func matches(_ incident: Incident, runtime: DaemonRuntime, now: Date) -> [IncidentStory.Match] {
+        runtime.ruleSet.matches(incident, now: now).map { rule in
+            IncidentStory.Match(rule: rule.name, severity: rule.severity, template: rule.message,
+                                sinks: runtime.destinations(notify: rule.notify, severity: rule.severity, incident: incident))
+        }
     }
 
     /// The report of the same hack from another feed that alerts go out under, if any: the

@@ -1,4 +1,5 @@
 import Foundation
+import HackWatchWeb
 
 /// Figures the daemon exports for node_exporter's textfile collector.
 package struct MetricsSnapshot: Sendable, Hashable {
@@ -84,31 +85,72 @@ package enum MetricsTextfile {
     }
 
     /// Renders and atomically replaces `path`.
-    package static func write(_ snapshot: MetricsSnapshot, to path: String) throws {
+    package static func write(_ snapshot: MetricsSnapshot, to path: String) throws(MetricsTextfileError) {
         let url = URL(fileURLWithPath: path)
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-        let data = Data(render(snapshot).utf8)
+        let bytes = Array(render(snapshot).utf8)
+        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw problem(path: path) ?? .cannotWrite(path: path, reason: String(cString: strerror(errno))) }
         // 0644 whatever the umask: the service runs with UMask=0077, and node_exporter reads the
         // file as another user.
-        guard FileManager.default.createFile(atPath: temporary.path, contents: data,
-                                             attributes: [.posixPermissions: 0o644]) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary.path])
-        }
-        if rename(temporary.path, url.path) != 0 {
-            let code = errno
+        let written = fchmod(fd, 0o644) == 0 && writeAll(fd, bytes)
+        let code = errno
+        close(fd)
+        guard written, rename(temporary.path, url.path) == 0 else {
+            let reason = String(cString: strerror(written ? errno : code))
             unlink(temporary.path)
-            throw POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)
+            throw .cannotWrite(path: path, reason: reason)
         }
+    }
+
+    /// Why `path` cannot be written, as far as can be told without writing: its folder is
+    /// missing, not a folder, or not writable. `check` reports it; nil when it looks usable.
+    package static func problem(path: String) -> MetricsTextfileError? {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) else { return .missingFolder(folder) }
+        guard isFolder.boolValue else { return .notAFolder(folder) }
+        guard access(folder, W_OK | X_OK) == 0 else { return .unwritableFolder(folder) }
+        return nil
     }
 
     /// Label values escape backslash, quote and newline.
-    static func escape(_ value: String) -> String {
-        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            .replacingOccurrences(of: "\n", with: "\\n")
-    }
+    static func escape(_ value: String) -> String { PrometheusText.escape(value) }
 
-    static func number(_ value: Double) -> String {
-        value == value.rounded() ? String(Int64(value)) : String(value)
+    static func number(_ value: Double) -> String { PrometheusText.number(value) }
+}
+
+/// Writes all of `bytes` to `fd` (retrying short writes and EINTR); false with `errno` set.
+private func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+    var offset = 0
+    while offset < bytes.count {
+        let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+        if n < 0 && errno == EINTR { continue }
+        guard n > 0 else { return false }
+        offset += n
+    }
+    return true
+}
+
+/// Why the metrics textfile could not be written: one line naming the file or folder.
+package enum MetricsTextfileError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The folder `metrics_textfile` names does not exist.
+    case missingFolder(String)
+    /// The path's parent exists but is not a folder.
+    case notAFolder(String)
+    /// The folder exists but this user cannot create files in it.
+    case unwritableFolder(String)
+    /// Writing or renaming failed for another reason (`strerror` text).
+    case cannotWrite(path: String, reason: String)
+
+    package var description: String {
+        switch self {
+        case .missingFolder(let folder): "metrics_textfile: folder \(folder) does not exist"
+        case .notAFolder(let folder): "metrics_textfile: \(folder) is not a folder"
+        case .unwritableFolder(let folder):
+            "metrics_textfile: folder \(folder) is not writable by this user (under systemd add it with ReadWritePaths=)"
+        case .cannotWrite(let path, let reason): "metrics_textfile: cannot write \(path): \(reason)"
+        }
     }
 }

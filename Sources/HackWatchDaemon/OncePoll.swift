@@ -17,6 +17,14 @@ package enum OncePoll {
         package var alerts: [Alert] = []
         /// Deliveries still pending after the drain.
         package var pending = 0
+        /// Deliveries that went dead during this run (a permanent failure, or past the 24 h limit).
+        package var dead = 0
+
+        /// The documented exit status (`hackwatch --help`): bits 1 a feed failed, 2 deliveries
+        /// still pending, 4 a delivery went dead; 0 when everything polled and was acknowledged.
+        package var exitStatus: Int32 {
+            (failures.isEmpty ? 0 : 1) | (pending > 0 ? 2 : 0) | (dead > 0 ? 4 : 0)
+        }
     }
 
     /// Runs one poll of every feed. `dryRun` reads the state database (if there is one) but writes
@@ -39,6 +47,8 @@ package enum OncePoll {
         }
         defer { withExtendedLifetime(stateLock) {} }
         defer { store.close() }
+        // Dead rows from earlier runs are old news (`status` lists them); only new ones count.
+        let deadBefore = dryRun ? 0 : ((try? store.outboxCounts().dead) ?? 0)
         let poller = FeedPoller(store: store, fetcher: FeedFetcher(client: HTTPClient(caFile: runtime.config.caFile)), logger: logger)
         let feeds = runtime.feeds
         let reports = Reports(count: feeds.count)
@@ -54,7 +64,9 @@ package enum OncePoll {
         guard !dryRun else { return outcome }
         let worker = OutboxWorker(store: store, sinks: runtime.sinks, logger: logger)
         _ = worker.drain(deadline: Date().addingTimeInterval(runtime.config.deliveryDeadline.seconds))
-        outcome.pending = (try? store.outboxCounts().pending) ?? 0
+        let counts = try? store.outboxCounts()
+        outcome.pending = counts?.pending ?? 0
+        outcome.dead = max(0, (counts?.dead ?? deadBefore) - deadBefore)
         // `once` from a timer or cron is a deployment too: keep the textfile as current as `run` does.
         if let metrics = runtime.config.metricsTextfile {
             do {

@@ -10,12 +10,19 @@ package final class SignalWatcher: @unchecked Sendable {
     /// The default actions are disabled first (SIG_IGN), as Dispatch signal sources require.
     package init(signals: [Int32] = [SIGHUP, SIGTERM, SIGINT], queue: DispatchQueue,
                 handler: @escaping @Sendable (Int32) -> Void) {
+        var pending = sigset_t()
+        sigemptyset(&pending)
+        sigpending(&pending)
         for number in signals {
+            // Installing SIG_IGN discards a pending (blocked) signal: a SIGTERM that came during
+            // start-up would be lost. Note it first and deliver it once the source exists.
+            let wasPending = sigismember(&pending, number) == 1
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             source.setEventHandler { handler(number) }
             source.resume()
             sources.append(source)
+            if wasPending { queue.async { handler(number) } }
         }
     }
 
@@ -38,4 +45,46 @@ package final class SignalWatcher: @unchecked Sendable {
     }
 
     deinit { cancel() }
+}
+
+/// Signals caught from the first moment of `run`, before the daemon exists to act on them: a
+/// SIGTERM during the config, rules and database load (systemd stopping a unit that is still
+/// starting) is kept and handed to the daemon when it `attach`es, instead of being discarded.
+package final class SignalRelay: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pending: [Int32] = []
+    private var target: (@Sendable (Int32) -> Void)?
+    private var watcher: SignalWatcher?
+
+    /// Starts watching `signals` now (call after `SignalWatcher.blockInCurrentThread`).
+    package init(signals: [Int32] = [SIGHUP, SIGTERM, SIGINT]) {
+        let queue = DispatchQueue(label: "hackwatch.signals")
+        watcher = SignalWatcher(signals: signals, queue: queue) { [weak self] number in self?.deliver(number) }
+    }
+
+    private func deliver(_ number: Int32) {
+        let handler = lock.withLock { () -> (@Sendable (Int32) -> Void)? in
+            if target == nil { pending.append(number) }
+            return target
+        }
+        handler?(number)
+    }
+
+    /// Whether a signal arrived with no handler attached yet.
+    package var hasPending: Bool { lock.withLock { !pending.isEmpty } }
+
+    /// From now on signals go to `handler`; those that came before are delivered first, in order.
+    package func attach(_ handler: @escaping @Sendable (Int32) -> Void) {
+        let earlier = lock.withLock { () -> [Int32] in
+            target = handler
+            defer { pending.removeAll() }
+            return pending
+        }
+        for number in earlier { handler(number) }
+    }
+
+    /// Stops watching.
+    package func cancel() {
+        lock.withLock { watcher }?.cancel()
+    }
 }

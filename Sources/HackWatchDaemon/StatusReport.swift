@@ -1,5 +1,6 @@
 import Foundation
 import HackWatchConfiguration
+import HackWatchModel
 import HackWatchStore
 
 /// `hackwatch status`: what the state database says, for a human. Holds no secrets: feed errors
@@ -24,6 +25,16 @@ package enum StatusReport {
         let counts = try store.outboxCounts()
         lines += ["", "incidents seen: \(try store.incidentCount())",
                   "deliveries: \(counts.pending) pending, \(counts.delivered) delivered, \(counts.dead) dead"]
+        // During an outage the pending rows are the news: say why each is still waiting.
+        let pending = try store.pendingDeliveries(limit: 10).filter { $0.attempts > 0 || $0.lastError != nil }
+        if !pending.isEmpty {
+            lines.append("pending deliveries that failed (oldest \(pending.count)):")
+            for delivery in pending {
+                let next = delivery.nextAttempt > now ? "next try in \(TimeSpan(seconds: delivery.nextAttempt.timeIntervalSince(now).rounded(.up)))" : "due now"
+                lines.append("  \(delivery.alert.rule) → \(delivery.sink): \(delivery.alert.incident.name) — "
+                    + "\(delivery.attempts) attempts, \(next); last error: \(delivery.lastError ?? "none recorded")")
+            }
+        }
         let dead = try store.deadDeliveries(limit: 10)
         if !dead.isEmpty {
             lines.append("dead deliveries (latest \(dead.count)):")

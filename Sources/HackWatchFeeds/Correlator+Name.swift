@@ -9,6 +9,7 @@ extension Correlator {
     static let suffixWords: Set<String> = [
         "bridge", "protocol", "finance", "financial", "network", "networks", "exchange", "labs", "dao",
         "markets", "market", "chain", "defi", "fi", "io", "app", "money", "token", "wallet", "hack", "exploit",
+        "lending", "dex", "clmm", "amm", "rekt",
     ]
 
     /// Words dropped wherever they stand.
@@ -60,8 +61,32 @@ extension Correlator {
     /// The key of `name` without its parenthesised parts ("Cream Finance (C.R.E.A.M.)" → cream);
     /// the key of the whole name when nothing is outside the parentheses.
     static func primaryKey(_ name: String) -> String {
+        let name = withoutReportSuffix(name)
         let outside = key(splitParentheses(name).outside)
         return outside.isEmpty ? key(name) : outside
+    }
+
+    /// `name` without a report-series suffix: rekt.news titles its articles "Ronin Network -
+    /// REKT", "ByBit - Rekt", "Wintermute - REKT 2", "Balancer - Rekt II".
+    static func withoutReportSuffix(_ name: String) -> String {
+        for separator in [" - ", " – ", " — "] {
+            guard let range = name.range(of: separator, options: .backwards) else { continue }
+            let tail = words(String(name[range.upperBound...]))
+            guard tail.first == "rekt", tail.count <= 2, tail.dropFirst().allSatisfy(isSeriesNumber) else { continue }
+            return String(name[..<range.lowerBound])
+        }
+        return name
+    }
+
+    /// `2`, `ii`, `iii`, `iv`: the numbering of a second or later article on one project.
+    static func isSeriesNumber(_ word: String) -> Bool {
+        word.allSatisfy(\.isNumber) || (word.count <= 4 && word.allSatisfy { "ivx".contains($0) })
+    }
+
+    /// The key of the words as written (kind-words kept), so "AscenDEX" still meets "Ascendex"
+    /// when "dex" is stripped from the primary key.
+    static func literalKey(_ name: String) -> String {
+        words(withoutReportSuffix(splitParentheses(name).outside)).filter { !fillerWords.contains($0) }.joined()
     }
 
     /// Every key `name` is known by: the primary key, each parenthesised part's
@@ -69,6 +94,12 @@ extension Correlator {
     static func nameKeys(_ name: String) -> Set<String> {
         var keys = Set(splitParentheses(name).inside.map(key))
         keys.insert(primaryKey(name))
+        keys.insert(literalKey(name))
+        // Reports naming several parties ("HECO Bridge, HTX", "Curve, Vyper") or a qualifier
+        // after a colon ("WazirX: India") are known by each part too.
+        let outside = withoutReportSuffix(splitParentheses(name).outside)
+        let parts = outside.split(whereSeparator: { $0 == "," || $0 == ":" || $0 == "&" || $0 == "/" })
+        if parts.count > 1 { for part in parts { keys.insert(key(String(part))) } }
         keys.remove("")
         for key in keys { if let alias = aliases[key] { keys.insert(alias) } }
         return keys
@@ -80,6 +111,7 @@ extension Correlator {
         "portal": "wormhole", "wormhole": "portal",
         "anyswap": "multichain", "multichain": "anyswap",
         "horizon": "harmony", "harmony": "horizon",
+        "bnb": "binance", "binance": "bnb",  // rekt's "BNB Bridge - REKT" is DefiLlama's "Binance Bridge"
     ]
 
     /// `name` outside `(…)` / `[…]`, and the text of each outermost group.

@@ -66,7 +66,7 @@ package struct Correlator: Sendable {
     /// The merged incident keeps the known one's `id`, `source` and `name` (its identity), and
     /// has `update == changed`.
     /// - A report from another feed only adds: known values win, missing ones are filled in,
-    ///   chains and tags are unions, and a larger loss or returned amount replaces the smaller
+    ///   chains, tags, addresses and transactions are unions, and a larger loss or returned amount replaces the smaller
     ///   (losses are revised upwards as investigations go on; a lower figure elsewhere is usually
     ///   a partial count).
     /// - A newer version of the same record (same `source` and `id`) is the feed's current word:
@@ -92,6 +92,9 @@ package struct Correlator: Sendable {
         merged.addresses = Self.union(known.addresses, incoming.addresses)
         merged.chains = sameRecord && !incoming.chains.isEmpty ? Self.union(incoming.chains, known.chains) : Self.union(known.chains, incoming.chains)
         merged.tags = sameRecord && !incoming.tags.isEmpty ? Self.union(incoming.tags, known.tags) : Self.union(known.tags, incoming.tags)
+        // Addresses and transactions from every report: one feed lists the attacker, another the txs.
+        merged.addresses = Self.union(known.addresses, incoming.addresses)
+        merged.transactions = Self.union(known.transactions, incoming.transactions)
         var lossRevisedUp = false
         if let loss = incoming.loss, sameRecord || merged.loss.map({ loss > $0 }) ?? true {
             lossRevisedUp = merged.loss.map { loss > $0 } ?? false

@@ -10,15 +10,26 @@ import HackWatchModel
 /// `parentProtocolId` (kept for exposure matching). Other fields (anything new) are ignored. A record with a field of the wrong type is skipped with a warning.
 enum DefiLlamaFormat {
     static func parse(_ bytes: [UInt8], config: FeedConfig) throws(FeedError) -> FeedParseResult {
-        let root: JSONValue
-        do { root = try JSONValue.parse(bytes, options: .feed) } catch { throw FeedError(error, in: bytes) }
-        guard case .array(let elements) = root else {
+        var root: JSONValue
+        var skipped: [SkippedJSONElement] = []
+        do { root = try JSONValue.parseRecords(bytes, options: .feed, skipped: &skipped) } catch { throw FeedError(error, in: bytes) }
+        guard case .array(var elements) = root else {
             throw .unexpectedShape("defillama: expected a JSON array at the top level, found \(root.typeName)")
         }
+        // The array is now only `elements`: each record's tree is freed as soon as it became an
+        // incident, so the parse tree and the incidents are not both whole at once.
+        root = .null
         var result = FeedParseResult()
+        // A record with one value bad on its own (`amount: 1e400`, nesting past the limit) is
+        // skipped, not the feed.
+        result.warnings += skipped.map { "\(config.name): record \($0.index) skipped: \($0.reason)" }
+        let skippedIndices = Set(skipped.map(\.index))
         var records: [(index: Int, incident: Incident)] = []
         records.reserveCapacity(elements.count)
-        for (index, record) in elements.enumerated() {
+        for index in elements.indices {
+            let record = elements[index]
+            elements[index] = .null
+            if !skippedIndices.isEmpty, skippedIndices.contains(index), record == .null { continue }
             do throws(RecordError) {
                 records.append((index, try makeIncident(record, source: config.name)))
             } catch {

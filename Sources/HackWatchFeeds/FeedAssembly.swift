@@ -24,6 +24,7 @@ enum FeedAssembly {
         var sameDay: [String: (index: Int, offset: Int)] = Dictionary(minimumCapacity: records.count)
         var sameDayGroups: [String: [Incident: Int]] = [:]  // incident → its record index
         for (index, var incident) in records {
+            checkValues(&incident, label: "\(feed): \(noun) \(index)", warnings: &warnings)
             if incident.id.utf8.count > maxIDLength { incident.id = IncidentIdentity.hash(incident.id) }
             if incident.id.isEmpty {
                 let base = IncidentIdentity.baseKey(name: incident.name, date: incident.date)
@@ -52,6 +53,37 @@ enum FeedAssembly {
         }
         for (offset, id) in zip(hashedOffsets, IncidentIdentity.ids(for: drafts)) { kept[offset].id = id }
         return kept
+    }
+
+    /// Dates a feed may give: 1970-01-01 to 9999-12-31 (unix seconds).
+    static let plausibleDates: ClosedRange<Double> = 0...253_402_300_799
+    /// Amounts past a quadrillion dollars (or not finite) are a feed's error, not a loss.
+    static let plausibleUSD = 1e15
+
+    /// Every number a record gives, checked before anything converts it: a date outside
+    /// `plausibleDates` and an absurd or non-finite amount become unknown with a warning (a
+    /// `date: 1e308` once trapped converting to Int). Titles and summaries built from a dropped
+    /// amount are rebuilt without it.
+    static func checkValues(_ incident: inout Incident, label: String, warnings: inout [String]) {
+        if let date = incident.date, !plausibleDates.contains(date.timeIntervalSince1970) {
+            warnings.append("\(label): date \(date.timeIntervalSince1970) (unix seconds) is outside 1970–9999; kept as unknown")
+            incident.date = nil
+        }
+        func implausible(_ money: Money?) -> Bool { money.map { !$0.usd.isFinite || abs($0.usd) > plausibleUSD } ?? false }
+        guard implausible(incident.loss) || implausible(incident.returned) else { return }
+        let oldTitle = title(name: incident.name, loss: incident.loss, classification: incident.classification)
+        let oldSummary = summary(technique: incident.technique, chains: incident.chains, target: incident.target, returned: incident.returned)
+        for (field, path) in [("loss", \Incident.loss), ("returned", \Incident.returned)] where implausible(incident[keyPath: path]) {
+            warnings.append("\(label): \(field) \(incident[keyPath: path]?.usd ?? 0) is not a plausible USD amount; kept as unknown")
+            incident[keyPath: path] = nil
+        }
+        if incident.title == oldTitle {
+            incident.title = title(name: incident.name, loss: incident.loss, classification: incident.classification)
+        }
+        if incident.summary == oldSummary {
+            incident.summary = summary(technique: incident.technique, chains: incident.chains, target: incident.target,
+                                       returned: incident.returned)
+        }
     }
 
     /// "Ronin Bridge hacked: $624M lost (Infrastructure)" — the headline for feeds without one.

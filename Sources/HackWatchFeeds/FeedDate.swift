@@ -5,19 +5,67 @@ import HackWatchModel
 ///
 /// - RFC 822/1123/2822: `Tue, 23 Mar 2022 10:00:00 GMT`, without the day name, 2- or 4-digit
 ///   years (2-digit: < 50 → 20xx), full month or day names, missing seconds, zones `GMT`/`UT`/
-///   `UTC`/`Z`, US zones (`EST`, `PDT`, …), `+0000`, `-05:00`; no zone means UTC.
+///   `UTC`/`Z`, named zones from `zones` (minutes included: IST +05:30, NPT +05:45, ACST
+///   +09:30…), `+0000`, `-05:00`; no zone means UTC. A zone name not in the table (1–5 letters)
+///   is read as UTC and reported by `parse(_:note:)`, rather than dropping the date.
 /// - RFC 3339 / ISO 8601: `2022-03-23T10:00:00Z`, fractional seconds, `+02:00` or `+0200`,
-///   a space instead of `T`, date only (`2022-03-23`, midnight UTC).
-/// - `YYYYMMDD` (DeFiHackLabs), US `M/D/YYYY` (rekt.news), and through `from(_:format:)`
-///   `unix` seconds / `unix_ms` numbers or numeric strings (guess: above 10^11 means ms).
+///   a space instead of `T`, date only (`2022-03-23`, midnight UTC); W3DTF partial dates
+///   `2022` and `2022-03` (the first day, UTC); the basic form `20220329T120000Z`.
+/// - `YYYYMMDD` (DeFiHackLabs), US `M/D/YYYY` and `MM/DD/YY` (rekt.news: `11/12/22`), and
+///   through `from(_:format:)` `unix` seconds / `unix_ms` numbers or numeric strings (guess:
+///   above 10^11 means ms).
 enum FeedDate {
-    /// RFC 822 first, then RFC 3339, then `M/D/YYYY`.
+    /// RFC 3339 first, then the compact forms, RFC 822 and `M/D/YYYY`.
     static func parse(_ text: String) -> Date? {
+        var note: String?
+        return parse(text, note: &note)
+    }
+
+    /// `parse`, with `note` set when the date was read with a repair worth a warning (an
+    /// unknown zone name read as UTC).
+    static func parse(_ text: String, note: inout String?) -> Date? {
         guard text.utf8.count < 1000 else { return nil }  // hostile input: never worth trimming
         let trimmed = FeedText.trimmed(text)
         guard !trimmed.isEmpty, trimmed.utf8.count < 80 else { return nil }
-        return rfc3339(trimmed) ?? compact(trimmed) ?? rfc822(trimmed) ?? usSlashed(trimmed)
+        var unknownZone: String?
+        let date = rfc3339(trimmed, unknownZone: &unknownZone) ?? compact(trimmed) ?? basic(trimmed)
+            ?? partial(trimmed) ?? rfc822(trimmed, unknownZone: &unknownZone) ?? usSlashed(trimmed)
+        if date != nil, let zone = unknownZone { note = "date '\(trimmed)': unknown time zone '\(zone)' read as UTC" }
+        return date
     }
+
+    /// W3DTF partial dates: `YYYY` and `YYYY-MM` (the first day, midnight UTC).
+    static func partial(_ text: String) -> Date? {
+        let b = Array(text.utf8)
+        guard b.count == 4 || b.count == 7, b.prefix(4).allSatisfy(isDigit), let year = Int(String(decoding: b.prefix(4), as: UTF8.self))
+        else { return nil }
+        if b.count == 4 { return make(year: year, month: 1, day: 1, seconds: 0, offset: 0) }
+        guard b[4] == UInt8(ascii: "-"), b[5...].allSatisfy(isDigit), let month = Int(String(decoding: b[5...], as: UTF8.self)) else { return nil }
+        return make(year: year, month: month, day: 1, seconds: 0, offset: 0)
+    }
+
+    /// ISO 8601 basic form: `YYYYMMDDTHHMM[SS][Z|±HHMM|±HH]`.
+    static func basic(_ text: String) -> Date? {
+        let b = Array(text.utf8)
+        guard b.count >= 13, b[8] == UInt8(ascii: "T") || b[8] == UInt8(ascii: "t"),
+              let day = compact(String(decoding: b[0..<8], as: UTF8.self)) else { return nil }
+        var index = 9
+        var clock: [Int] = []
+        while clock.count < 3, index + 2 <= b.count, isDigit(b[index]), isDigit(b[index + 1]) {
+            clock.append(Int(b[index] - 48) * 10 + Int(b[index + 1] - 48))
+            index += 2
+        }
+        guard clock.count >= 2, clock[0] < 24, clock[1] < 60, clock.count < 3 || clock[2] <= 60 else { return nil }
+        var offset = 0
+        if index < b.count {
+            guard let zone = zoneOffset(String(decoding: b[index...], as: UTF8.self)) else { return nil }
+            offset = zone
+        }
+        let seconds = clock[0] * 3600 + clock[1] * 60 + (clock.count == 3 ? clock[2] : 0)
+        return day.addingTimeInterval(Double(seconds - offset))
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { byte >= 48 && byte <= 57 }
 
     /// ISO 8601 basic `YYYYMMDD` (DeFiHackLabs), midnight UTC.
     static func compact(_ text: String) -> Date? {
@@ -34,12 +82,14 @@ enum FeedDate {
         case (.number(let n), _): return Date(timeIntervalSince1970: abs(n) > 1e11 ? n / 1000 : n)
         case (.string(let s), "iso8601"?):
             let trimmed = s.trimmingCharacters(in: .whitespaces)
-            return rfc3339(trimmed) ?? compact(trimmed)
+            var zone: String?
+            return rfc3339(trimmed, unknownZone: &zone) ?? compact(trimmed) ?? basic(trimmed) ?? partial(trimmed)
         case (.string(let s), "unix"?), (.string(let s), "unix_ms"?):
             guard let n = Double(s.trimmingCharacters(in: .whitespaces)) else { return nil }
             return from(.number(n), format: format)
         case (.string(let s), _):
-            if let day = compact(s.trimmingCharacters(in: .whitespaces)) { return day }
+            let trimmed = s.trimmingCharacters(in: .whitespaces)
+            if let day = compact(trimmed) ?? (trimmed.count == 4 ? partial(trimmed) : nil) { return day }
             if let n = Double(s.trimmingCharacters(in: .whitespaces)) { return from(.number(n), format: nil) }
             return parse(s)
         default: return nil
@@ -47,15 +97,28 @@ enum FeedDate {
     }
 
     static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    /// Zone names feeds use, in minutes east of UTC. Ambiguous names take their most common
+    /// meaning in English-language news: `CST` US Central, `IST` India, `BST` British Summer;
+    /// the generic `ET`/`CT`/`MT`/`PT` take standard time.
     static let zones: [String: Int] = [
-        "gmt": 0, "ut": 0, "utc": 0, "z": 0,
-        "est": -5, "edt": -4, "cst": -6, "cdt": -5, "mst": -7, "mdt": -6, "pst": -8, "pdt": -7,
-        "cet": 1, "cest": 2, "bst": 1, "ist": 5, "jst": 9, "sgt": 8, "hkt": 8, "kst": 9, "aest": 10,
+        "gmt": 0, "ut": 0, "utc": 0, "z": 0, "wet": 0, "west": 60, "bst": 60, "ist": 330,
+        "est": -300, "edt": -240, "cst": -360, "cdt": -300, "mst": -420, "mdt": -360, "pst": -480, "pdt": -420,
+        "et": -300, "ct": -360, "mt": -420, "pt": -480, "akst": -540, "akdt": -480, "hst": -600,
+        "ast": -240, "adt": -180, "nst": -210, "ndt": -150, "brt": -180, "art": -180,
+        "cet": 60, "cest": 120, "met": 60, "mest": 120, "eet": 120, "eest": 180, "msk": 180, "trt": 180,
+        "wat": 60, "cat": 120, "sast": 120, "eat": 180, "gst": 240, "pkt": 300, "npt": 345, "ict": 420,
+        "wib": 420, "sgt": 480, "hkt": 480, "pht": 480, "awst": 480, "jst": 540, "kst": 540,
+        "acst": 570, "acdt": 630, "aest": 600, "aedt": 660, "nzst": 720, "nzdt": 780,
     ]
 
     /// `[Day,] D Mon YYYY HH:MM[:SS] [zone]`, tolerant of extra spaces and commas. Works on bytes:
     /// RSS feeds carry one such date per item.
     static func rfc822(_ text: String) -> Date? {
+        var zone: String?
+        return rfc822(text, unknownZone: &zone)
+    }
+
+    static func rfc822(_ text: String, unknownZone: inout String?) -> Date? {
         // Non-ASCII bytes count as letters, so a localised day name ("Mié") is skipped like "Wed".
         func isLetter(_ byte: UInt8) -> Bool { byte >= 0x80 || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) }
         let bytes = Array(text.utf8)
@@ -76,8 +139,10 @@ enum FeedDate {
             seconds = parts[0] * 3600 + parts[1] * 60 + (parts.count == 3 ? parts[2] : 0)
         }
         if words.count >= 5 {
-            guard let zone = zoneOffset(String(decoding: words[4], as: UTF8.self)) else { return nil }
-            offset = zone
+            let word = String(decoding: words[4], as: UTF8.self)
+            if let zone = zoneOffset(word) { offset = zone }
+            else if isZoneName(word) { unknownZone = word }
+            else { return nil }
         }
         return make(year: year, month: month, day: day, seconds: Double(seconds), offset: offset)
     }
@@ -101,9 +166,14 @@ enum FeedDate {
         return months.firstIndex(of: key).map { $0 + 1 }
     }
 
-    /// Seconds east of UTC for `GMT`, `EST`, `+0000`, `-05:00`, `+05`; nil when unknown.
+    /// 1 to 5 ASCII letters: a zone name, known or not.
+    static func isZoneName(_ word: String) -> Bool {
+        (1...5).contains(word.utf8.count) && word.utf8.allSatisfy { $0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A }
+    }
+
+    /// Seconds east of UTC for `GMT`, `EST`, `IST`, `+0000`, `-05:00`, `+05`; nil when unknown.
     static func zoneOffset(_ word: String) -> Int? {
-        if let hours = zones[word.lowercased()] { return hours * 3600 }
+        if let minutes = zones[word.lowercased()] { return minutes * 60 }
         guard let sign = word.first, sign == "+" || sign == "-" else {
             // Single-letter military zones other than Z are ambiguous in practice: UTC.
             return word.count == 1 && word.first!.isLetter ? 0 : nil
@@ -116,6 +186,11 @@ enum FeedDate {
 
     /// `YYYY-MM-DD[(T| )HH:MM[:SS[.frac]]][Z|±HH:MM|±HHMM]`.
     static func rfc3339(_ text: String) -> Date? {
+        var zone: String?
+        return rfc3339(text, unknownZone: &zone)
+    }
+
+    static func rfc3339(_ text: String, unknownZone: inout String?) -> Date? {
         let b = Array(text.utf8)
         func digits(_ at: Int, _ count: Int) -> Int? {
             guard at + count <= b.count else { return nil }
@@ -153,17 +228,21 @@ enum FeedDate {
         let rest = String(decoding: b[index...], as: UTF8.self).trimmingCharacters(in: .whitespaces)
         var offset = 0
         if !rest.isEmpty {
-            guard let zone = zoneOffset(rest) else { return nil }
-            offset = zone
+            if let zone = zoneOffset(rest) { offset = zone }
+            else if isZoneName(rest) { unknownZone = rest }
+            else { return nil }
         }
         return make(year: year, month: month, day: day, seconds: seconds, offset: offset)
     }
 
-    /// `M/D/YYYY` (US order, as rekt.news writes it), optional padding.
+    /// `M/D/YYYY` and `MM/DD/YY` (US order, as rekt.news writes it), optional padding; a
+    /// two-digit year below 70 is 20xx.
     static func usSlashed(_ text: String) -> Date? {
         let parts = text.split(separator: "/")
-        guard parts.count == 3, let month = Int(parts[0]), let day = Int(parts[1]), let year = Int(parts[2]),
-              parts[2].count == 4 else { return nil }
+        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy(isDigit) }),
+              let month = Int(parts[0]), let day = Int(parts[1]), var year = Int(parts[2]),
+              parts[2].count == 4 || parts[2].count == 2 else { return nil }
+        if parts[2].count == 2 { year += year < 70 ? 2000 : 1900 }
         return make(year: year, month: month, day: day, seconds: 0, offset: 0)
     }
 

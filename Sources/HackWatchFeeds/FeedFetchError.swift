@@ -8,6 +8,9 @@ package enum FeedFetchError: Error, Equatable, Sendable, CustomStringConvertible
     case http(HTTPError)
     /// The server answered with a status that is neither 2xx nor 304.
     case status(Int)
+    /// The request could not be built: a `headers_file`/`headers_env` or `body_file` that cannot
+    /// be read or is malformed (the message names the file or variable, never a value).
+    case request(String)
     /// The body arrived but is not a usable feed of the configured format.
     case parse(FeedError)
 
@@ -16,6 +19,7 @@ package enum FeedFetchError: Error, Equatable, Sendable, CustomStringConvertible
         case .http(let error): error.description
         case .status(let code): "HTTP status \(code)"
         case .parse(let error): "cannot parse feed: \(error.description)"
+        case .request(let detail): "cannot build the request: \(detail)"
         }
     }
 
@@ -26,7 +30,7 @@ package enum FeedFetchError: Error, Equatable, Sendable, CustomStringConvertible
         switch self {
         case .http(let error): error.isTransient
         case .status(let code): code == 408 || code == 429 || code >= 500
-        case .parse: false
+        case .parse, .request: false
         }
     }
 }

@@ -42,9 +42,9 @@ package struct FeedFetcher: Sendable {
             if let validators, !validators.isEmpty, validators == state { return .notModified }
             fileValidators = state
         }
-        var request = HTTPRequest(url: feed.url, headers: Self.headers(for: feed), timeout: feed.timeout,
-                                  maxBodyBytes: feed.maxBytes)
-        if fileValidators == nil { request.addValidators(validators) }
+        var request = try Self.request(for: feed, now: Date())
+        // A POST asks a question each time (its body may hold the time); no conditional request.
+        if fileValidators == nil, request.method == .get { request.addValidators(validators) }
         let response: HTTPResponse
         do {
             response = try client.send(request)
@@ -59,15 +59,6 @@ package struct FeedFetcher: Sendable {
         } catch {
             throw .parse(error)
         }
-    }
-
-    /// The configured headers (an `Accept` of our own unless the config sets one).
-    static func headers(for feed: FeedConfig) -> [(name: String, value: String)] {
-        var headers = feed.headers.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) }
-        if !headers.contains(where: { $0.name.caseInsensitiveCompare("Accept") == .orderedSame }) {
-            headers.insert(("Accept", accept), at: 0)
-        }
-        return headers
     }
 
     /// Validators for a local file: an ETag from its size and modification time (nanoseconds)

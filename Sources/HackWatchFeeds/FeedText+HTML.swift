@@ -1,52 +1,58 @@
-/// Plain text from feed markup: tags stripped, HTML entities decoded, whitespace collapsed.
+import CLibXML2
+
+/// Plain text from feed markup, through libxml2's HTML parser: the full HTML entity set,
+/// comments, `<script>`/`<style>` dropped, block elements separated by whitespace.
 enum FeedText {
     /// Longest title kept (hostile feeds); longer ones are cut with "…".
     static let maxTitle = 300
     /// Longest summary kept.
     static let maxSummary = 2000
 
-    /// Removes tags (`<…>` that start with a letter, `/`, `!` or `?`), drops `<script>`/`<style>`
-    /// content, decodes HTML entities and collapses whitespace. A lone `<` (as in `a < b`) stays.
+    /// The text of an HTML fragment, whitespace collapsed. Text without `<` is not parsed: only
+    /// its references are decoded (most titles and categories: no parser is started for them).
     static func stripHTML(_ html: String) -> String {
-        let b = Array(html.utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(b.count)
-        var i = 0
-        while i < b.count {
-            let byte = b[i]
-            guard byte == UInt8(ascii: "<"), i + 1 < b.count, isTagStart(b[i + 1]) else {
-                out.append(byte)
-                i += 1
-                continue
+        var html = html
+        return html.withUTF8 { bytes -> String in
+            guard bytes.contains(UInt8(ascii: "<")) else {
+                return collapse(bytes.contains(UInt8(ascii: "&")) ? decodeReferences(String(decoding: bytes, as: UTF8.self)) : String(decoding: bytes, as: UTF8.self))
             }
-            let closing = b[i + 1] == UInt8(ascii: "/")
-            var nameEnd = closing ? i + 2 : i + 1
-            let nameStart = nameEnd
-            while nameEnd < b.count, nameEnd - nameStart < 8, b[nameEnd] | 0x20 >= UInt8(ascii: "a"), b[nameEnd] | 0x20 <= UInt8(ascii: "z") {
-                nameEnd += 1
-            }
-            let name = String(decoding: b[nameStart..<nameEnd], as: UTF8.self).lowercased()
-            var end = nameEnd
-            while end < b.count, b[end] != UInt8(ascii: ">") { end += 1 }
-            // Block tags separate words ("<p>a</p><p>b</p>" → "a b"); inline ones do not ("<b>Korea</b>'s").
-            if !inlineTags.contains(name) { out.append(0x20) }
-            i = min(end + 1, b.count)
-            if !closing, name == "script" || name == "style" {
-                // Skip to the matching close tag: its text is code, not prose.
-                let close = Array("</\(name)".utf8)
-                while i + close.count <= b.count,
-                      !zip(b[i..<(i + close.count)], close).allSatisfy({ $0 | 0x20 == $1 | 0x20 }) { i += 1 }
-                if i + close.count > b.count { i = b.count }
-            }
+            var length: Int32 = 0
+            let text = bytes.withMemoryRebound(to: CChar.self) { hw_html_text($0.baseAddress, Int32($0.count), &length) }
+            guard let text else { return "" }
+            defer { hw_free(text) }
+            return collapse(String(decoding: UnsafeRawBufferPointer(start: text, count: Int(length)), as: UTF8.self))
         }
-        return collapse(decodeEntities(String(decoding: out, as: UTF8.self)))
     }
 
-    static let inlineTags: Set<String> = ["a", "b", "i", "em", "strong", "span", "code", "sup", "sub", "u", "small", "mark", "abbr"]
+    /// HTML character references (`&eacute;`, `&#233;`, `&#xE9;`) decoded as the HTML parser
+    /// would; anything else (`AT&T`, `&unknown;`) stays as written.
+    static func decodeReferences(_ text: String) -> String {
+        var out = ""
+        var rest = Substring(text)
+        while let amp = rest.firstIndex(of: "&") {
+            out += rest[..<amp]
+            let after = rest[rest.index(after: amp)...]
+            if let semi = after.prefix(32).firstIndex(of: ";"), let scalar = referenced(String(after[..<semi])) {
+                out.unicodeScalars.append(scalar)
+                rest = after[after.index(after: semi)...]
+                continue
+            }
+            out += "&"
+            rest = after
+        }
+        return out + rest
+    }
 
-    private static func isTagStart(_ byte: UInt8) -> Bool {
-        (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z"))
-            || byte == UInt8(ascii: "/") || byte == UInt8(ascii: "!") || byte == UInt8(ascii: "?")
+    /// The character `name` (between `&` and `;`) stands for; invalid code points give U+FFFD.
+    private static func referenced(_ name: String) -> Unicode.Scalar? {
+        if name.hasPrefix("#") {
+            let digits = name.dropFirst()
+            let value = digits.first == "x" || digits.first == "X" ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits)
+            guard let value else { return nil }
+            return value == 0 ? "\u{FFFD}" : Unicode.Scalar(value) ?? "\u{FFFD}"
+        }
+        let value = hw_html_entity(name)
+        return value == 0 ? nil : Unicode.Scalar(value)
     }
 
     /// Cuts `text` to `limit` characters, marking the cut with "…".
@@ -54,39 +60,9 @@ enum FeedText {
         text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"
     }
 
-    /// HTML entities feeds use (a fixed table, never a DTD) plus numeric references; unknown
-    /// names stay as written.
-    static let entities: [String: String] = [
-        "amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": "\u{A0}",
-        "hellip": "…", "mdash": "—", "ndash": "–", "rsquo": "’", "lsquo": "‘", "rdquo": "”",
-        "ldquo": "“", "laquo": "«", "raquo": "»", "bull": "•", "middot": "·", "copy": "©",
-        "reg": "®", "trade": "™", "euro": "€", "pound": "£", "yen": "¥", "cent": "¢", "deg": "°",
-        "times": "×", "shy": "", "zwj": "", "zwnj": "", "thinsp": " ", "ensp": " ", "emsp": " ",
-    ]
-
-    static func decodeEntities(_ text: String) -> String {
-        guard text.utf8.contains(UInt8(ascii: "&")) else { return text }
-        let b = Array(text.utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(b.count)
-        var i = 0
-        while i < b.count {
-            if b[i] == UInt8(ascii: "&"), let semi = b[(i + 1)..<min(b.count, i + 11)].firstIndex(of: UInt8(ascii: ";")) {
-                let name = String(decoding: b[(i + 1)..<semi], as: UTF8.self)
-                if let replacement = entities[name] ?? numeric(name) {
-                    out.append(contentsOf: replacement.utf8)
-                    i = semi + 1
-                    continue
-                }
-            }
-            out.append(b[i])
-            i += 1
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    private static func numeric(_ name: String) -> String? {
-        guard name.hasPrefix("#"), let scalar = XMLTokenizer.predefined(name) else { return nil }
-        return String(scalar)
+    /// `&name;` references HTML names (`&eacute;`) replaced by their character; others stay as
+    /// written. For attribute values, where the XML reader leaves such references literal.
+    static func decodeEntityNames(_ text: String) -> String {
+        text.utf8.contains(UInt8(ascii: "&")) ? decodeReferences(text) : text
     }
 }

@@ -85,7 +85,10 @@ enum IncidentIdentity {
 
     /// `YYYY-MM-DD` in UTC.
     static func dayString(_ date: Date) -> String {
-        let days = Int((date.timeIntervalSince1970 / 86_400).rounded(.down))
+        // Int() traps past Int64; ingest turns such dates into unknown, this is the backstop.
+        let daysSinceEpoch = (date.timeIntervalSince1970 / 86_400).rounded(.down)
+        guard daysSinceEpoch.isFinite, abs(daysSinceEpoch) < 1e12 else { return "baddate" }
+        let days = Int(daysSinceEpoch)
         let (y, m, d) = civil(fromDays: days)
         guard (0...9999).contains(y) else { return String(format: "%04d-%02d-%02d", y, m, d) }
         let digit = { (value: Int) in UInt8(ascii: "0") + UInt8(value) }

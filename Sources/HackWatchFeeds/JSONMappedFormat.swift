@@ -18,7 +18,8 @@ enum JSONMappedFormat {
         let problems = JSONMapping.validate(config)
         guard problems.isEmpty else { throw .invalidMapping(problems) }
         let root: JSONValue
-        do { root = try JSONValue.parse(bytes, options: .feed) } catch { throw FeedError(error, in: bytes) }
+        var skipped: [SkippedJSONElement] = []
+        do { root = try JSONValue.parseRecords(bytes, options: .feed, skipped: &skipped) } catch { throw FeedError(error, in: bytes) }
         let itemsPointer = try! JSONPointer(config.itemsPointer)  // validated above
         guard let items = itemsPointer.resolve(in: root) else {
             throw .unexpectedShape("json: items_pointer '\(config.itemsPointer)' designates nothing")
@@ -28,9 +29,13 @@ enum JSONMappedFormat {
         }
         let mapping = Dictionary(uniqueKeysWithValues: config.mapping.map { ($0.key, try! JSONPointer($0.value)) })
         var result = FeedParseResult()
+        // One value bad on its own costs its record (the outermost array's element), not the feed.
+        result.warnings += skipped.map { "\(config.name): record \($0.index) skipped: \($0.reason)" }
+        let skippedIndices = Set(skipped.map(\.index))
         var records: [(index: Int, incident: Incident)] = []
         records.reserveCapacity(elements.count)
         for (index, element) in elements.enumerated() {
+            if !skippedIndices.isEmpty, skippedIndices.contains(index), element == .null { continue }
             var item = MappedItem(value: element, mapping: mapping, config: config)
             do throws(RecordError) {
                 let incident = try item.incident()
@@ -59,9 +64,53 @@ private struct MappedItem {
         self.config = config
     }
 
+    /// Fields that hold lists; a `*` pointer gives any other field its first value.
+    static let listFields: Set<String> = ["chains", "tags", "addresses", "transactions"]
+
+    /// The field's value after its transform (`FieldTransforms.apply`), if it has one.
     func raw(_ field: String) -> JSONValue? {
-        guard let pointer = mapping[field], let found = pointer.resolve(in: value) else { return nil }
+        let found = mapped(field)
+        guard let transform = config.transforms[field] else { return found }
+        let values = FieldTransforms.apply(transform, to: Self.texts(found), member: member,
+                                           field: { Self.texts(mapped($0)) })
+        guard let first = values.first else { return nil }
+        return Self.listFields.contains(field) ? .array(values.map(JSONValue.string)) : .string(first)
+    }
+
+    /// What the field's pointer designates (null is absent); `*` pointers collect every value.
+    func mapped(_ field: String) -> JSONValue? {
+        guard let pointer = mapping[field] else { return nil }
+        if pointer.hasWildcard {
+            let all = pointer.resolveAll(in: value).filter { $0 != .null }
+            guard let first = all.first else { return nil }
+            return Self.listFields.contains(field) ? .array(all) : first
+        }
+        guard let found = pointer.resolve(in: value) else { return nil }
         return found == .null ? nil : found
+    }
+
+    /// A template placeholder: `slug` is the item's member, `/a/b` a JSON Pointer into the item.
+    func member(_ name: String) -> String? {
+        let found: JSONValue?
+        if name.hasPrefix("/") { found = (try? JSONPointer(name))?.resolve(in: value) }
+        else { found = value.objectValue?[name] }
+        return Self.texts(found).first
+    }
+
+    /// Scalars as text (numbers without a needless fraction), arrays element by element.
+    static func texts(_ value: JSONValue?) -> [String] {
+        switch value {
+        case .string(let text)?: [text]
+        case .number(let number)?: [Self.text(number)]
+        case .bool(let flag)?: [String(flag)]
+        case .array(let elements)?: elements.flatMap { element in element.arrayValue == nil ? texts(element) : [] }
+        default: []
+        }
+    }
+
+    /// Where a field comes from, for messages.
+    func origin(_ field: String) -> String {
+        mapping[field].map { "at \($0)" } ?? "from its transform"
     }
 
     func string(_ field: String) throws(RecordError) -> String? {
@@ -73,7 +122,7 @@ private struct MappedItem {
         case .number(let number)?: return Self.text(number)
         case .bool(let flag)?: return String(flag)
         case let other?:
-            throw RecordError(reason: "'\(field)' at \(mapping[field]!) should be a string, found \(other.typeName)")
+            throw RecordError(reason: "'\(field)' \(origin(field)) should be a string, found \(other.typeName)")
         }
     }
 
@@ -147,14 +196,15 @@ private struct MappedItem {
         let text = [title, summary, technique, classification, target].compactMap { $0 }.joined(separator: "\n")
         var bridge = FeedText.mentionsBridge(text)
         if raw("bridge") != nil { bridge = try flag("bridge") }
-        let attribution = try string("attribution") ?? (mapping["attribution"] == nil ? FeedText.attribution(in: text) : nil)
-        var incident = Incident(
+        let attribution = try string("attribution")
+            // Inferred from the text only when the config says nothing about attribution.
+            ?? (mapping["attribution"] == nil && config.transforms["attribution"] == nil ? FeedText.attribution(in: text) : nil)
+        return Incident(
             id: try string("id") ?? "", source: config.name, name: name, title: title, summary: summary,
             url: try string("url"), date: date, loss: loss, returned: returned, chains: chains,
             classification: classification, technique: technique, bridge: bridge, target: target,
-            attribution: attribution, tags: try list("tags"))
-        incident.addresses = try list("addresses")
-        return incident
+            attribution: attribution, tags: try list("tags"),
+            addresses: try list("addresses"), transactions: try list("transactions"))
     }
 
     func flag(_ field: String) throws(RecordError) -> Bool? {

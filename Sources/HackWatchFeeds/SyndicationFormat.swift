@@ -1,49 +1,95 @@
 import Foundation
+import CLibXML2
 import HackWatchConfiguration
 import HackWatchModel
 
-/// RSS 2.0, RSS 1.0 (RDF) and Atom 1.0, read with `XMLTokenizer` one item at a time.
+/// RSS 2.0, RSS 1.0 (RDF) and Atom 1.0 (and 0.3), read with libxml2, namespace-aware.
 ///
-/// Item fields: `title`; `link` (RSS text, Atom `href` of the `alternate` or first link);
-/// `guid` / Atom `id` (→ `Incident.id`, else the link, else a name+date hash); `pubDate`,
-/// `published`, `dc:date`, `updated` (first that parses, in that order of preference);
-/// `category` (RSS text, Atom `term`/`label`) and `dc:subject` → tags; `description`,
-/// `summary`, `content`, `content:encoded` → summary with markup stripped.
+/// Core elements count only in the format's own namespace (none for RSS 2.0, RSS 1.0's, Atom's);
+/// extensions are read only where they are the right field: `dc:date`/`dcterms:*` dates,
+/// `dc:subject` tags, `content:encoded` content, `dc:title`/`dc:description`/`itunes:summary`
+/// only when the core element is missing. `media:*` never fills a field.
+///
+/// Item fields: `title`; `link` (RSS text; Atom `href` of `rel="alternate"` or no rel, else any
+/// but self/enclosure, `related`/`via` last), resolved against `xml:base`; `guid` / Atom `id`
+/// (→ `Incident.id`, else the link); a `guid` with `isPermaLink` (default true) that is a URL is
+/// the url when there is no link; `pubDate`, `published`, `dc:date`, `updated` (first that parses,
+/// in that order); `category` (RSS text, Atom `term`/`label`) and `dc:subject` → tags;
+/// `description`, `summary`, `content`, `content:encoded` → summary. Atom text constructs follow
+/// `type`: `text` is taken as is (never decoded twice), `html` and `xhtml` become text.
 enum SyndicationFormat {
     static func parse(_ bytes: [UInt8], config: FeedConfig) throws(FeedError) -> FeedParseResult {
-        var reader = ItemCollector()
-        let summary: XMLTokenizer.Summary
-        do throws(XMLTokenizer.Error) {
-            summary = try XMLTokenizer.tokenize(bytes) { reader.handle($0) }
-        } catch {
-            switch error {
-            case .tooDeep(let limit): throw .tooDeep(limit: limit)
-            case .malformed(let offset, let message): throw .invalidXML("invalid XML at byte \(offset): \(message)")
+        // Items are read as the parser closes them (and freed right after), in document order.
+        var reader = ItemReader()
+        var itemWarnings: [String] = []
+        var records: [(index: Int, incident: Incident)] = []
+        var index = 0
+        let document = try LibXMLDocument(xml: bytes) { element in
+            defer { index += 1 }
+            var note: String?
+            guard let incident = makeIncident(reader.read(element), source: config.name, note: &note) else {
+                itemWarnings.append("\(config.name): item \(index) skipped: no title, link or summary")
+                return
             }
+            if let note { itemWarnings.append("\(config.name): item \(index): \(note)") }
+            records.append((index, incident))
         }
-        guard let root = reader.root else { throw .unexpectedShape("\(config.format.rawValue): empty document") }
-        guard ["rss", "rdf", "feed"].contains(root) else {
-            throw .unexpectedShape("\(config.format.rawValue): root element is <\(root)>, not <rss>, <rdf:RDF> or <feed>")
+        guard let root = document.root else { throw .unexpectedShape("\(config.format.rawValue): empty document") }
+        let rootName = root.name.lowercased()
+        guard ["rss", "rdf", "feed"].contains(rootName) else {
+            throw .unexpectedShape("\(config.format.rawValue): root element is <\(root.name)>, not <rss>, <rdf:RDF> or <feed>")
         }
         var result = FeedParseResult()
-        if summary.sawDoctype {
+        let report = document.report
+        if report.had_doctype != 0 {
             result.warnings.append("\(config.name): <!DOCTYPE> ignored; entities it declares are not expanded")
         }
-        var records: [(index: Int, incident: Incident)] = []
-        for (index, item) in reader.items.enumerated() {
-            guard let incident = makeIncident(item, source: config.name) else {
-                result.warnings.append("\(config.name): item \(index) skipped: no title, link or summary")
-                continue
-            }
-            records.append((index, incident))
+        if document.repairedUTF8 {
+            result.warnings.append("\(config.name): invalid UTF-8 replaced with U+FFFD")
+        }
+        if report.faults > 0 {
+            result.warnings.append("\(config.name): " + faultWarning(report))
+        }
+        result.warnings += itemWarnings
+        // What is left are items a truncated body cut off (never closed, so never handed over).
+        for _ in itemElements(root) {
+            result.warnings.append("\(config.name): item \(index) skipped: cut off by the end of the body")
+            index += 1
         }
         result.incidents = FeedAssembly.finish(records, feed: config.name, noun: "item", warnings: &result.warnings)
         return result
     }
 
-    static func makeIncident(_ item: RawItem, source: String) -> Incident? {
-        let rawTitle = FeedText.stripHTML(item.title)
-        let fullSummary = FeedText.stripHTML(item.summary.isEmpty ? item.content : item.summary)
+    /// "not well-formed XML …, recovered" naming the first fault and what usually causes it.
+    static func faultWarning(_ report: hw_xml_report) -> String {
+        let hint: String
+        switch report.first_code {
+        case Int32(XML_ERR_TAG_NAME_MISMATCH.rawValue): hint = " (an unclosed tag such as a raw <br>?)"
+        case Int32(XML_ERR_NAME_REQUIRED.rawValue), Int32(XML_ERR_LT_IN_ATTRIBUTE.rawValue): hint = " (a lone '<'?)"
+        default: hint = report.truncated != 0 ? " (the body is truncated)" : ""
+        }
+        let count = report.faults == 1 ? "1 fault" : "\(report.faults) faults"
+        return "not well-formed XML, recovered (\(count)); first at line \(report.first_line): "
+            + "\(LibXMLDocument.message(report))\(hint)"
+    }
+
+    /// `<item>`/`<entry>` children of the root or of a `<channel>` (RSS 2.0 nests them, RSS 1.0
+    /// and Atom do not).
+    static func itemElements(_ root: XMLNode) -> [XMLNode] {
+        var items: [XMLNode] = []
+        for child in root.elements {
+            switch child.name {
+            case "item", "entry": items.append(child)
+            case "channel": items += child.elements.filter { $0.name == "item" || $0.name == "entry" }
+            default: break
+            }
+        }
+        return items
+    }
+
+    static func makeIncident(_ item: RawItem, source: String, note: inout String?) -> Incident? {
+        let rawTitle = item.title
+        let fullSummary = item.summary.isEmpty ? item.content : item.summary
         let link = FeedText.trimmed(item.link)
         guard !rawTitle.isEmpty || !fullSummary.isEmpty || !link.isEmpty else { return nil }
         let title = FeedText.capped(rawTitle.isEmpty ? FeedText.capped(fullSummary, 120) : rawTitle, FeedText.maxTitle)
@@ -51,7 +97,8 @@ enum SyndicationFormat {
         let name = title.isEmpty ? link : FeedText.name(fromTitle: title)
         var id = FeedText.trimmed(item.id)
         if id.isEmpty { id = link }
-        let date = item.dates.lazy.compactMap(FeedDate.parse).first
+        var date: Date?
+        for candidate in item.dates where date == nil { date = FeedDate.parse(candidate, note: &note) }
         return Incident(
             id: id, source: source, name: name, title: title.isEmpty ? nil : title,
             summary: fullSummary.isEmpty ? nil : FeedText.capped(fullSummary, FeedText.maxSummary),
@@ -62,7 +109,7 @@ enum SyndicationFormat {
     }
 }
 
-/// One `<item>` / `<entry>` as raw strings (markup still in).
+/// One `<item>` / `<entry>` as plain text (markup already removed).
 struct RawItem {
     var title = ""
     var link = ""
@@ -72,101 +119,4 @@ struct RawItem {
     var summary = ""
     var content = ""
     var tags: [String] = []
-}
-
-/// Turns tokenizer events into `RawItem`s, keeping only the current item's text.
-struct ItemCollector {
-    private(set) var root: String?
-    private(set) var items: [RawItem] = []
-    private var current: RawItem?
-    /// Element path inside the current item (local names).
-    private var path: [String] = []
-    /// Where text goes right now, and the buffer.
-    private var field: Field?
-    private var buffer = ""
-    private var pendingDates: [(rank: Int, text: String)] = []
-    private var hasAlternate = false
-
-    enum Field { case title, link, id, date(Int), summary, content, tag }
-
-    static func localName(_ name: String) -> String {
-        guard let colon = name.lastIndex(of: ":") else { return name.lowercased() }
-        return name[name.index(after: colon)...].lowercased()
-    }
-
-    mutating func handle(_ event: XMLTokenizer.Event) {
-        switch event {
-        case .start(let name, let attributes):
-            let local = Self.localName(name)
-            if root == nil { root = local; return }
-            if current == nil {
-                if local == "item" || local == "entry" { current = RawItem(); path = []; pendingDates = []; hasAlternate = false }
-                return
-            }
-            path.append(local)
-            guard path.count == 1 else { return }  // nested markup (xhtml content) keeps the outer field
-            field = nil
-            buffer = ""
-            switch local {
-            case "title": field = .title
-            case "link":
-                if let href = attributes["href"] {
-                    // Atom: the `alternate` link (rel absent means alternate), else any but self/enclosure.
-                    let rel = attributes["rel"] ?? "alternate"
-                    if rel == "alternate", !hasAlternate {
-                        current!.link = href
-                        hasAlternate = true
-                    } else if current!.link.isEmpty, rel != "self", rel != "enclosure" {
-                        current!.link = href
-                    }
-                } else {
-                    field = .link
-                }
-            case "guid", "id": field = .id
-            case "pubdate", "published", "issued": field = .date(0)
-            case "date", "created": field = .date(1)
-            case "updated", "modified": field = .date(2)
-            case "description", "summary": field = .summary
-            case "content", "encoded": field = .content
-            case "category", "subject":
-                if let term = attributes["label"] ?? attributes["term"] {
-                    if !term.isEmpty { current!.tags.append(FeedText.collapse(term)) }
-                } else {
-                    field = .tag
-                }
-            default: break
-            }
-        case .text(let text):
-            if field != nil { buffer += text }
-        case .end(let name):
-            guard current != nil else { return }
-            if path.isEmpty {
-                let local = Self.localName(name)
-                guard local == "item" || local == "entry" else { return }
-                current!.dates = pendingDates.sorted { $0.rank < $1.rank }.map(\.text)
-                items.append(current!)
-                current = nil
-                return
-            }
-            path.removeLast()
-            guard path.isEmpty, let field else { return }
-            commit(field)
-            self.field = nil
-        }
-    }
-
-    private mutating func commit(_ field: Field) {
-        switch field {
-        case .title: current!.title = buffer
-        case .link: if current!.link.isEmpty { current!.link = buffer }
-        case .id: current!.id = buffer
-        case .date(let rank): pendingDates.append((rank, buffer))
-        case .summary: current!.summary = buffer
-        case .content: current!.content = buffer
-        case .tag:
-            let tag = FeedText.collapse(FeedText.decodeEntities(buffer))
-            if !tag.isEmpty { current!.tags.append(tag) }
-        }
-        buffer = ""
-    }
 }

@@ -81,9 +81,11 @@ package struct HTTPClient: Sendable {
                 hw_curl_setopt_long(handle, CURLOPT_HTTPGET, 1)
             case .head:
                 hw_curl_setopt_long(handle, CURLOPT_NOBODY, 1)
-            case .post:
+            case .post, .patch:
                 let body = request.body ?? []
                 hw_curl_setopt_long(handle, CURLOPT_POST, 1)
+                // PATCH (Discord's message edit) is a POST with another verb.
+                if request.method == .patch { hw_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, "PATCH") }
                 // POSTFIELDSIZE first, so COPYPOSTFIELDS copies exactly that many bytes (NULs included).
                 hw_curl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
                 if !body.isEmpty {
@@ -95,11 +97,21 @@ package struct HTTPClient: Sendable {
                 }
                 // No "Expect: 100-continue" round trip for webhook bodies.
                 headerList = curl_slist_append(headerList, "Expect:")
+                // libcurl silently sends a POST again on a fresh connection when a kept-alive one
+                // died before any answer (it may have been received and acted on): no backoff, not
+                // counted. Abort at the second request instead; the caller's retry counts it.
+                if request.maxRedirects == 0 {
+                    hw_curl_setopt_prereq_function(handle, Self.onePostOnly, sinkPointer)
+                }
             }
             if let headerList { hw_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList) }
             return curl_easy_perform(handle)
         }
 
+        if code == CURLE_ABORTED_BY_CALLBACK, sink.requestsStarted > 1 {
+            throw .connect(url: request.redactedURL, detail: "the kept-alive connection closed before an answer; "
+                + "not sent again on a new one (the retry is the caller's, counted as an attempt)")
+        }
         if code != CURLE_OK {
             let detail = Self.detail(code: code, buffer: errorBuffer, url: request.url)
             // A reused connection reports no connect time; a request that went out was connected.
@@ -158,6 +170,14 @@ package struct HTTPClient: Sendable {
         }
     }
 
+    /// Lets the first request of a transfer out and aborts any repeat (see the POST setup).
+    private static let onePostOnly: hw_curl_prereq_cb = { userdata, _, _, _, _ in
+        guard let userdata else { return 0 }
+        let sink = Unmanaged<TransferSink>.fromOpaque(userdata).takeUnretainedValue()
+        sink.requestsStarted += 1
+        return sink.requestsStarted > 1 ? 1 : 0  // CURL_PREREQFUNC_ABORT
+    }
+
     private static let writeBody: hw_curl_write_cb = { data, size, count, userdata in
         let sink = Unmanaged<TransferSink>.fromOpaque(userdata!).takeUnretainedValue()
         let length = size * count
@@ -192,6 +212,8 @@ private final class TransferSink {
     var headers: [(name: String, value: String)] = []
     var exceeded = false
     var sawResponse = false
+    /// Requests libcurl began for this transfer (a POST's second one is aborted).
+    var requestsStarted = 0
 
     init(limit: Int) { self.limit = limit }
 

@@ -4,7 +4,7 @@ import HackWatchModel
 /// An HTTP request for `HTTPClient`.
 package struct HTTPRequest: Sendable {
     /// HTTP methods hackwatch uses.
-    package enum Method: String, Sendable { case get = "GET", post = "POST", head = "HEAD" }
+    package enum Method: String, Sendable { case get = "GET", post = "POST", head = "HEAD", patch = "PATCH" }
 
     /// `http(s)://` or `file://` URL. May hold secrets (webhook tokens): never log it, use `redactedURL`.
     package var url: String

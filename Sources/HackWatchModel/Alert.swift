@@ -1,11 +1,29 @@
 import Foundation
 
-/// One (incident, rule) match, ready to deliver to a rule's sinks.
+/// One message of an incident's story, ready to deliver: the first alert (revision 0) names
+/// every rule that matched in that evaluation; each later revision is an update with `changes`.
+///
+/// Ids: `story` is the incident's thread id (PagerDuty `dedup_key`, the webhook payload's
+/// `id`); `id` is this revision's delivery id (`webhook-id`, the outbox key) — `story` itself
+/// for revision 0, `story-uN` for update N. Alerts made outside a story (feed health) have
+/// `story == id`.
 package struct Alert: Hashable, Sendable {
-    /// Stable id: the same (incident, rule) pair always yields the same id (dedup keys, webhook-id).
+    /// Stable delivery id: the same (incident, revision) always yields the same id.
     package var id: String
-    /// The rule's name.
+    /// The rule whose severity and template the message uses (the highest-severity match).
     package var rule: String
+    /// Every rule this message names (`[rule]` unless grouped).
+    package var rules: [String]
+    /// The incident's thread id, shared by its first alert and every update.
+    package var story: String
+    /// 0 for the first alert, 1, 2, … for updates.
+    package var revision: Int = 0
+    /// What changed since the previous message (empty for a first alert).
+    package var changes: [AlertChange] = []
+    /// When the story's first alert fired (updates name it).
+    package var storyStarted: Date?
+    /// The first alert's headline, which updates name ("update to …").
+    package var storyHeadline: String?
     /// The rule's severity.
     package var severity: Severity
     /// The rule's `message` template, if it has one (Mustache source).
@@ -18,12 +36,28 @@ package struct Alert: Hashable, Sendable {
     /// Creates an alert; `id` defaults to `Alert.makeID(incident:rule:)`.
     package init(id: String? = nil, rule: String, severity: Severity, template: String? = nil,
                 incident: Incident, firedAt: Date = Date()) {
-        self.id = id ?? Alert.makeID(incidentID: incident.id, source: incident.source, rule: rule)
+        let id = id ?? Alert.makeID(incidentID: incident.id, source: incident.source, rule: rule)
+        self.id = id
         self.rule = rule
+        self.rules = [rule]
+        self.story = id
         self.severity = severity
         self.template = template
         self.incident = incident
         self.firedAt = firedAt
+    }
+
+    /// True for an update to an incident that already alerted.
+    package var isUpdate: Bool { revision > 0 }
+
+    /// The thread id of an incident's story (independent of rules).
+    package static func storyID(incidentID: String, source: String) -> String {
+        makeID(incidentID: incidentID, source: source, rule: "\u{1E}story")
+    }
+
+    /// The delivery id of revision `revision` of `story`.
+    package static func revisionID(story: String, revision: Int) -> String {
+        revision == 0 ? story : "\(story)-u\(revision)"
     }
 
     /// A short hex id derived from the incident identity and rule name (FNV-1a 64, twice).

@@ -47,12 +47,13 @@ extension Incident {
             "update": .bool(update),
             "defillama_id": string(defillamaId),
             "parent_protocol_id": string(parentProtocolId),
-            "addresses": .array(addresses.map(JSONValue.string)),
             "exposed": .bool(exposed),
             "exposure": .array(exposure.map(JSONValue.string)),
             "exposure_usd": money(exposureUSD),
             "exposure_owner": string(exposureOwner),
             "attribution_source": string(attributionSource),
+            "addresses": .array(addresses.map(JSONValue.string)),
+            "transactions": .array(transactions.map(JSONValue.string)),
         ])
     }
 
@@ -110,11 +111,11 @@ extension Incident {
             chains: try strings("chains"), classification: try optionalString("classification"),
             technique: try optionalString("technique"), bridge: bridge, target: try optionalString("target"),
             attribution: try optionalString("attribution"), tags: try strings("tags"),
-            update: object["update"]?.boolValue ?? false
+            update: object["update"]?.boolValue ?? false,
+            addresses: try strings("addresses"), transactions: try strings("transactions")
         )
         defillamaId = try optionalString("defillama_id")
         parentProtocolId = try optionalString("parent_protocol_id")
-        addresses = try strings("addresses")
         exposure = try strings("exposure")
         exposureUSD = try money("exposure_usd")
         exposureOwner = try optionalString("exposure_owner")
@@ -128,7 +129,10 @@ extension Incident {
 
     /// ISO 8601 in UTC, seconds precision: `2022-03-23T00:00:00Z`.
     package static func formatDate(_ date: Date) -> String {
-        var time = time_t(date.timeIntervalSince1970.rounded(.down))
+        // time_t() traps past Int64 (a feed's `1e308`); feeds' dates are checked at ingest, this
+        // keeps any other path from crashing: far dates print clamped to the year 9999 or 0.
+        let seconds = date.timeIntervalSince1970.isNaN ? 0 : min(max(date.timeIntervalSince1970, -62_167_219_200), 253_402_300_799)
+        var time = time_t(seconds.rounded(.down))
         var parts = tm()
         gmtime_r(&time, &parts)
         return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,

@@ -39,14 +39,22 @@ public struct Incident: Hashable, Sendable {
     public var attribution: String?
     /// Feed categories / tags.
     public var tags: [String]
+    /// Addresses involved (attacker, exploit contract), as the feed gives them.
+    public var addresses: [String]
+    /// Transaction hashes of the attack, as the feed gives them.
+    public var transactions: [String]
     /// True when this evaluation is of a changed, already-known incident.
     public var update: Bool
+    /// During an update's evaluation: the loss the incident's last alert showed (rule field
+    /// `previous_loss`). Never stored; nil outside updates.
+    public var previousLoss: Money? = nil
+    /// During an update's evaluation: what changed since the last alert — `loss`, `returned`,
+    /// `attribution`, `sources` (rule field `change`). Never stored; empty outside updates.
+    public var changes: [String] = []
     /// DefiLlama's protocol id (`defillamaId`), kept so exposure entries can match by id.
     public var defillamaId: String?
     /// DefiLlama's parent protocol id (`parentProtocolId`, e.g. `parent#venus-finance`).
     public var parentProtocolId: String?
-    /// Attacker/victim addresses the feed names (as given; compared case-insensitively for 0x hex).
-    public var addresses: [String] = []
     /// Names of the exposure entries this incident matched (set per evaluation, not by feeds).
     public var exposure: [String] = []
     /// Holdings at risk: the sum of the matched entries' `holdings_usd`; nil when none says.
@@ -62,7 +70,8 @@ public struct Incident: Hashable, Sendable {
         title: String? = nil, summary: String? = nil, url: String? = nil, date: Date? = nil,
         loss: Money? = nil, returned: Money? = nil, chains: [String] = [],
         classification: String? = nil, technique: String? = nil, bridge: Bool? = nil,
-        target: String? = nil, attribution: String? = nil, tags: [String] = [], update: Bool = false
+        target: String? = nil, attribution: String? = nil, tags: [String] = [], update: Bool = false,
+        addresses: [String] = [], transactions: [String] = []
     ) {
         self.id = id
         self.source = source
@@ -82,6 +91,8 @@ public struct Incident: Hashable, Sendable {
         self.attribution = attribution
         self.tags = tags
         self.update = update
+        self.addresses = addresses
+        self.transactions = transactions
     }
 
     /// True when any exposure entry matched.

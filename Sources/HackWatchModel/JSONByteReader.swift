@@ -7,6 +7,12 @@ struct JSONByteReader {
     /// Members of the last object read: records in a feed array are alike, so the next object's
     /// dictionary is sized up front instead of growing (and rehashing) several times.
     var lastObjectCount = 0
+    /// `parseRecords`: elements of an outermost array that fail on their own become `null`.
+    var recoversRecords = false
+    /// Elements so replaced.
+    var skipped: [SkippedJSONElement] = []
+    /// Arrays open around the current position.
+    private var openArrays = 0
 
     init(bytes: UnsafeBufferPointer<UInt8>, options: JSONParseOptions) {
         self.bytes = bytes
@@ -72,8 +78,29 @@ struct JSONByteReader {
         var elements: [JSONValue] = []
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(elements) }
+        let recovering = recoversRecords && openArrays == 0
+        openArrays += 1
+        defer { openArrays -= 1 }
         while true {
-            elements.append(try value(depth: depth))
+            if recovering {
+                skipWhitespace()
+                let start = index
+                do throws(JSONParseError) {
+                    elements.append(try value(depth: depth))
+                } catch {
+                    switch error {
+                    case .numberOutOfRange, .tooDeep:
+                        // Resume after this element; if it cannot be delimited the document is broken.
+                        index = start
+                        guard skipValue() else { throw error }
+                        skipped.append(SkippedJSONElement(index: elements.count, reason: error.description))
+                        elements.append(.null)
+                    default: throw error
+                    }
+                }
+            } else {
+                elements.append(try value(depth: depth))
+            }
             skipWhitespace()
             guard index < bytes.count else { throw .unexpectedEnd }
             let byte = bytes[index]
@@ -250,7 +277,41 @@ struct JSONByteReader {
         }
         if simple { return negative ? -Double(mantissa) : Double(mantissa) }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-        guard let value = Double(text), value.isFinite else { throw .invalidNumber(offset: start) }
+        guard let value = Double(text) else { throw .invalidNumber(offset: start) }
+        guard value.isFinite else { throw .numberOutOfRange(offset: start) }
         return value
+    }
+
+    /// Moves `index` past one value without building it (brackets counted, strings and their
+    /// escapes stepped over, no recursion, so depth costs nothing). False when the value does not
+    /// end (unbalanced, or the input ends first).
+    private mutating func skipValue() -> Bool {
+        var depth = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\""):
+                index += 1
+                while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
+                    index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1
+                }
+                guard index < bytes.count else { return false }
+                index += 1
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                index += 1
+            case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                guard depth > 0 else { return true }  // the enclosing array's end: a scalar ended
+                depth -= 1
+                index += 1
+            case UInt8(ascii: ","):
+                if depth == 0 { return true }
+                index += 1
+            default:
+                index += 1
+            }
+            if depth == 0, byte == UInt8(ascii: "]") || byte == UInt8(ascii: "}") { return true }
+        }
+        return false
     }
 }

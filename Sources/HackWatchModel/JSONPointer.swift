@@ -1,5 +1,9 @@
 /// An RFC 6901 JSON Pointer: `""` is the whole document, `/a/0/b~1c` walks member `a`, element 0,
 /// member `b/c` (`~1` is `/`, `~0` is `~`).
+///
+/// Extension: a `*` token on an array stands for every element (`/transactions/*/attacker` is
+/// each transaction's attacker), read with `resolveAll`. On an object `*` stays the member named
+/// `*`, as RFC 6901 says.
 package struct JSONPointer: Hashable, Sendable, CustomStringConvertible {
     /// The unescaped reference tokens.
     package let tokens: [String]
@@ -58,6 +62,31 @@ package struct JSONPointer: Hashable, Sendable, CustomStringConvertible {
             default:
                 return nil
             }
+        }
+        return current
+    }
+
+    /// True when some token is `*`: the pointer may designate several values (`resolveAll`).
+    package var hasWildcard: Bool { tokens.contains("*") }
+
+    /// Every value the pointer designates: `*` on an array fans out to each element (missing
+    /// steps below an element are skipped, not an error); without `*`, `resolve`'s one value.
+    package func resolveAll(in document: JSONValue) -> [JSONValue] {
+        var current = [document]
+        for token in tokens {
+            var next: [JSONValue] = []
+            for value in current {
+                switch value {
+                case .object(let members):
+                    if let member = members[token] { next.append(member) }
+                case .array(let elements):
+                    if token == "*" { next.append(contentsOf: elements) }
+                    else if let index = Self.arrayIndex(token), index < elements.count { next.append(elements[index]) }
+                default:
+                    continue
+                }
+            }
+            current = next
         }
         return current
     }

@@ -8,8 +8,10 @@ package enum JSONParseError: Error, Equatable, Sendable, CustomStringConvertible
     case tooDeep(limit: Int, offset: Int)
     /// A string holds a control character, a bad escape or (when rejected) invalid UTF-8.
     case invalidString(offset: Int)
-    /// A number that breaks the RFC 8259 grammar or does not fit a Double.
+    /// A number that breaks the RFC 8259 grammar.
     case invalidNumber(offset: Int)
+    /// A well-formed number too large for a Double (`1e400`).
+    case numberOutOfRange(offset: Int)
     /// Non-space bytes after the top-level value.
     case trailingData(offset: Int)
 
@@ -20,6 +22,7 @@ package enum JSONParseError: Error, Equatable, Sendable, CustomStringConvertible
         case .tooDeep(let limit, let o): "nesting deeper than \(limit) at byte \(o)"
         case .invalidString(let o): "invalid string at byte \(o)"
         case .invalidNumber(let o): "invalid number at byte \(o)"
+        case .numberOutOfRange(let o): "number out of range at byte \(o)"
         case .trailingData(let o): "unexpected data after the document at byte \(o)"
         }
     }
@@ -27,7 +30,8 @@ package enum JSONParseError: Error, Equatable, Sendable, CustomStringConvertible
     /// The byte offset of the problem; nil when the document just ended.
     package var offset: Int? {
         switch self {
-        case .unexpected(_, let o), .tooDeep(_, let o), .invalidString(let o), .invalidNumber(let o), .trailingData(let o): o
+        case .unexpected(_, let o), .tooDeep(_, let o), .invalidString(let o), .invalidNumber(let o), .numberOutOfRange(let o),
+             .trailingData(let o): o
         case .unexpectedEnd: nil
         }
     }
@@ -40,6 +44,7 @@ package enum JSONParseError: Error, Equatable, Sendable, CustomStringConvertible
         case .tooDeep(let limit, _): "nesting deeper than \(limit)"
         case .invalidString: "invalid string"
         case .invalidNumber: "invalid number"
+        case .numberOutOfRange: "number out of range"
         case .trailingData: "unexpected data after the document"
         }
     }
@@ -98,8 +103,38 @@ extension JSONValue {
         return try result.get()
     }
 
+    /// Parses a feed document whose records are the elements of its outermost array(s): an
+    /// element holding a value that is bad on its own (a number out of range, nesting past the
+    /// limit) becomes `null` and is listed in `skipped` (its index in that array and why), so
+    /// one hostile record costs that record, not the feed. Grammar errors still refuse the
+    /// document: past one, where a record ends is unknown.
+    package static func parseRecords(_ bytes: [UInt8], options: JSONParseOptions,
+                                     skipped: inout [SkippedJSONElement]) throws(JSONParseError) -> JSONValue {
+        let result: Result<(JSONValue, [SkippedJSONElement]), JSONParseError> = bytes.withUnsafeBufferPointer { buffer in
+            var reader = JSONByteReader(bytes: buffer, options: options)
+            reader.recoversRecords = true
+            do throws(JSONParseError) {
+                let value = try reader.document()
+                return .success((value, reader.skipped))
+            } catch {
+                return .failure(error)
+            }
+        }
+        let (value, list) = try result.get()
+        skipped += list
+        return value
+    }
+
     /// Parses UTF-8 text with `.strict` options.
     package static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
         try parse(Array(text.utf8))
     }
+}
+
+/// One record `JSONValue.parseRecords` replaced with `null`.
+package struct SkippedJSONElement: Sendable, Equatable {
+    /// The element's index in its array.
+    package var index: Int
+    /// What was wrong with it (`number out of range at byte 1234`).
+    package var reason: String
 }

@@ -42,9 +42,10 @@ package struct TimeSpan: Hashable, Comparable, Sendable, CustomStringConvertible
     package var description: String {
         for unit in Self.units.reversed() where unit.seconds >= 1 && seconds >= unit.seconds {
             let count = seconds / unit.seconds
-            if count == count.rounded() { return "\(Int64(count))\(unit.suffix)" }
+            if count == count.rounded(), count < 0x1p62 { return "\(Int64(count))\(unit.suffix)" }
         }
-        return seconds == seconds.rounded() ? "\(Int64(seconds))s" : "\(seconds)s"
+        // Int64() traps past 2^63 (a config's `1e300`): such spans print as Swift writes them.
+        return seconds == seconds.rounded() && abs(seconds) < 0x1p62 ? "\(Int64(seconds))s" : "\(seconds)s"
     }
 }
 

@@ -86,7 +86,7 @@ struct AlertFacts {
         if let target = incident.target, !SafeText.isBlank(target) { facts.append(("Target", target)) }
         if let date = incident.date { facts.append(("Date", Incident.formatDay(date))) }
         facts.append(("Severity", alert.severity.rawValue))
-        facts.append(("Rule", alert.rule))
+        facts.append((alert.rules.count > 1 ? "Rules" : "Rule", alert.rules.joined(separator: ", ")))
         self.facts = facts
         self.url = AlertFacts.safeURL(incident.url)
     }

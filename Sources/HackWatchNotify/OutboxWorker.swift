@@ -35,11 +35,9 @@ package final class OutboxWorker: @unchecked Sendable {
     private let policy: RetryPolicy
     private let logger: Logger
 
-    private let lock = NSLock()
-    /// Last send time per sink (rate limits hold across drains).
-    private var lastSend: [String: Date] = [:]
-    /// A sink that asked to back off gets no new attempts before this time.
-    private var blockedUntil: [String: Date] = [:]
+    /// Rate-limit, backoff and unstored-acknowledgement state; a reload hands it to the next worker.
+    package let state: OutboxState
+    private var lock: NSLock { state.lock }
     /// Only one drain at a time (timer, `wake`, `stop` may all ask).
     private let drainLock = NSLock()
     private var timer: DispatchSourceTimer?
@@ -50,7 +48,11 @@ package final class OutboxWorker: @unchecked Sendable {
     /// Deliveries fetched per batch.
     package var batchSize = 500
 
-    package init(store: any StateStoring, sinks: [String: any Sink], policy: RetryPolicy = .default, logger: Logger) {
+    /// `state` carries one worker's sink blocks and unstored acknowledgements over to its
+    /// successor (a reload that rebuilds the sinks must not forget a `Retry-After`).
+    package init(store: any StateStoring, sinks: [String: any Sink], policy: RetryPolicy = .default, logger: Logger,
+                 state: OutboxState = OutboxState()) {
+        self.state = state
         self.store = store
         self.sinks = sinks
         self.policy = policy
@@ -113,6 +115,16 @@ package final class OutboxWorker: @unchecked Sendable {
                 stats.deferred += rows.count - offset
                 break
             }
+            // Acknowledged by the destination earlier but not yet stored: never send it again,
+            // only retry storing the outcome.
+            if lock.withLock({ state.acknowledged.contains(row.id) }) {
+                let reference = lock.withLock { state.acknowledgedReferences[row.id] }
+                guard storeDelivered(row, sink: sinkName, reference: reference, stats: &stats) else {
+                    stats.deferred += rows.count - offset
+                    break
+                }
+                continue
+            }
             if policy.isExpired(firedAt: row.alert.firedAt, now: Date()) {
                 finishDead(row, reason: "gave up after \(row.attempts) attempts: \(row.lastError ?? "expired")", stats: &stats)
                 continue
@@ -122,21 +134,102 @@ package final class OutboxWorker: @unchecked Sendable {
                 stats.deferred += rows.count - offset
                 break
             }
-            let result = sink.send(row.alert)
+            // An update goes where the story's first message is; it waits while that message
+            // is still pending to this sink (after a restart its retry may be due later).
+            let anchor: ThreadAnchor
+            do { anchor = row.alert.isUpdate ? try store.threadAnchor(story: row.alert.story, sink: sinkName) : ThreadAnchor() } catch {
+                logger.error("outbox: cannot read thread reference: \(error)", metadata: ["sink": "\(sinkName)"])
+                stats.deferred += rows.count - offset
+                break
+            }
+            if anchor.firstPending {
+                // Due again with its first message (after a restart the first's retry may lie
+                // ahead), so the timer does not spin on it meanwhile.
+                let next = max(anchor.firstNextAttempt ?? Date(), Date().addingTimeInterval(0.05))
+                try? store.scheduleRetry(row.id, attempts: row.attempts, next: next, error: "waits for the story's first message")
+                stats.deferred += 1
+                continue
+            }
+            let reply = sink.send(row.alert, thread: anchor.reference)
             record(sinkName, sentAt: Date())
-            apply(result, to: row, sink: sinkName, stats: &stats)
+            if case .delivered = reply.result {
+                guard storeDelivered(row, sink: sinkName, reference: reply.reference, stats: &stats) else {
+                    stats.deferred += rows.count - offset - 1
+                    break
+                }
+                continue
+            }
+            guard apply(reply.result, to: row, sink: sinkName, stats: &stats) else {
+                stats.deferred += rows.count - offset - 1
+                break
+            }
         }
         return stats
     }
 
-    private func apply(_ result: SinkResult, to row: Delivery, sink: String, stats: inout DrainStats) {
+    /// Marks `row` delivered. When the store refuses, remembers the acknowledgement in memory (so
+    /// this process never sends that alert again) and blocks the sink with a growing backoff:
+    /// sending more while outcomes cannot be stored would only pile up unstored deliveries.
+    ///
+    /// `reference` is what the destination returned for a story's first message (the id updates
+    /// thread to); it is kept with the in-memory acknowledgement until it is stored.
+    private func storeDelivered(_ row: Delivery, sink: String, reference: String? = nil, stats: inout DrainStats) -> Bool {
         let attempts = row.attempts + 1
         do {
+            if !row.alert.isUpdate, let reference {
+                try store.markDelivered(row.id, story: row.alert.story, sink: sink, reference: reference)
+            } else {
+                try store.markDelivered(row.id)
+            }
+        } catch {
+            lock.withLock {
+                _ = state.acknowledged.insert(row.id)
+                if let reference { state.acknowledgedReferences[row.id] = reference }
+            }
+            storeFailed(sink, error: error, alert: row.alert.id)
+            stats.deferred += 1
+            return false
+        }
+        storeSucceeded(sink)
+        lock.withLock {
+            _ = state.acknowledged.remove(row.id)
+            state.acknowledgedReferences[row.id] = nil
+        }
+        stats.delivered += 1
+        logger.debug("delivered", metadata: ["alert": "\(row.alert.id)", "sink": "\(sink)", "attempts": "\(attempts)"])
+        return true
+    }
+
+    /// The store refused to record an outcome: back the sink off (0.5 s doubling to 30 s) so
+    /// its drain stops until a store write succeeds again.
+    private func storeFailed(_ sink: String, error: StoreError, alert: String) {
+        let delay = lock.withLock { () -> TimeInterval in
+            let failures = (state.storeFailures[sink] ?? 0) + 1
+            state.storeFailures[sink] = failures
+            let delay = min(Self.storeBackoffCap, 0.5 * pow(2, Double(min(failures, 16) - 1)))
+            state.blockedUntil[sink] = max(state.blockedUntil[sink] ?? .distantPast, Date().addingTimeInterval(delay))
+            return delay
+        }
+        logger.error("outbox: cannot record delivery outcome; pausing this sink until the state database is writable", metadata: [
+            "sink": "\(sink)", "alert": "\(alert)", "retry_in": "\(String(format: "%.1f", delay))s", "error": "\(error)",
+        ])
+    }
+
+    private func storeSucceeded(_ sink: String) {
+        let recovered = lock.withLock { state.storeFailures.removeValue(forKey: sink) != nil }
+        if recovered { logger.notice("outbox: state database writable again; resuming", metadata: ["sink": "\(sink)"]) }
+    }
+
+    /// The longest pause between attempts to store an outcome.
+    static let storeBackoffCap: TimeInterval = 30
+
+    /// Stores a retry or dead outcome; false (and the sink paused) when the store refused.
+    private func apply(_ result: SinkResult, to row: Delivery, sink: String, stats: inout DrainStats) -> Bool {
+        let attempts = row.attempts + 1
+        do throws(StoreError) {
             switch result {
             case .delivered:
-                try store.markDelivered(row.id)
-                stats.delivered += 1
-                logger.debug("delivered", metadata: ["alert": "\(row.alert.id)", "sink": "\(sink)", "attempts": "\(attempts)"])
+                return storeDelivered(row, sink: sink, stats: &stats)
             case .retry(let after, let reason):
                 let delay = policy.delay(afterAttempts: attempts, hint: after)
                 let next = Date().addingTimeInterval(delay)
@@ -148,13 +241,17 @@ package final class OutboxWorker: @unchecked Sendable {
                     "retry_in": "\(String(format: "%.1f", delay))s", "reason": "\(reason)",
                 ])
             case .dead(let reason):
-                finishDead(row, reason: reason, stats: &stats)
+                try store.markDead(row.id, error: reason)
+                stats.dead += 1
+                logger.error("delivery dead", metadata: ["alert": "\(row.alert.id)", "sink": "\(sink)", "reason": "\(reason)"])
             }
         } catch {
-            // The send happened but its outcome could not be stored: the row stays pending and
-            // will be resent; receivers deduplicate by alert id.
-            logger.error("outbox: cannot record delivery outcome: \(error)", metadata: ["sink": "\(sink)"])
+            // Not acknowledged, so sending again later is right; but not before the store works.
+            storeFailed(sink, error: error, alert: row.alert.id)
+            return false
         }
+        storeSucceeded(sink)
+        return true
     }
 
     private func finishDead(_ row: Delivery, reason: String, stats: inout DrainStats) {
@@ -171,20 +268,20 @@ package final class OutboxWorker: @unchecked Sendable {
 
     private func waitForRateLimit(_ sink: String, interval: TimeInterval, deadline: Date?) {
         guard interval > 0 else { return }
-        let last = lock.withLock { lastSend[sink] }
+        let last = lock.withLock { state.lastSend[sink] }
         guard let last else { return }
         var wait = last.addingTimeInterval(interval).timeIntervalSinceNow
         if let deadline = effectiveDeadline(deadline) { wait = min(wait, deadline.timeIntervalSinceNow) }
         if wait > 0 { Thread.sleep(forTimeInterval: wait) }
     }
 
-    private func record(_ sink: String, sentAt: Date) { lock.withLock { lastSend[sink] = sentAt } }
-    private func block(_ sink: String, until: Date) { lock.withLock { blockedUntil[sink] = until } }
+    private func record(_ sink: String, sentAt: Date) { lock.withLock { state.lastSend[sink] = sentAt } }
+    private func block(_ sink: String, until: Date) { lock.withLock { state.blockedUntil[sink] = until } }
 
     private func isBlocked(_ sink: String) -> Bool {
         lock.withLock {
-            guard let until = blockedUntil[sink] else { return false }
-            if until <= Date() { blockedUntil[sink] = nil; return false }
+            guard let until = state.blockedUntil[sink] else { return false }
+            if until <= Date() { state.blockedUntil[sink] = nil; return false }
             return true
         }
     }
@@ -203,7 +300,7 @@ package final class OutboxWorker: @unchecked Sendable {
     /// the sink's backoff. nil when nothing is pending.
     func nextWake() -> Date? {
         guard let schedule = try? store.pendingSchedule() else { return Date().addingTimeInterval(5) }
-        let blocked = lock.withLock { blockedUntil }
+        let blocked = lock.withLock { state.blockedUntil }
         return schedule.map { sink, due in max(due, blocked[sink] ?? due) }.min()
     }
 
@@ -265,4 +362,30 @@ private final class ResultBox: @unchecked Sendable {
     func add(_ more: DrainStats) { lock.withLock { stats.add(more) } }
 
     var total: DrainStats { lock.withLock { stats } }
+}
+
+/// What an outbox worker remembers between drains, handed from one worker to the next on a
+/// reload: each sink's last send (rate limit), its backoff (`Retry-After`, store failures) and
+/// the deliveries its destination acknowledged whose outcome the store has not taken yet.
+package final class OutboxState: @unchecked Sendable {
+    let lock = NSLock()
+    /// Last send time per sink (rate limits hold across drains).
+    var lastSend: [String: Date] = [:]
+    /// A sink that asked to back off (or whose outcomes cannot be stored) gets no new attempts
+    /// before this time.
+    var blockedUntil: [String: Date] = [:]
+    /// Outbox row ids acknowledged by their destination but not yet marked delivered.
+    var acknowledged: Set<Int64> = []
+    /// For acknowledged first messages of a story: the destination's message reference.
+    var acknowledgedReferences: [Int64: String] = [:]
+    /// Consecutive failed outcome writes per sink (for the backoff).
+    var storeFailures: [String: Int] = [:]
+
+    package init() {}
+
+    /// Row ids acknowledged but not yet stored as delivered (for status and tests).
+    package var unstoredAcknowledgements: Set<Int64> { lock.withLock { acknowledged } }
+
+    /// When `sink` may next be attempted (nil: no block).
+    package func blockedUntil(_ sink: String) -> Date? { lock.withLock { blockedUntil[sink] } }
 }

@@ -12,10 +12,30 @@ package protocol Sink: Sendable {
     func send(_ alert: Alert) -> SinkResult
     /// The least time between two sends to this destination (its rate limit); 0 for none.
     var minimumInterval: TimeInterval { get }
+    /// Sends one message of an incident's story. `thread` is what the destination returned for
+    /// the story's first message (nil for a first message, or when it returned nothing); the
+    /// reply's `reference` is kept for the updates (README "Incidents and updates").
+    func send(_ alert: Alert, thread: String?) -> SinkReply
 }
 
 extension Sink {
     package var minimumInterval: TimeInterval { 0 }
+
+    /// Destinations without threads: an update is a new message that names the first
+    /// (`MessageTemplate` marks it).
+    package func send(_ alert: Alert, thread: String?) -> SinkReply { SinkReply(send(alert)) }
+}
+
+/// The outcome of one send and what the destination returned to thread updates to (Telegram
+/// `message_id`, Discord message id, Slack `ts`).
+package struct SinkReply: Sendable, Equatable {
+    package var result: SinkResult
+    package var reference: String?
+
+    package init(_ result: SinkResult, reference: String? = nil) {
+        self.result = result
+        self.reference = reference
+    }
 }
 
 /// The outcome of one send.

@@ -27,7 +27,7 @@ package enum SinkFactory {
 
     static let httpKeys: Set<String> = ["timeout", "rate_limit"]
     static let extraKeys: [String: Set<String>] = [
-        "slack": httpKeys, "discord": httpKeys.union(["username"]), "teams": httpKeys,
+        "slack": httpKeys.union(SlackBotSink.keys), "discord": httpKeys.union(["username"]), "teams": httpKeys,
         "mattermost": httpKeys.union(["channel", "username"]), "telegram": httpKeys.union(["chat_id"]),
         "ntfy": httpKeys, "pagerduty": httpKeys.union(["routing_key"]), "webhook": httpKeys,
         "syslog": ["facility", "address", "format"], "stdout": [],
@@ -59,7 +59,8 @@ package enum SinkFactory {
             let suggestion = closest(key, among: Array(allowed)).map { "; did you mean '\($0)'?" } ?? ""
             problems.append("\(key): unknown key for sink type '\(config.type)'\(suggestion)")
         }
-        if urlRequired.contains(config.type), config.url == nil {
+        problems += SlackBotSink.problems(config)
+        if urlRequired.contains(config.type), config.url == nil, !SlackBotSink.isBot(config) {
             problems.append("url: sink type '\(config.type)' needs one of url, url_env, url_file")
         }
         if config.url != nil, !urlAllowed.contains(config.type) {
@@ -154,6 +155,8 @@ package enum SinkFactory {
         }
         let settings = config.settings
         switch config.type {
+        case "slack" where SlackBotSink.isBot(config):
+            return try SlackBotSink.make(config, endpoint: try endpoint(SlackBotSink.defaultAPI), environment: environment)
         case "slack": return SlackSink(endpoint: try endpoint())
         case "discord": return DiscordSink(endpoint: try endpoint(), username: settings["username"]?.stringValue)
         case "teams": return TeamsSink(endpoint: try endpoint())

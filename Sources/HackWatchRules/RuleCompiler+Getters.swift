@@ -20,6 +20,7 @@ extension RuleCompiler {
             case .returned: return { $0.pointer.pointee.returned?.usd }
             case .netLoss: return { $0.pointer.pointee.netLoss?.usd }
             case .exposureUSD: return { $0.pointer.pointee.exposureUSD?.usd }
+            case .previousLoss: return { $0.pointer.pointee.previousLoss?.usd }
             case .date: return { $0.pointer.pointee.date?.timeIntervalSince1970 }
             case .age: return { ctx in ctx.pointer.pointee.date.map { ctx.now - $0.timeIntervalSince1970 } }
             default: return { _ in nil }

@@ -102,6 +102,9 @@ package final class RuleEvalContext {
         case .chains: pointer.pointee.chains
         case .tags: pointer.pointee.tags
         case .exposure: pointer.pointee.exposure
+        case .addresses: pointer.pointee.addresses
+        case .transactions: pointer.pointee.transactions
+        case .change: pointer.pointee.changes
         default: []
         }
     }

@@ -55,6 +55,10 @@ enum RuleField: String, CaseIterable, Sendable {
     case id, source, sources, name, title, summary, text, url, date, age, loss, returned
     case netLoss = "net_loss"
     case chains, classification, technique, bridge, target, attribution, tags, update
+    case addresses, transactions
+    /// Updates (README "Incidents and updates"): the loss the last alert showed, and what changed.
+    case previousLoss = "previous_loss"
+    case change
     // Exposure watchlists and attribution overlays (README "Exposure").
     case exposed, exposure
     case exposureUSD = "exposure_usd"
@@ -65,10 +69,10 @@ enum RuleField: String, CaseIterable, Sendable {
         switch self {
         case .id, .source, .name, .title, .summary, .text, .url, .classification, .technique, .target, .attribution,
              .exposureOwner, .attributionSource: .string
-        case .sources, .chains, .tags, .exposure: .list(.string)
+        case .sources, .chains, .tags, .addresses, .transactions, .change, .exposure: .list(.string)
         case .date: .time
         case .age: .duration
-        case .loss, .returned, .netLoss, .exposureUSD: .money
+        case .loss, .returned, .netLoss, .previousLoss, .exposureUSD: .money
         case .bridge, .update, .exposed: .bool
         }
     }

@@ -7,10 +7,14 @@ final class SQLiteConnection {
     private var handle: OpaquePointer?
     let path: String
 
-    init(path: String) throws(StoreError) {
+    /// The last error's primary result code (`SQLITE_NOTADB`, `SQLITE_CORRUPT`, ...).
+    private(set) var lastCode: Int32 = SQLITE_OK
+
+    /// With `readOnly` the file is opened `SQLITE_OPEN_READONLY` and never created.
+    init(path: String, readOnly: Bool = false) throws(StoreError) {
         self.path = path
         var db: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
+        let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_FULLMUTEX
         let code = sqlite3_open_v2(path, &db, flags, nil)
         guard code == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
@@ -24,8 +28,13 @@ final class SQLiteConnection {
 
     deinit { close() }
 
+    /// SQLite silently opens a file it may not write read-only (permissions, `chattr +i`).
+    var isReadOnly: Bool { handle.map { sqlite3_db_readonly($0, "main") == 1 } ?? true }
+
     func close() {
         guard let handle else { return }
+        for statement in statements.values { sqlite3_finalize(statement) }
+        statements.removeAll()
         sqlite3_close_v2(handle)
         self.handle = nil
     }
@@ -39,6 +48,7 @@ final class SQLiteConnection {
 
     private func lastError(_ context: String) -> StoreError {
         let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "database closed"
+        lastCode = handle.map { sqlite3_errcode($0) & 0xFF } ?? SQLITE_MISUSE
         return .sqlite(context: context, message: message)
     }
 
@@ -47,19 +57,40 @@ final class SQLiteConnection {
         var error: UnsafeMutablePointer<CChar>?
         let code = sqlite3_exec(try db, sql, nil, nil, &error)
         if code != SQLITE_OK {
+            lastCode = code & 0xFF
             let message = error.map { String(cString: $0) } ?? "error \(code)"
             sqlite3_free(error)
             throw .sqlite(context: String(sql.prefix(60)), message: message)
         }
     }
 
-    /// Prepares, binds `values`, and calls `row` for every result row.
+    /// Prepared statements by SQL text: a poll runs the same few statements hundreds of
+    /// thousands of times, and parsing each anew cost more than running it.
+    private var statements: [String: OpaquePointer] = [:]
+
+    /// Prepares (once per SQL text), binds `values`, and calls `row` for every result row.
     func query(_ sql: String, _ values: [SQLiteValue] = [], row: (SQLiteRow) throws(StoreError) -> Void = { _ in }) throws(StoreError) {
-        var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(try db, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
-            throw lastError(String(sql.prefix(60)))
+        let statement: OpaquePointer
+        if let cached = statements[sql] {
+            statement = cached
+        } else {
+            var prepared: OpaquePointer?
+            guard sqlite3_prepare_v2(try db, sql, -1, &prepared, nil) == SQLITE_OK, let prepared else {
+                throw lastError(String(sql.prefix(60)))
+            }
+            // PRAGMAs and one-off statements are few; cap the cache all the same.
+            if statements.count < 64 { statements[sql] = prepared }
+            statement = prepared
         }
-        defer { sqlite3_finalize(statement) }
+        let cached = statements[sql] == statement
+        defer {
+            if cached {
+                sqlite3_reset(statement)
+                sqlite3_clear_bindings(statement)
+            } else {
+                sqlite3_finalize(statement)
+            }
+        }
         for (offset, value) in values.enumerated() {
             let index = Int32(offset + 1)
             let code: Int32

@@ -12,19 +12,9 @@ extension StateStore {
             try db.transaction { () throws(StoreError) in
                 var recorded: [Alert] = []
                 for (alert, sinks) in alerts {
-                    try db.query("""
-                        INSERT OR IGNORE INTO fired (alert_id, incident_source, incident_id, rule, fired_at)
-                        VALUES (?, ?, ?, ?, ?)
-                        """, [.text(alert.id), .text(alert.incident.source), .text(alert.incident.id), .text(alert.rule),
-                              .date(alert.firedAt)])
+                    try insertFired(alert.id, incident: alert.incident, rule: alert.rule, at: alert.firedAt)
                     guard db.changes == 1 else { continue }
-                    let payload = alert.storedJSON.serialized()
-                    for sink in Set(sinks).sorted() {
-                        try db.query("""
-                            INSERT OR IGNORE INTO outbox (alert_id, sink, payload, next_attempt, created_at)
-                            VALUES (?, ?, ?, ?, ?)
-                            """, [.text(alert.id), .text(sink), .text(payload), .date(alert.firedAt), .date(Date())])
-                    }
+                    try insertOutbox(alert, sinks: sinks)
                     recorded.append(alert)
                 }
                 return recorded

@@ -9,7 +9,7 @@ import Foundation
 /// them consistent.
 package final class StateStore: @unchecked Sendable {
     /// The schema version this build writes (`PRAGMA user_version`).
-    package static let schemaVersion = 1
+    package static let schemaVersion = 2
 
     private let lock = NSLock()
     private let connection: SQLiteConnection
@@ -21,7 +21,13 @@ package final class StateStore: @unchecked Sendable {
 
     /// Opens (creating when needed) the database at `path` and brings its schema up to date.
     /// The parent folder is created if missing.
-    package init(path: String) throws(StoreError) {
+    ///
+    /// With `readOnly` (`hackwatch status`) nothing is written: no WAL pragma, no migration,
+    /// no file created. With `requireSchema` a file without hackwatch's schema is refused rather
+    /// than initialised (`.noSchema`): the caller has evidence it held state before. A writable
+    /// open proves the file takes a commit (`.notWritable` otherwise), and a file that is not a
+    /// database throws `.corrupt`.
+    package init(path: String, readOnly: Bool = false, requireSchema: Bool = false) throws(StoreError) {
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {
             do {
@@ -30,11 +36,56 @@ package final class StateStore: @unchecked Sendable {
                 throw .open(path: path, message: "cannot create folder \(folder)")
             }
         }
-        connection = try SQLiteConnection(path: path)
-        // WAL: readers (status) never block the daemon's writes; NORMAL sync is durable in WAL
-        // except for the very last commits on power loss, never corrupting.
-        try connection.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
-        try migrate()
+        connection = try SQLiteConnection(path: path, readOnly: readOnly)
+        do throws(StoreError) {
+            if readOnly {
+                try checkVersion()
+                return
+            }
+            if connection.isReadOnly {
+                throw StoreError.notWritable(path: path, message: "the file can only be opened read-only")
+            }
+            // WAL: readers (status) never block the daemon's writes; NORMAL sync is durable in WAL
+            // except for the very last commits on power loss, never corrupting.
+            try connection.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
+            if requireSchema, !(try hasSchema()) { throw StoreError.noSchema(path: path) }
+            try migrate()
+            // A commit that changes nothing but must reach the disk: an immutable file, a full or
+            // read-only file system, an I/O error are found now, not after the first alert is sent.
+            do {
+                try connection.execute("PRAGMA user_version = \(Self.schemaVersion)")
+            } catch {
+                throw StoreError.notWritable(path: path, message: Self.message(error))
+            }
+        } catch {
+            connection.close()
+            if case .sqlite(_, let message) = error, [SQLITE_NOTADB, SQLITE_CORRUPT].contains(connection.lastCode) {
+                throw .corrupt(path: path, message: message)
+            }
+            if case .sqlite(_, let message) = error, [SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN].contains(connection.lastCode) {
+                throw .notWritable(path: path, message: message)
+            }
+            throw error
+        }
+    }
+
+    private static func message(_ error: StoreError) -> String {
+        if case .sqlite(_, let message) = error { return message }
+        return "\(error)"
+    }
+
+    /// Whether the file holds any schema at all (a zero-length or blank file does not).
+    private func hasSchema() throws(StoreError) -> Bool {
+        var version = 0, tables = 0
+        try connection.query("PRAGMA user_version") { row in version = Int(row.int(0)) }
+        try connection.query("SELECT COUNT(*) FROM sqlite_master") { row in tables = Int(row.int(0)) }
+        return version > 0 || tables > 0
+    }
+
+    private func checkVersion() throws(StoreError) {
+        var version = 0
+        try connection.query("PRAGMA user_version") { row in version = Int(row.int(0)) }
+        if version > Self.schemaVersion { throw .newerSchema(found: version, supported: Self.schemaVersion) }
     }
 
     /// Closes the connection; later calls throw `StoreError.closed`.
@@ -76,7 +127,9 @@ package final class StateStore: @unchecked Sendable {
         if version > Self.schemaVersion { throw .newerSchema(found: version, supported: Self.schemaVersion) }
         guard version < Self.schemaVersion else { return }
         try connection.transaction { () throws(StoreError) in
-            try connection.execute(Self.schemaV1)
+            // Additive steps: a version-1 file gains the story tables and keeps every row.
+            if version < 1 { try connection.execute(Self.schemaV1) }
+            if version < 2 { try connection.execute(Self.schemaV2) }
             try connection.execute("PRAGMA user_version = \(Self.schemaVersion)")
         }
     }

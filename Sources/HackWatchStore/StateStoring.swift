@@ -29,6 +29,8 @@ package protocol StateStoring: AnyObject, Sendable {
     func incidents(since: Date) throws(StoreError) -> [Incident]
     /// Inserts or replaces an incident.
     func saveIncident(_ incident: Incident) throws(StoreError)
+    /// Inserts or replaces several incidents, in one transaction where the backend has them.
+    func saveIncidents(_ incidents: [Incident]) throws(StoreError)
     /// How many incidents are stored.
     func incidentCount() throws(StoreError) -> Int
 
@@ -37,6 +39,16 @@ package protocol StateStoring: AnyObject, Sendable {
     /// Records fired alerts and one outbox row per sink in one transaction; returns those newly
     /// recorded (pairs that fired before are skipped).
     func recordFiring(_ alerts: [(alert: Alert, sinks: [String])]) throws(StoreError) -> [Alert]
+    /// The story of an alerted incident (`Alert.story`), if its first alert was recorded.
+    func story(_ story: String) throws(StoreError) -> StoryState?
+    /// Records story messages, their fired pairs and outbox rows in one transaction; returns the
+    /// alerts recorded (a revision that is not its story's next one is skipped).
+    func recordStories(_ firings: [StoryFiring]) throws(StoreError) -> [Alert]
+    /// Marks a delivery acknowledged and keeps the message reference (thread anchor) its
+    /// destination returned, in one transaction.
+    func markDelivered(_ id: Int64, story: String, sink: String, reference: String?) throws(StoreError)
+    /// The reference `sink` returned for `story`'s first message, and whether it is pending.
+    func threadAnchor(story: String, sink: String) throws(StoreError) -> ThreadAnchor
     /// Whether the (incident, rule) pair behind `alertID` ever fired.
     func hasFired(alertID: String) throws(StoreError) -> Bool
     /// How many (incident, rule) pairs fired.
@@ -59,6 +71,8 @@ package protocol StateStoring: AnyObject, Sendable {
     func outboxCounts() throws(StoreError) -> OutboxCounts
     /// Deletes delivered rows older than `date`; returns how many.
     func pruneDelivered(before date: Date) throws(StoreError) -> Int
+    /// The newest outbox rows (any state, or only `status`), newest first (HTTP API, status page).
+    func recentOutbox(status: String?, limit: Int) throws(StoreError) -> [OutboxEntry]
 }
 
 extension StateStoring {

@@ -10,6 +10,14 @@ package enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case corruptRow(table: String, detail: String)
     /// The store was used after `close()`.
     case closed
+    /// The file is not a database or is damaged (`SQLITE_NOTADB`, `SQLITE_CORRUPT`).
+    case corrupt(path: String, message: String)
+    /// The database cannot take a write (read-only or immutable file, full or read-only file
+    /// system, I/O error); delivering without recording outcomes would re-send alerts.
+    case notWritable(path: String, message: String)
+    /// The file exists but holds no schema although the folder shows it held state before
+    /// (a zero-length file after a crash or a bad copy): initialising it would re-fire every alert.
+    case noSchema(path: String)
 
     package var description: String {
         switch self {
@@ -19,6 +27,17 @@ package enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             "state database schema version \(found) is newer than this hackwatch supports (\(supported))"
         case .corruptRow(let table, let detail): "corrupt row in \(table): \(detail)"
         case .closed: "state database is closed"
+        case .corrupt(let path, let message):
+            "state database \(path) is corrupt (\(message)); stop hackwatch, keep a copy of the file, then try "
+                + "`sqlite3 \(path) .recover > recovered.sql` or move it aside to start fresh (every incident is then "
+                + "new and the first poll re-baselines)"
+        case .notWritable(let path, let message):
+            "state database \(path) is not writable (\(message)); hackwatch records every delivery there and "
+                + "would re-send alerts without it: check free space, permissions, `lsattr`, read-only mounts"
+        case .noSchema(let path):
+            "state database \(path) is empty or has no hackwatch schema, but its folder shows earlier state "
+                + "(a lock or -wal file): refusing to start as new, which would re-fire every alert; to start fresh "
+                + "deliberately, stop hackwatch and delete \(path) with its -wal and -shm files"
         }
     }
 }

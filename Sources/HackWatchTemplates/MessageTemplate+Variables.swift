@@ -7,6 +7,8 @@ extension MessageTemplate {
         "name", "title", "summary", "loss", "loss_human", "returned", "returned_human", "net_loss_human",
         "chains", "chain_list", "technique", "classification", "target", "attribution", "bridge", "date",
         "source", "sources", "severity", "severity_upper", "rule", "url", "id", "update",
+        "addresses", "address_list", "transactions", "transaction_list", "rules", "revision", "changes",
+        "previous_loss_human",
         "exposed", "exposure", "exposure_usd", "exposure_usd_human", "exposure_owner", "attribution_source",
     ]
 

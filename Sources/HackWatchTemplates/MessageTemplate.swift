@@ -9,9 +9,11 @@ import HackWatchModel
 /// Variables: `name`, `title`, `summary`, `loss` (whole USD), `loss_human` (`$624M`),
 /// `returned`, `returned_human`, `net_loss_human`, `chains` (joined with ", "), `chain_list`
 /// (for sections), `technique`, `classification`, `target`, `attribution`, `bridge`, `date`
-/// (YYYY-MM-DD), `source`, `sources`, `severity`, `severity_upper`, `rule`, `url`, `id`, `update`;
+/// (YYYY-MM-DD), `source`, `sources`, `severity`, `severity_upper`, `rule`, `url`, `id`, `update`,
+/// `addresses`/`transactions` (joined) and `address_list`/`transaction_list` (for sections);
 /// from the exposure overlays `exposed`, `exposure` (joined), `exposure_usd`, `exposure_usd_human`,
-/// `exposure_owner`, `attribution_source`. Unknown values are absent, so `{{#technique}}…{{/technique}}` renders only when known.
+/// `exposure_owner`, `attribution_source`.
+/// Unknown values are absent, so `{{#technique}}…{{/technique}}` renders only when known.
 package enum MessageTemplate {
     /// nil when `source` is a valid template; otherwise the parser's error with its position, or
     /// the first unknown variable with a "did you mean" (`check`, load and reload report it, so
@@ -40,14 +42,27 @@ package enum MessageTemplate {
     /// The alert's message for a sink type: the rule's template when it has one, else the
     /// sink type's default layout.
     package static func text(for alert: Alert, sinkType: String) -> String {
-        if let template = alert.template, !template.isEmpty { return render(template, alert: alert) }
-        return renderCached(layout(for: sinkType), alert: alert)
+        let body: String
+        if let template = alert.template, !template.isEmpty { body = render(template, alert: alert) }
+        else { body = renderCached(layout(for: sinkType), alert: alert) }
+        guard alert.isUpdate else { return body }
+        return updateLine(for: alert) + "\n" + body
+    }
+
+    /// What an update says before its body: which first message it updates and what changed —
+    /// `Update to "[CRITICAL] Ronin Bridge: $540M stolen" (first alert 2022-03-29): loss $540M → $624M`.
+    package static func updateLine(for alert: Alert) -> String {
+        var line = "Update"
+        if let first = alert.storyHeadline, !first.isEmpty { line += " to \"\(first)\"" }
+        if let started = alert.storyStarted { line += " (first alert \(Incident.formatDay(started)))" }
+        let changes = alert.changes.map(\.summary).joined(separator: "; ")
+        return changes.isEmpty ? line : line + ": " + changes
     }
 
     /// A one-line headline: `[HIGH] Ronin: $624M stolen`.
     package static func headline(for alert: Alert) -> String {
         let incident = alert.incident
-        var line = "[\(alert.severity.rawValue.uppercased())] \(incident.name)"
+        var line = (alert.isUpdate ? "[UPDATE] " : "") + "[\(alert.severity.rawValue.uppercased())] \(incident.name)"
         if let loss = incident.loss { line += ": \(loss.human) stolen" }
         return line
     }
@@ -78,8 +93,12 @@ package enum MessageTemplate {
             "name": incident.name,
             "source": incident.source,
             "sources": incident.sources.joined(separator: ", "),
-            "update": incident.update,
+            "update": incident.update || alert.isUpdate,
+            "rules": alert.rules.joined(separator: ", "),
+            "revision": alert.revision,
         ]
+        if alert.isUpdate { vars["changes"] = alert.changes.map(\.summary).joined(separator: "; ") }
+        if let previous = incident.previousLoss { vars["previous_loss_human"] = previous.human }
         func put(_ key: String, _ value: String?) {
             if let value, !value.isEmpty { vars[key] = value }
         }
@@ -102,6 +121,14 @@ package enum MessageTemplate {
         if !incident.chains.isEmpty {
             vars["chains"] = incident.chains.joined(separator: ", ")
             vars["chain_list"] = incident.chains
+        }
+        if !incident.addresses.isEmpty {
+            vars["addresses"] = incident.addresses.joined(separator: ", ")
+            vars["address_list"] = incident.addresses
+        }
+        if !incident.transactions.isEmpty {
+            vars["transactions"] = incident.transactions.joined(separator: ", ")
+            vars["transaction_list"] = incident.transactions
         }
         if let bridge = incident.bridge { vars["bridge"] = bridge }
         if let date = incident.date { vars["date"] = Incident.formatDay(date) }
@@ -127,12 +154,12 @@ package enum MessageTemplate {
         {{name}}{{#loss_human}}: {{loss_human}} stolen{{/loss_human}}{{#chains}} on {{chains}}{{/chains}}\
         {{#technique}} ({{technique}}){{/technique}}{{#returned_human}}, {{returned_human}} returned{{/returned_human}}.
         {{#title}}{{title}}
-        {{/title}}Rule {{rule}}, severity {{severity}}.
+        {{/title}}Rule {{rules}}, severity {{severity}}.
         """
 
     static let shortLayout = """
         {{name}}{{#loss_human}}: {{loss_human}} stolen{{/loss_human}}{{#chains}} on {{chains}}{{/chains}}\
-        {{#technique}} ({{technique}}){{/technique}}; rule {{rule}}, severity {{severity}}
+        {{#technique}} ({{technique}}){{/technique}}; rule {{rules}}, severity {{severity}}
         """
 
     private static let cache: [String: MustacheTemplate] = {

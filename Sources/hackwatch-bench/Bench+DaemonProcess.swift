@@ -30,6 +30,9 @@ final class BenchChild: @unchecked Sendable {
 
     var pid: Int32 { process.processIdentifier }
 
+    /// The last stderr lines (for a failure's message).
+    func tail(_ count: Int = 5) -> String { lock.withLock { lines.suffix(count).joined(separator: "\n") } }
+
     /// Waits until a stderr line contains `text`.
     func waitForLine(containing text: String, timeout: Double) -> Bool {
         waitUntil(timeout: timeout) { self.lock.withLock { self.lines.contains { $0.contains(text) } } }

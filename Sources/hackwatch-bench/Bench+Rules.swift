@@ -62,7 +62,7 @@ func benchRules(_ report: inout BenchReport) {
     report.record("rules_peak_rss", peakRSSMiB(), "MiB")
 }
 
-private func defiLlamaIncidents() -> [Incident]? {
+func defiLlamaIncidents() -> [Incident]? {
     guard let path = defiLlamaSnapshotPath(), let data = FileManager.default.contents(atPath: path) else { return nil }
     let config = FeedConfig(name: "defillama", url: "file://" + path, format: .defillama)
     return try? FeedParser.parse([UInt8](data), config: config).incidents

@@ -15,7 +15,8 @@ while let argument = arguments.next() {
 
 var report = BenchReport()
 let sections: [(String, (inout BenchReport) -> Void)] = [
-    ("http", benchHTTP), ("rules", benchRules), ("feeds", benchFeeds), ("notify", benchNotify), ("daemon", benchDaemon),
+    ("http", benchHTTP), ("rules", benchRules), ("feeds", benchFeeds), ("notify", benchNotify), ("daemon", benchDaemon), ("bigfeed", benchBigFeed),
+    ("web", benchWeb), ("stats", benchStats),
 ]
 for (name, run) in sections where only == nil || only == name {
     report.section(name)

@@ -6,15 +6,33 @@ import HackWatchDaemon
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "check", abstract: "Validate the config and every rules file.")
 
-    @Option(help: "The config file.") var config: String
+    @Option(name: [.customShort("c"), .long], help: ConfigFile.help) var config = ConfigFile.defaultPath
 
-    /// Prints every config problem, or — when the config decodes — every rule diagnostic: the
-    /// same load as `run`, minus the sinks, so unset `url_env` variables are not errors here
-    /// (they are at `run`).
+    func validate() throws { try ConfigFile.validate(config) }
+
+    /// Prints every config problem, or — when the config decodes — every rule diagnostic, then
+    /// what `run` would still stop on that can be seen from here: unset `url_env` variables,
+    /// missing or unreadable `url_file`s, a `metrics_textfile` folder that is missing or not
+    /// writable. A `$CREDENTIALS_DIRECTORY` file outside systemd is a warning: only the service
+    /// has that folder.
     func run() throws {
         let runtime = try loadRuntimeOrExit(config)
         if !runtime.ruleWarnings.isEmpty { printError(runtime.ruleWarnings) }
         for problem in runtime.unroutableRules { printError("warning: \(problem)") }
+        let secrets = SecretCheck.run(runtime.config)
+        for warning in secrets.warnings { printError("warning: \(warning)") }
+        var errors = secrets.errors
+        if let metrics = runtime.config.metricsTextfile, let problem = MetricsTextfile.problem(path: metrics) {
+            errors.append("\(problem)")
+        }
+        guard errors.isEmpty else {
+            for error in errors { printError("\(config): \(error)") }
+            throw ExitCode.failure
+        }
+        // `run` would exit 78 on these; say so now rather than after the service is enabled.
+        let stateProblems = StateDirectory.problems(runtime.config.stateDir)
+        for problem in stateProblems { printError(problem) }
+        guard stateProblems.isEmpty else { throw ExitCode.failure }
         let sinks = runtime.config.sinks.filter(\.enabled).count
         let exposure = runtime.overlays.entries.count
         let watchlist = exposure == 0 ? "" : ", \(exposure) exposure \(exposure == 1 ? "entry" : "entries")"

@@ -4,10 +4,22 @@ import Logging
 import HackWatchDaemon
 
 struct Once: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "once", abstract: "Poll every feed once, evaluate, deliver, exit.")
+    static let configuration = CommandConfiguration(
+        commandName: "once",
+        abstract: "Poll every feed once, evaluate, deliver, exit.",
+        discussion: """
+            Exit status, for cron and monitoring (bits add up): 0 every feed polled and every delivery \
+            acknowledged; 1 a feed failed; 2 deliveries still pending after one attempt each (the next \
+            once or run retries them); 4 a delivery went dead in this run (see status); 78 the config, \
+            rules or a sink secret is unusable. --dry-run exits 0 or 1.
+            """
+    )
 
-    @Option(help: "The config file.") var config: String
+    @Option(name: [.customShort("c"), .long], help: ConfigFile.help) var config = ConfigFile.defaultPath
+
     @Flag(help: "Print the alerts that would fire; write and send nothing.") var dryRun = false
+
+    func validate() throws { try ConfigFile.validate(config) }
 
     func run() throws {
         DaemonLogging.bootstrap()
@@ -16,14 +28,20 @@ struct Once: ParsableCommand {
         let outcome: OncePoll.Outcome
         do {
             outcome = try OncePoll.run(configPath: config, dryRun: dryRun, logger: logger)
+        } catch let error as RuntimeError {
+            // As `run`: EX_CONFIG, one log line per problem.
+            for line in error.lines { logger.critical("cannot poll: \(line)") }
+            throw ExitCode(Run.configErrorExitCode)
         } catch {
-            logger.critical("cannot poll:\n\(error)")
+            logger.critical("cannot poll: \(error)")
             throw ExitCode.failure
         }
         if dryRun {
             for alert in outcome.alerts {
                 let loss = alert.incident.loss.map { "\($0)" } ?? "loss unknown"
-                print("would alert: [\(alert.severity.rawValue)] \(alert.rule): \(alert.incident.name) (\(loss), \(alert.incident.source))")
+                let changes = alert.changes.map(\.summary).joined(separator: "; ")
+                print("would \(alert.isUpdate ? "update" : "alert"): [\(alert.severity.rawValue)] \(alert.rules.joined(separator: ", ")): "
+                      + "\(alert.incident.name) (\(loss), \(alert.incident.source))" + (changes.isEmpty ? "" : " — \(changes)"))
             }
             print("\(outcome.alerts.count) alerts would fire")
         }
@@ -34,6 +52,9 @@ struct Once: ParsableCommand {
             // The drain made one attempt each; "will retry" above means a later `once` or `run`.
             logger.warning("deliveries still pending; the next once or run retries them", metadata: ["pending": "\(outcome.pending)"])
         }
-        if !outcome.failures.isEmpty { throw ExitCode.failure }
+        if outcome.dead > 0 {
+            logger.error("deliveries dead; hackwatch status shows why", metadata: ["dead": "\(outcome.dead)"])
+        }
+        if outcome.exitStatus != 0 { throw ExitCode(outcome.exitStatus) }
     }
 }

@@ -8,9 +8,13 @@ import HackWatchModel
 struct Replay: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "replay", abstract: "Backtest rules against a feed file.")
 
-    @Option(help: "The config file (for its rules).") var config: String
+    @Option(name: [.customShort("c"), .long], help: ConfigFile.help) var config = ConfigFile.defaultPath
+
+    func validate() throws { try ConfigFile.validate(config) }
     @Option(help: "A saved feed body (e.g. a copy of api.llama.fi/hacks).") var input: String
-    @Option(help: "defillama, rss, atom, json or auto.") var format: String = "auto"
+    @Option(help: "defillama, rss, atom, json, html, xml or auto (default auto, unless --feed or --preset).") var format: String?
+    @Option(help: "Read the input as this configured feed (its mapping and transforms).") var feed: String?
+    @Option(help: "Read the input as this preset (see 'hackwatch presets').") var preset: String?
     @Option(help: "Only incidents on or after this date (YYYY-MM-DD or ISO 8601).") var since: String?
 
     func run() throws {
@@ -22,13 +26,15 @@ struct Replay: ParsableCommand {
             }
             sinceDate = parsed
         }
-        guard let feedFormat = FeedFormat(rawValue: format) else {
+        if let format, FeedFormat(rawValue: format) == nil {
             throw ValidationError("--format: expected one of \(FeedFormat.allCases.map(\.rawValue).joined(separator: ", ")), got '\(format)'")
         }
+        let selection = FeedSelection(config: runtime.config, feed: self.feed, preset: preset,
+                                      format: self.feed == nil && preset == nil ? format ?? "auto" : format)
+        let feed = try selection.resolve(input: input, name: "replay")
         guard let data = FileManager.default.contents(atPath: input) else {
             throw ValidationError("--input: cannot read \(input)")
         }
-        let feed = FeedConfig(name: "replay", url: URL(fileURLWithPath: input).absoluteString, format: feedFormat)
         let parsed: FeedParseResult
         do {
             parsed = try FeedParser.parse(Array(data), config: feed)
@@ -39,6 +45,9 @@ struct Replay: ParsableCommand {
         for warning in parsed.warnings { printError("\(input): \(warning)") }
         // The exposure watchlist and attribution overlays apply as in the daemon (README "Exposure").
         let incidents = parsed.incidents.map(runtime.overlays.apply)
-        print(ReplayReport.make(ruleSet: runtime.ruleSet, incidents: incidents, since: sinceDate).render())
+        let report = ReplayReport.make(ruleSet: runtime.ruleSet, incidents: incidents, since: sinceDate) { rule in
+            runtime.destinations(notify: rule.notify, severity: rule.severity)
+        }
+        print(report.render())
     }
 }

@@ -7,7 +7,9 @@ import HackWatchStore
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "status", abstract: "Show feed and delivery state from the state database.")
 
-    @Option(help: "The config file.") var config: String
+    @Option(name: [.customShort("c"), .long], help: ConfigFile.help) var config = ConfigFile.defaultPath
+
+    func validate() throws { try ConfigFile.validate(config) }
 
     func run() throws {
         let decoded = try loadConfigOrExit(config)
@@ -18,7 +20,8 @@ struct Status: ParsableCommand {
             return
         }
         do {
-            let store = try StateDirectory.openStore(path: path)
+            // Read-only: status needs no write access (it may run as another user than the daemon).
+            let store = try StateDirectory.openStore(path: path, readOnly: true)
             defer { store.close() }
             print(try StatusReport.render(config: decoded, store: store))
         } catch {

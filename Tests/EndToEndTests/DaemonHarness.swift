@@ -45,6 +45,12 @@ final class DaemonHarness: @unchecked Sendable {
         case ok
         /// The first POST answered 200 after `delay` seconds, every later one 503 (retry later).
         case firstSlowThenFail(delay: Double)
+        /// Every POST answered with this status (500: retry later, 404: dead at once).
+        case status(Int)
+        /// Every POST answered 200 after `delay` seconds.
+        case slow(delay: Double)
+        /// Every POST answered 429 with `Retry-After: seconds`.
+        case tooManyRequests(retryAfter: Int)
     }
 
     func setWebhookMode(_ mode: WebhookMode) { lock.withLock { self.mode = mode; posts = 0 } }
@@ -61,10 +67,19 @@ final class DaemonHarness: @unchecked Sendable {
         case .firstSlowThenFail(let delay):
             guard index == 1 else { return .status(503) }
             Thread.sleep(forTimeInterval: delay)
+        case .status(let code):
+            return .status(code)
+        case .slow(let delay):
+            Thread.sleep(forTimeInterval: delay)
+        case .tooManyRequests(let seconds):
+            return .status(429, headers: [("Retry-After", "\(seconds)")])
         }
         lock.withLock { acked.append(id) }
         return .text("ok")
     }
+
+    /// Serves `body` as the feed verbatim (hostile records a `FeedRecord` cannot express).
+    func setRawFeed(_ body: String) { lock.withLock { feedBody = body } }
 
     func setFeed(_ records: [FeedRecord]) { lock.withLock { feedBody = "[" + records.map(\.json).joined(separator: ",") + "]" } }
 
@@ -111,6 +126,9 @@ final class DaemonHarness: @unchecked Sendable {
         process.waitUntilExit()
         return process.terminationStatus
     }
+
+    var stateDir: URL { dir.appendingPathComponent("state") }
+    var databasePath: String { stateDir.appendingPathComponent("hackwatch.sqlite").path }
 
     /// Webhook deliveries so far, decoded.
     var deliveries: [Delivered] {

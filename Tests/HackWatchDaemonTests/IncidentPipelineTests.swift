@@ -32,7 +32,9 @@ import Testing
         revised.loss = Money(usd: 150e6)
         let second = try pipeline.process([revised], feed: feedConfig(), firstPoll: false, runtime: fixture.runtime, now: now)
         #expect(second.changed == 1)
-        #expect(second.alerts.map(\.rule).sorted() == ["big", "updated"])
+        // One message naming both rules, at the higher severity (grouping, issue 11).
+        #expect(second.alerts.map(\.rules) == [["big", "updated"]])
+        #expect(second.alerts.map(\.severity) == [.critical])
         #expect(second.alerts.allSatisfy { $0.incident.update })
         #expect(try fixture.store.incident(source: "llama", id: "old exchange")?.loss == Money(usd: 150e6))
         #expect(try fixture.store.incident(source: "llama", id: "old exchange")?.update == false)
@@ -63,7 +65,10 @@ import Testing
         let rss = incident("Ronin", source: "rss", id: "guid-1", daysAgo: 1.2, loss: 620e6)
         let fromRSS = try pipeline.process([rss], feed: feedConfig("rss"), firstPoll: false, runtime: fixture.runtime, now: now)
         #expect(fromRSS.new == 1)
-        #expect(fromRSS.alerts.isEmpty)
+        // Not a second alert: an update to the first one's story (another feed corroborates it).
+        #expect(fromRSS.alerts.map(\.revision) == [1])
+        #expect(fromRSS.alerts.first?.story == fromLlama.alerts.first?.story)
+        #expect(fromRSS.alerts.first?.changes.map(\.summary) == ["sources llama → llama, rss"])
         let merged = try #require(try fixture.store.incident(source: "llama", id: "ronin"))
         #expect(merged.sources == ["llama", "rss"])
         #expect(merged.loss == Money(usd: 620e6))
@@ -73,7 +78,8 @@ import Testing
         let again = try pipeline.process([changed], feed: feedConfig("rss"), firstPoll: false, runtime: fixture.runtime, now: now)
         #expect(again.changed == 1)
         #expect(again.alerts.isEmpty)
-        #expect(try fixture.outbox() == ["big:Ronin->chat"])
+        #expect(try fixture.outbox() == ["big:Ronin->chat", "big:Ronin->chat"])
+        #expect(try fixture.store.dueDeliveries(now: now.addingTimeInterval(3600), limit: 10).map(\.alert.revision) == [0, 1])
     }
 
     @Test func dryRunReturnsAlertsAndWritesNothing() throws {

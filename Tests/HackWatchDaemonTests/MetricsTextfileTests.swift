@@ -44,9 +44,24 @@ import TestSupport
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["hackwatch.prom"])
     }
 
-    @Test func writeIntoMissingFolderThrows() {
-        #expect(throws: (any Error).self) {
+    /// One line naming the folder, not a Foundation error dump (what the daemon logs).
+    @Test func writeIntoMissingFolderThrowsAOneLineReason() {
+        #expect(throws: MetricsTextfileError.missingFolder("/nonexistent-hackwatch-dir")) {
             try MetricsTextfile.write(snapshot, to: "/nonexistent-hackwatch-dir/x.prom")
         }
+        #expect(MetricsTextfileError.missingFolder("/nonexistent-hackwatch-dir").description
+            == "metrics_textfile: folder /nonexistent-hackwatch-dir does not exist")
+    }
+
+    /// What `check` reports before the daemon runs into it.
+    @Test func problemNamesAMissingFolderOrAFileInTheWay() throws {
+        let dir = try makeTemporaryDirectory("hackwatch-metrics")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("plain").path
+        try "x".write(toFile: file, atomically: false, encoding: .utf8)
+        #expect(MetricsTextfile.problem(path: dir.appendingPathComponent("x.prom").path) == nil)
+        #expect(MetricsTextfile.problem(path: dir.path + "/missing/x.prom") == .missingFolder(dir.path + "/missing"))
+        #expect(MetricsTextfile.problem(path: file + "/x.prom") == .notAFolder(file))
+        #expect(MetricsTextfileError.notAFolder(file).description == "metrics_textfile: \(file) is not a folder")
     }
 }

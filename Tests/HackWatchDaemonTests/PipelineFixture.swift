@@ -10,7 +10,7 @@ import TestSupport
 struct PipelineFixture {
     let dir: URL
     let store: StateStore
-    let runtime: DaemonRuntime
+    var runtime: DaemonRuntime
 
     init(rules: String, sinks: [SinkConfig] = [SinkConfig(name: "chat", type: "stdout", isDefault: true)],
          baseline: TimeSpan = TimeSpan(seconds: 7 * 86_400), staleAfter: TimeSpan = TimeSpan(seconds: 3600)) throws {

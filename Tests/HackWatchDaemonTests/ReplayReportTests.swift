@@ -17,7 +17,7 @@ import Testing
         #expect(report.evaluated == 3)
         #expect(report.matches.map(\.incident.name) == ["A", "C"])
         #expect(report.counts.map { "\($0.rule)=\($0.count)" } == ["fresh=2", "never=0"])
-        #expect(report.render().hasSuffix("3 incidents, 2 alerts\n  fresh  2\n  never  0"))
+        #expect(report.render().contains("3 incidents, 2 alerts (rule matches)\n  fresh  2\n  never  0\n2 incidents alerted, 0 updates"))
     }
 
     @Test func sinceDropsOlderAndUndatedIncidents() throws {

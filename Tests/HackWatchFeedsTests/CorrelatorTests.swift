@@ -100,6 +100,19 @@ import Testing
         #expect(correlator.match(first, among: [first, second]) == first)  // same source and id: itself
     }
 
+    /// Addresses and transactions from every feed add up (one lists the attacker, one the txs).
+    @Test func addressesAndTransactionsAreUnions() {
+        var llama = Self.incident("StablR", source: "defillama", day: "2026-05-23", loss: 12.8e6)
+        llama.transactions = ["0x15f5"]
+        var blocksec = Self.incident("StablR", source: "blocksec", id: "597", day: "2026-05-23", loss: 12.8e6)
+        blocksec.addresses = ["0x044D"]
+        blocksec.transactions = ["0x15F5", "0x16"]
+        let (merged, changed, _) = correlator.merge(blocksec, into: llama)
+        #expect(merged.addresses == ["0x044D"])
+        #expect(merged.transactions == ["0x15f5", "0x16"])
+        #expect(changed)
+    }
+
     /// A revised re-report from the second feed finds the incident it was merged into.
     @Test func reReportFindsTheIncidentItWasMergedInto() {
         let llama = Self.incident("Nomad", source: "defillama", day: "2022-08-01", loss: 150e6)

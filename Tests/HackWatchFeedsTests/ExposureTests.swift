@@ -213,6 +213,11 @@ import TestSupport
     @Test(arguments: [
         ("<html><body>hi</body></html>", "sdn.xml: $: no <sdnEntry> elements: expected the OFAC SDN XML (SDN.XML)"),
         ("<sdnList><sdnEntry>", "sdn.xml: $: not a readable SDN XML file:"),
+        // XXE and billion laughs: main's hardened libxml2 reading expands nothing, and the list refuses a DTD.
+        (#"<?xml version="1.0"?><!DOCTYPE sdnList [<!ENTITY x SYSTEM "file:///etc/passwd">]><sdnList><sdnEntry><lastName>&x;</lastName></sdnEntry></sdnList>"#,
+         "sdn.xml: $: not a readable SDN XML file: a <!DOCTYPE> is not accepted (its entities would not be expanded)"),
+        (#"<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><sdnList><sdnEntry><lastName>&c;</lastName></sdnEntry></sdnList>"#,
+         "sdn.xml: $: not a readable SDN XML file: a <!DOCTYPE> is not accepted (its entities would not be expanded)"),
     ])
     func badSanctionsFilesAreClearErrors(text: String, expected: String) throws {
         let error = #expect(throws: ExposureOverlays.LoadError.self) { _ = try Self.overlays(sanctions: text) }

@@ -81,7 +81,7 @@ import TestSupport
             Issue.record("expected a parse error")
         } catch {
             guard case .parse = error else { Issue.record("expected .parse, got \(error)"); return }
-            #expect(error.description == "cannot parse feed: cannot tell the feed's format: XML but neither <rss> nor <feed> in the first 4 KiB")
+            #expect(error.description == "cannot parse feed: cannot tell the feed's format: an HTML page: set format \"html\" with items_xpath and an XPath mapping")
             #expect(!error.isTransient)
         }
     }
@@ -166,5 +166,74 @@ import TestSupport
         #expect(throws: FeedFetchError.http(.transport(url: "file:///tmp", code: 37, detail: "not a regular file"))) {
             try fetcher.fetch(feed("file:///tmp"), validators: nil)
         }
+    }
+
+    /// A POST feed (BlockSec, De.Fi GraphQL): method, body with its placeholders expanded at
+    /// each poll, secret headers from a file; no conditional headers on a POST.
+    @Test func postWithBodyPlaceholdersAndSecretHeaders() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let headers = dir.appendingPathComponent("defi.headers")
+        try "# De.Fi\nX-Api-Key: s3cr3t-key\n\nX-Extra: two words\n".write(to: headers, atomically: true, encoding: .utf8)
+        let server = try LoopbackHTTPServer { _ in .text(#"{"list": [{"project": "StablR", "date": 1779573360000}]}"#, headers: [("ETag", "\"e\"")]) }
+        var config = FeedConfig(name: "bs", url: server.url("/api"), format: .json, mapping: ["name": "/project", "date": "/date"],
+                                itemsPointer: "/list")
+        config.method = "POST"
+        config.body = .text(#"{"page": 1, "until": {{now_ms}}, "day": "{{today}}"}"#)
+        config.secretHeaders = .file(headers.path)
+        let before = Date().timeIntervalSince1970 * 1000
+        guard case .fetched(let result, let validators, _) = try fetcher.fetch(config, validators: nil) else {
+            Issue.record("expected a body"); return
+        }
+        #expect(result.incidents.map(\.name) == ["StablR"])
+        _ = try fetcher.fetch(config, validators: validators)
+        let requests = server.requests
+        #expect(requests.count == 2)
+        let first = try #require(requests.first)
+        #expect(first.method == "POST")
+        #expect(first.header("X-Api-Key") == "s3cr3t-key")
+        #expect(first.header("X-Extra") == "two words")
+        #expect(first.header("Content-Type") == "application/json")
+        #expect(requests[1].header("If-None-Match") == nil)
+        let sent = try #require(JSONValue.parse(first.body).objectValue)
+        let until = try #require(sent["until"]?.numberValue)
+        #expect(until >= before.rounded(.down) && until <= Date().timeIntervalSince1970 * 1000)
+        #expect(sent["day"]?.stringValue == Incident.formatDay(Date()))
+        #expect(sent["page"] == .number(1))
+    }
+
+    @Test func secretHeadersFromTheEnvironmentAsJSON() throws {
+        let config = FeedConfig(name: "d", url: "https://x.example/graphql", format: .json)
+        var withEnv = config
+        withEnv.secretHeaders = .environment("DEFI_HEADERS")
+        let request = try FeedFetcher.request(for: withEnv, now: Date(), environment: ["DEFI_HEADERS": #"{"X-Api-Key": "k-123"}"#])
+        #expect(request.headers.contains { $0.name == "X-Api-Key" && $0.value == "k-123" })
+        #expect(request.method == .get && request.body == nil)
+    }
+
+    /// Errors name the variable or file and the line, never a header's value.
+    @Test(arguments: [
+        ([:], "cannot build the request: headers: environment variable H is not set"),
+        (["H": "X-Api-Key s3cr3t"], "cannot build the request: headers in $H: line 1 is not 'Name: value'"),
+        (["H": "Bad Name: s3cr3t"], "cannot build the request: headers in $H: invalid header name"),
+        (["H": #"{"X-Api-Key": 5}"#], "cannot build the request: headers in $H: header 'X-Api-Key' is not a string"),
+        (["H": #"{"X-Api-Key": "s3cr3t"#], "cannot build the request: headers in $H: not a JSON object of strings"),
+    ])
+    func secretHeaderErrors(environment: [String: String], message: String) {
+        var config = FeedConfig(name: "d", url: "https://x.example/graphql", format: .json)
+        config.secretHeaders = .environment("H")
+        do {
+            _ = try FeedFetcher.request(for: config, now: Date(), environment: environment)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description == message)
+            #expect(!error.description.contains("s3cr3t"))
+        }
+    }
+
+    @Test func bodyPlaceholders() {
+        let now = Date(timeIntervalSince1970: 1_717_243_200.5)
+        #expect(FeedFetcher.expand("{{now_ms}} {{now}} {{now_iso}} {{today}} { query { x } }", now: now)
+            == "1717243200500 1717243200 2024-06-01T12:00:00Z 2024-06-01 { query { x } }")
     }
 }

@@ -42,7 +42,7 @@ import Testing
         #expect(ronin.loss == Money(usd: 625e6))
         #expect(ronin.bridge == true)
         #expect(ronin.attribution == "Lazarus Group")
-        #expect(ronin.tags == ["Bridge", "Hacks &amp; Exploits"].map { FeedText.decodeEntities($0) })
+        #expect(ronin.tags == ["Bridge", "Hacks & Exploits"])
         #expect(ronin.summary == "The US Treasury tied the theft to North Korea’s Lazarus.")
 
         let beanstalk = result.incidents[1]

@@ -31,12 +31,15 @@ import Testing
         #expect(Money(usd: usd).human.contains("$"))
     }
 
-    @Test func absurdLossInAFeedIsParsed() throws {
+    /// An absurd amount is a feed's error: the record is kept with its loss unknown (a warning says so).
+    @Test func absurdLossInAFeedIsKeptAsUnknown() throws {
         let body = #"[{"name": "Absurd", "date": 1700000000, "amount": 1e300, "bridgeHack": false, "technique": "x"}]"#
         let config = FeedConfig(name: "dl", url: "file:///dev/null", format: .defillama)
-        let incident = try #require(try FeedParser.parse(Array(body.utf8), config: config).incidents.first)
-        #expect(incident.loss == Money(usd: 1e300))
-        #expect(incident.title?.hasPrefix("Absurd hacked: $") == true)
+        let result = try FeedParser.parse(Array(body.utf8), config: config)
+        let incident = try #require(result.incidents.first)
+        #expect(incident.loss == nil)
+        #expect(incident.title == "Absurd hacked")
+        #expect(result.warnings == ["dl: record 0: loss 1e+300 is not a plausible USD amount; kept as unknown"])
     }
 
     @Test func severityOrder() {

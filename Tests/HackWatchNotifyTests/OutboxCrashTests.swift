@@ -74,4 +74,69 @@ import HackWatchFixtures
             #expect(signer.signature(id: id, timestamp: stamp, body: request.body) == request.header("webhook-signature"))
         }
     }
+
+    /// Trials for the soak: 20 in `make test`, `HACKWATCH_SOAK_TRIALS` (`make soak`) for more.
+    static var soakTrials: Int {
+        Int(ProcessInfo.processInfo.environment["HACKWATCH_SOAK_TRIALS"] ?? "") ?? 20
+    }
+
+    /// Many kill -9 trials, each on a fresh outbox killed once or twice at a seeded moment and
+    /// then run to completion: 0 lost, at most one re-send per kill (one sink), figures printed.
+    @Test func killNineSoakLosesNothingAndResendsAtMostOnePerKill() throws {
+        let probe = try #require(Self.probePath, "hackwatch-outbox-probe is not built (swift build builds it)")
+        var random = SplitMix64(seed: 0x13)
+        var totals = (trials: 0, kills: 0, alerts: 0, received: 0, resends: 0, lost: 0, worstResendsPerKill: 0)
+        let started = Date()
+        for trial in 0..<Self.soakTrials {
+            let log = AcceptLog()
+            let server = try LoopbackHTTPServer { request in
+                _ = log.next()
+                log.accept(request)
+                return .delayed(seconds: 0.003, then: .text("ok"))
+            }
+            defer { server.stop() }
+            let folder = try makeTemporaryDirectory("hackwatch-soak")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let db = StateStore.path(stateDir: folder.path)
+            let store = try StateStore(path: db)
+            defer { store.close() }
+            let count = 24
+            let batch = (0..<count).map { (NotifyFixtures.alert("soak-\(trial)-\($0)"), ["hook"]) }
+            _ = try store.recordFiring(batch)
+            var kills = 0
+            for _ in 0..<Int.random(in: 1...2, using: &random) {
+                let threshold = log.requestCount + Int.random(in: 1...(count / 2), using: &random)
+                let process = try Self.launch(probe, db: db, url: server.url("/hook"))
+                _ = waitUntil(timeout: 30, every: 0.001) { log.requestCount >= threshold || !process.isRunning }
+                guard process.isRunning else { process.waitUntilExit(); break }
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                kills += 1
+            }
+            let last = try Self.launch(probe, db: db, url: server.url("/hook"))
+            #expect(waitUntil(timeout: 60, every: 0.005) { !last.isRunning }, "trial \(trial): the last run did not finish")
+            if last.isRunning { kill(last.processIdentifier, SIGKILL) }
+            last.waitUntilExit()
+            #expect(last.terminationStatus == 0)
+
+            let expected = Set(batch.map(\.0.id))
+            let received = log.ids
+            let lost = expected.subtracting(received).count
+            let resends = received.count - Set(received).count
+            #expect(lost == 0, "trial \(trial): \(lost) alerts lost")
+            #expect(resends <= kills, "trial \(trial): \(resends) re-sends for \(kills) kills")
+            #expect(try store.outboxCounts() == OutboxCounts(pending: 0, delivered: count, dead: 0))
+            totals.trials += 1
+            totals.kills += kills
+            totals.alerts += count
+            totals.received += received.count
+            totals.resends += resends
+            totals.lost += lost
+            if kills > 0 { totals.worstResendsPerKill = max(totals.worstResendsPerKill, (resends + kills - 1) / kills) }
+        }
+        print("kill -9 soak: \(totals.trials) trials, \(totals.kills) kills, \(totals.alerts) alerts, "
+            + "\(totals.received) POSTs received, \(totals.resends) re-sends, \(totals.lost) lost, "
+            + "at most \(totals.worstResendsPerKill) re-send per sink per kill, "
+            + "\(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+    }
 }

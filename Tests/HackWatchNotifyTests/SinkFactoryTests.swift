@@ -14,7 +14,7 @@ import Testing
     /// Exact messages for each kind of problem.
     @Test(arguments: [
         (config("slak"), ["type: unknown sink type 'slak'; did you mean 'slack'?"]),
-        (config("slack", ["chanel": .string("#x")]), ["chanel: unknown key for sink type 'slack'"]),
+        (config("slack", ["chanel": .string("#x")]), ["chanel: unknown key for sink type 'slack'; did you mean 'channel'?"]),
         (config("discord", ["usernme": .string("x")]), ["usernme: unknown key for sink type 'discord'; did you mean 'username'?"]),
         (config("slack", url: nil), ["url: sink type 'slack' needs one of url, url_env, url_file"]),
         (config("webhook", url: "ftp://x/y"), ["url: must be an http:// or https:// URL"]),

@@ -15,7 +15,7 @@ import HackWatchFixtures
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.count == 3 && lines[2].isEmpty)
         let first = try JSONValue.parse(String(lines[0]))
-        #expect(first["type"] == .string("hackwatch.alert"))
+        #expect(first["type"] == .string("incident.created"))
         #expect(first["rule"] == .string("mega-loss"))
         #expect(first["incident"]?["name"] == .string("Ronin"))
         #expect(first["incident"]?["loss"] == .number(624_000_000))

@@ -88,6 +88,23 @@ import Testing
         #expect(try RuleFixtures.evaluate(condition, RuleFixtures.unicode, prelude: Self.prelude) == expected)
     }
 
+    /// `addresses` and `transactions`: list fields, like `chains`.
+    @Test(arguments: [
+        (#"addresses contains "0x044dd988e68902c5d6d24fe2054cbb2445bd1e12""#, true),  // element equality, case-folded
+        (#""0x044Dd988e68902c5D6D24Fe2054CbB2445Bd1E12" in addresses"#, true),
+        (#"transactions exists"#, true),
+        (#"transactions contains "0xdead""#, false),
+        (#"addresses not in ["0x01"]"#, true),
+    ])
+    func addressesAndTransactions(condition: String, expected: Bool) throws {
+        var incident = RuleFixtures.ronin
+        incident.addresses = ["0x044Dd988e68902c5D6D24Fe2054CbB2445Bd1E12"]
+        incident.transactions = ["0x15f5458679e8c8a8b73bba60b36fab6ae4b09b27f17f3c5d2d19dc9be3582019"]
+        #expect(try RuleFixtures.evaluate(condition, incident) == expected)
+        // Unknown (empty) lists: no element is in anything, `exists` is false.
+        #expect(try RuleFixtures.evaluate("addresses exists or transactions exists", RuleFixtures.bare) == false)
+    }
+
     @Test func updateFlagIsVisible() throws {
         var changed = RuleFixtures.ronin
         changed.update = true

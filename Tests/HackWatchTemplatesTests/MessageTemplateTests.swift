@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import HackWatchFixtures
+import HackWatchModel
 @testable import HackWatchNotify
 @testable import HackWatchTemplates
 
@@ -16,6 +17,15 @@ import HackWatchFixtures
     ])
     func rendering(template: String, expected: String) {
         #expect(MessageTemplate.render(template, alert: NotifyFixtures.alert()) == expected)
+    }
+
+    @Test func addressesAndTransactions() {
+        var alert = NotifyFixtures.alert()
+        #expect(MessageTemplate.render("{{^addresses}}none{{/addresses}}", alert: alert) == "none")
+        alert.incident.addresses = ["0xaa", "0xbb"]
+        alert.incident.transactions = ["0x01"]
+        #expect(MessageTemplate.render("{{addresses}} | {{#address_list}}[{{.}}]{{/address_list}} | {{transactions}} {{#transaction_list}}<{{.}}>{{/transaction_list}}", alert: alert)
+            == "0xaa, 0xbb | [0xaa][0xbb] | 0x01 <0x01>")
     }
 
     @Test func htmlInFeedTextIsNotEscapedByMustache() {
@@ -58,6 +68,19 @@ import HackWatchFixtures
         alert.incident.returned = alert.incident.loss
         alert.incident.bridge = true
         #expect(Set(MessageTemplate.variables(for: alert).keys).isSubset(of: MessageTemplate.variableNames))
+        // An update of an incident with every optional field sets every variable: a variable
+        // added to `variables(for:)` but not to `variableNames` would be refused by `check`.
+        alert.incident.addresses = ["0xabc"]
+        alert.incident.transactions = ["0xdef"]
+        alert.incident.previousLoss = Money(usd: 540_000_000)
+        alert.revision = 1
+        alert.changes = [AlertChange(field: "loss", from: "$540M", to: "$624M")]
+        // ... and one the exposure overlays marked (README "Exposure").
+        alert.incident.exposure = ["Ronin"]
+        alert.incident.exposureUSD = Money(usd: 2_000_000)
+        alert.incident.exposureOwner = "treasury"
+        alert.incident.attributionSource = "sanctions"
+        #expect(Set(MessageTemplate.variables(for: alert).keys) == Set(MessageTemplate.variableNames))
     }
 
     @Test func validTemplatesPass() {

@@ -14,6 +14,9 @@ CURLcode hw_curl_setopt_pointer(CURL *h, CURLoption opt, void *value);
 CURLcode hw_curl_setopt_slist(CURL *h, CURLoption opt, struct curl_slist *value);
 CURLcode hw_curl_setopt_write_function(CURL *h, CURLoption opt, hw_curl_write_cb cb);
 CURLcode hw_curl_setopt_xferinfo_function(CURL *h, hw_curl_xferinfo_cb cb);
+typedef int (*hw_curl_prereq_cb)(void *userdata, char *primary_ip, char *local_ip, int primary_port, int local_port);
+/// CURLOPT_PREREQFUNCTION (libcurl 7.80+): called before each request goes out, retries included.
+CURLcode hw_curl_setopt_prereq_function(CURL *h, hw_curl_prereq_cb cb, void *userdata);
 
 CURLcode hw_curl_getinfo_long(CURL *h, CURLINFO info, long *out);
 CURLcode hw_curl_getinfo_double(CURL *h, CURLINFO info, double *out);

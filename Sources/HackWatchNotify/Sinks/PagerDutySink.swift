@@ -55,7 +55,7 @@ package struct PagerDutySink: HTTPSink {
         var body: [String: JSONValue] = [
             "routing_key": .string(routingKey),
             "event_action": .string("trigger"),
-            "dedup_key": .string(alert.id),
+            "dedup_key": .string(alert.story),  // updates revise the same PagerDuty alert
             "client": .string("hackwatch"),
             "payload": .object(payload),
         ]
