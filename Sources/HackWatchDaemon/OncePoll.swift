@@ -62,7 +62,8 @@ package enum OncePoll {
         }
         outcome.alerts.sort { ($0.incident.date ?? .distantPast, $0.rule) < ($1.incident.date ?? .distantPast, $1.rule) }
         guard !dryRun else { return outcome }
-        let worker = OutboxWorker(store: store, sinks: runtime.sinks, logger: logger)
+        let worker = OutboxWorker(store: store, sinks: runtime.sinks, logger: logger,
+                                  gate: DeliveryControls(store: store, windows: runtime.config.timeIntervals, logger: logger))
         _ = worker.drain(deadline: Date().addingTimeInterval(runtime.config.deliveryDeadline.seconds))
         let counts = try? store.outboxCounts()
         outcome.pending = counts?.pending ?? 0
