@@ -50,7 +50,8 @@ package enum MessagePreview {
     /// Empty when no rule matches or no sink is reached.
     package static func alerts(for incident: Incident, runtime: DaemonRuntime, rule: String?, target: Target,
                                update: Bool, now: Date) throws(PreviewError) -> [(alert: Alert, sinks: [SinkConfig])] {
-        var evaluated = incident
+        // The exposure and attribution overlays apply as in the pipeline (README "Exposure").
+        var evaluated = runtime.overlays.apply(to: incident)
         evaluated.update = update
         let rules: [CompiledRule]
         if let rule {
