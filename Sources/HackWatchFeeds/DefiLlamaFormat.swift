@@ -15,14 +15,16 @@ enum DefiLlamaFormat {
     static func parse(_ bytes: [UInt8], config: FeedConfig) throws(FeedError) -> FeedParseResult {
         var skipped: [SkippedJSONElement] = []
         var recordWarnings: [String] = []
-        var records: [(index: Int, incident: Incident)] = []
+        var incidents: [Incident] = []
+        var indices: [Int] = []
         // Records are streamed: each becomes an incident as soon as it is read, so no parse tree
         // of the whole feed (nor a dictionary per record) is ever built.
         let other: JSONValue?
         do {
             other = try JSONValue.forEachRecord(bytes, options: .feed, keys: keys, skipped: &skipped) { index, record in
                 do throws(RecordError) {
-                    records.append((index, try makeIncident(record, source: config.name)))
+                    incidents.append(try makeIncident(record, source: config.name))
+                    indices.append(index)
                 } catch {
                     recordWarnings.append("\(config.name): record \(index) skipped: \(error.reason)")
                 }
@@ -36,7 +38,8 @@ enum DefiLlamaFormat {
         // skipped, not the feed.
         result.warnings += skipped.map { "\(config.name): record \($0.index) skipped: \($0.reason)" }
         result.warnings += recordWarnings
-        result.incidents = FeedAssembly.finish(records, feed: config.name, warnings: &result.warnings)
+        FeedAssembly.finish(&incidents, indices: indices, feed: config.name, warnings: &result.warnings)
+        result.incidents = incidents
         return result
     }
 
