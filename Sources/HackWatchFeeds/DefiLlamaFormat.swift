@@ -7,7 +7,8 @@ import HackWatchModel
 /// Fields used: `name`, `date` (unix seconds), `amount` (USD or null), `returnedFunds`,
 /// `chain` (list, null or []), `bridgeHack`, `targetType`, `classification`, `technique`,
 /// `source` ("" → no url), `language` (→ tags), `defillamaId` (number or string) and
-/// `parentProtocolId` (kept for exposure matching). Other fields (anything new) are ignored. A record with a field of the wrong type is skipped with a warning.
+/// `parentProtocolId` (kept for exposure matching). Other fields (anything new) are ignored. A
+/// record with a field of the wrong type is skipped with a warning.
 enum DefiLlamaFormat {
     /// The members read, in `RecordReader.Field` order; others are checked, then dropped.
     static let keys = RecordReader.Field.allCases.map(\.key)
@@ -65,8 +66,8 @@ enum DefiLlamaFormat {
             date: Date(timeIntervalSince1970: seconds), loss: loss, returned: returned, chains: chains,
             classification: classification, technique: technique, bridge: bridge, target: target,
             attribution: nil, tags: language.map { [$0] } ?? [])
-        incident.defillamaId = record.identifier("defillamaId")
-        incident.parentProtocolId = record.identifier("parentProtocolId")
+        incident.defillamaId = record.identifier(.defillamaId)
+        incident.parentProtocolId = record.identifier(.parentProtocolId)
         return incident
     }
 
@@ -94,6 +95,7 @@ struct RecordReader {
     /// The members DefiLlama records have that hackwatch reads, in the order they are checked.
     enum Field: Int, CaseIterable {
         case name, date, amount, returnedFunds, chain, classification, technique, targetType, bridgeHack, source, language
+        case defillamaId, parentProtocolId
         /// The member's name in the JSON.
         var key: String { "\(self)" }
     }
@@ -141,8 +143,8 @@ struct RecordReader {
     /// An id given as a string or an integral number (`1541` → "1541"); nil when absent or
     /// empty. Any other type is ignored rather than skipping the record: the id only helps
     /// exposure matching.
-    func identifier(_ key: String) -> String? {
-        switch members[key] {
+    func identifier(_ key: Field) -> String? {
+        switch self[key] {
         case .string(let text)?:
             let trimmed = FeedText.trimmed(text)
             return trimmed.isEmpty ? nil : trimmed

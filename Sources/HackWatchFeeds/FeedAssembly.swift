@@ -29,7 +29,7 @@ enum FeedAssembly {
         // name-and-day group that has more than one member: hashing every incident cost more than
         // the rest of a DefiLlama parse, and comparing pairwise would be quadratic on a hostile
         // feed of one name and day repeated.
-        var sameDay: [String: (index: Int, offset: Int)] = Dictionary(minimumCapacity: records.count)
+        var sameDay: [String: (index: Int, offset: Int)] = Dictionary(minimumCapacity: indices.count)
         var sameDayGroups: [String: [Incident: Int]] = [:]  // incident → its record index
         for (read, index) in indices.enumerated() {
             var incident = incidents[read]

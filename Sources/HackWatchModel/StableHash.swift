@@ -1,4 +1,4 @@
-/// A 64-bit FNV-1a hash whose value is the same in every process and on every run, unlike
+/// A 64-bit FNV-1a-style hash (eight bytes per step, with an extra shift-xor) whose value is the same in every process and on every run, unlike
 /// Swift's `Hasher` (randomly seeded per process): it is stored, and compared across restarts.
 ///
 /// Used for change detection only (an unchanged feed body, an unchanged record), never for
@@ -90,6 +90,12 @@ extension Incident {
         hash.combine(tags)
         hash.combine(addresses)
         hash.combine(transactions)
+        hash.combine(defillamaId)
+        hash.combine(parentProtocolId)
+        hash.combine(exposure)
+        hash.combine(exposureUSD?.usd)
+        hash.combine(exposureOwner)
+        hash.combine(attributionSource)
         return hash.signed
     }
 }

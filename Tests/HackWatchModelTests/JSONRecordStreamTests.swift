@@ -101,7 +101,8 @@ import Testing
     /// Every stored field changes the hash; evaluation-only fields do not.
     @Test(arguments: [
         "id", "source", "sources", "name", "title", "summary", "url", "date", "loss", "returned", "chains", "classification",
-        "technique", "bridge", "target", "attribution", "tags", "addresses", "transactions",
+        "technique", "bridge", "target", "attribution", "tags", "addresses", "transactions", "defillamaId",
+        "parentProtocolId", "exposure", "exposureUSD", "exposureOwner", "attributionSource",
     ])
     func everyStoredFieldChangesTheHash(_ field: String) {
         let base = Incident(id: "x", source: "feed", name: "Ronin")
@@ -126,6 +127,12 @@ import Testing
         case "tags": changed.tags = [""]
         case "addresses": changed.addresses = ["0x1"]
         case "transactions": changed.transactions = ["0x2"]
+        case "defillamaId": changed.defillamaId = "1"
+        case "parentProtocolId": changed.parentProtocolId = "parent#x"
+        case "exposure": changed.exposure = ["treasury"]
+        case "exposureUSD": changed.exposureUSD = Money(usd: 0)
+        case "exposureOwner": changed.exposureOwner = ""
+        case "attributionSource": changed.attributionSource = ""
         default: Issue.record("unknown field \(field)")
         }
         #expect(changed.contentHash != base.contentHash)
@@ -146,6 +153,7 @@ import Testing
         let names = Mirror(reflecting: Incident(id: "x", source: "s", name: "n")).children.compactMap(\.label)
         #expect(names == ["id", "source", "sources", "name", "title", "summary", "url", "date", "loss", "returned", "chains",
                           "classification", "technique", "bridge", "target", "attribution", "tags", "addresses",
-                          "transactions", "update", "previousLoss", "changes"])
+                          "transactions", "update", "previousLoss", "changes", "defillamaId", "parentProtocolId",
+                          "exposure", "exposureUSD", "exposureOwner", "attributionSource"])
     }
 }
