@@ -125,7 +125,12 @@ package final class Daemon: @unchecked Sendable {
     private func poll(_ feed: FeedConfig) -> PollResult {
         let current = currentRuntime()
         let start = DispatchTime.now().uptimeNanoseconds
-        let report = poller.poll(feed, runtime: current)
+        // Each committed chunk wakes the outbox: a big feed's first alerts leave while the
+        // rest of it is processed.
+        let report = poller.poll(feed, runtime: current) { [weak self] in
+            guard let self else { return }
+            self.lock.withLock { self.outbox }.wake()
+        }
         liveMetrics.observePoll(feed: feed.name, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         // New and changed incidents are evaluated, those recorded silently (baseline) are not.
         liveMetrics.observeEvaluation(incidents: max(0, report.stats.new + report.stats.changed - report.stats.baselined),

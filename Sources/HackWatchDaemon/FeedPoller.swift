@@ -28,11 +28,15 @@ package final class FeedPoller: @unchecked Sendable {
     private let lock = NSLock()
     private var health: [String: FeedHealth] = [:]
     /// Feeds fetch in parallel but process one at a time: two feeds reporting the same hack at
-    /// once must see each other's record, or both would alert.
-    private let processing = NSLock()
+    /// once must see each other's record, or both would alert. Fair, so a big feed's chunks
+    /// take turns with the other feeds (`FairLock`).
+    private let processing = FairLock()
 
     /// Incidents processed per hold of the correlation lock.
     static let chunkSize = 2_000
+    /// The first chunk is smaller: its alerts commit, and the outbox is woken, within a few
+    /// milliseconds of the fetch whatever the feed's size.
+    static let firstChunkSize = 200
 
     /// A poller writing to `store`.
     package init(store: any StateStoring, fetcher: FeedFetcher = FeedFetcher(), logger: Logger) {
@@ -42,8 +46,11 @@ package final class FeedPoller: @unchecked Sendable {
         self.logger = logger
     }
 
-    /// Polls `feed` once under `runtime`. With `dryRun` the store is only read.
-    package func poll(_ feed: FeedConfig, runtime: DaemonRuntime, now: Date = Date(), dryRun: Bool = false) -> PollReport {
+    /// Polls `feed` once under `runtime`. With `dryRun` the store is only read. `committed` is
+    /// called after each chunk that put alerts in the outbox (the daemon wakes the outbox
+    /// worker there, so the first alerts leave while the rest of a big feed is processed).
+    package func poll(_ feed: FeedConfig, runtime: DaemonRuntime, now: Date = Date(), dryRun: Bool = false,
+                      committed: () -> Void = {}) -> PollReport {
         var state: FeedState
         do {
             state = try store.feedState(feed.name) ?? FeedState(feed: feed.name)
@@ -56,7 +63,9 @@ package final class FeedPoller: @unchecked Sendable {
         let previousSuccess = state.lastSuccess
         var report: PollReport
         do throws(FeedFetchError) {
-            switch try fetcher.fetch(feed, validators: state.validators) {
+            // The body hash is only trusted once a poll processed that body in full.
+            let previousHash = state.firstPollDone ? state.bodyHash : nil
+            switch try fetcher.fetch(feed, validators: state.validators, previousBodyHash: previousHash) {
             case .notModified:
                 logger.debug("feed not modified", metadata: ["feed": "\(feed.name)"])
                 report = PollReport(result: .succeeded, stats: PipelineStats(), error: nil, notModified: true)
@@ -64,33 +73,31 @@ package final class FeedPoller: @unchecked Sendable {
                 for warning in parsed.warnings {
                     logger.warning("feed parse warning", metadata: ["feed": "\(feed.name)", "reason": "\(warning)"])
                 }
-                do {
-                    // The correlation lock is taken per chunk, not for the whole poll: a feed of
-                    // 283k records would otherwise stall every other feed for its whole first
-                    // poll. Each chunk commits its alerts and incidents before the lock is
-                    // released, so a concurrent feed still sees every record processed so far.
-                    var stats = PipelineStats()
-                    var start = 0
-                    repeat {
-                        let end = min(start + Self.chunkSize, parsed.incidents.count)
-                        let chunk = try processing.withLock { () throws(StoreError) -> PipelineStats in
-                            try pipeline.process(Array(parsed.incidents[start..<end]), feed: feed, firstPoll: !state.firstPollDone,
-                                                 runtime: runtime, now: now, dryRun: dryRun)
-                        }
-                        stats.add(chunk)
-                        start = end
-                    } while start < parsed.incidents.count
+                if parsed.bodyUnchanged {
+                    // Same bytes as the last body processed in full: every record is known as is.
                     state.validators = validators.isEmpty ? nil : validators
-                    state.firstPollDone = true
                     logger.info("feed polled", metadata: [
-                        "feed": "\(feed.name)", "bytes": "\(bytes)", "incidents": "\(parsed.incidents.count)",
-                        "new": "\(stats.new)", "changed": "\(stats.changed)", "baselined": "\(stats.baselined)",
-                        "alerts": "\(stats.alerts.count)",
+                        "feed": "\(feed.name)", "bytes": "\(bytes)", "body": "unchanged",
                     ])
-                    report = PollReport(result: .succeeded, stats: stats, error: nil, notModified: false)
-                } catch {
-                    // The store failed mid-way: keep the old validators so the next poll refetches.
-                    report = PollReport(result: .failed, stats: PipelineStats(), error: "\(error)", notModified: false)
+                    report = PollReport(result: .succeeded, stats: PipelineStats(), error: nil, notModified: false)
+                } else {
+                    do {
+                        let stats = try process(parsed.incidents, feed: feed, firstPoll: !state.firstPollDone, runtime: runtime,
+                                                now: now, dryRun: dryRun, committed: committed)
+                        state.validators = validators.isEmpty ? nil : validators
+                        state.firstPollDone = true
+                        if !dryRun { state.bodyHash = parsed.bodyHash }
+                        logger.info("feed polled", metadata: [
+                            "feed": "\(feed.name)", "bytes": "\(bytes)", "incidents": "\(parsed.incidents.count)",
+                            "new": "\(stats.new)", "changed": "\(stats.changed)", "unchanged": "\(stats.unchanged)",
+                            "baselined": "\(stats.baselined)", "alerts": "\(stats.alerts.count)",
+                        ])
+                        report = PollReport(result: .succeeded, stats: stats, error: nil, notModified: false)
+                    } catch {
+                        // The store failed mid-way: keep the old validators (and body hash) so the
+                        // next poll refetches and processes the body again.
+                        report = PollReport(result: .failed, stats: PipelineStats(), error: "\(error)", notModified: false)
+                    }
                 }
             }
         } catch {
@@ -118,6 +125,30 @@ package final class FeedPoller: @unchecked Sendable {
             }
         }
         return report
+    }
+
+    /// Runs the pipeline over `incidents` in chunks. The correlation lock is taken per chunk,
+    /// not for the whole poll: a feed of 283k records would otherwise stall every other feed for
+    /// its whole first poll. Each chunk commits its alerts and incidents before the lock is
+    /// released, so a concurrent feed still sees every record processed so far. The feed's ids
+    /// and content hashes are read once per poll: only this feed's poll adds rows of its source.
+    private func process(_ incidents: [Incident], feed: FeedConfig, firstPoll: Bool, runtime: DaemonRuntime, now: Date,
+                         dryRun: Bool, committed: () -> Void) throws(StoreError) -> PipelineStats {
+        let knownHashes = try store.incidentHashes(source: feed.name)
+        var stats = PipelineStats()
+        var start = incidents.startIndex
+        repeat {
+            let size = start == incidents.startIndex ? Self.firstChunkSize : Self.chunkSize
+            let end = min(start + size, incidents.endIndex)
+            let chunk = try processing.withLock { () throws(StoreError) -> PipelineStats in
+                try pipeline.process(incidents[start..<end], feed: feed, firstPoll: firstPoll,
+                                     runtime: runtime, now: now, dryRun: dryRun, knownHashes: knownHashes)
+            }
+            if !dryRun, !chunk.alerts.isEmpty { committed() }
+            stats.add(chunk)
+            start = end
+        } while start < incidents.endIndex
+        return stats
     }
 
     /// Runs the health state machine and records its alert, if any, to the default sinks.

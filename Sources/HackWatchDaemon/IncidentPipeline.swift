@@ -16,6 +16,8 @@ package struct PipelineStats: Sendable, Hashable {
     package var baselined = 0
     /// Alerts newly put in the outbox (or, dry run, that would be).
     package var alerts: [Alert] = []
+    /// Known records whose content hash equals the stored one: skipped without reading them.
+    package var unchanged = 0
 
     package init() {}
 
@@ -25,6 +27,7 @@ package struct PipelineStats: Sendable, Hashable {
         changed += other.changed
         baselined += other.baselined
         alerts += other.alerts
+        unchanged += other.unchanged
     }
 }
 
@@ -54,8 +57,14 @@ package struct IncidentPipeline: Sendable {
     /// update to that story, never a second top-level alert. Late reports (a feed's new record
     /// older than `baseline`, past its first poll) are at most an update: merged into the known
     /// incident they report, else recorded silently as history unless `alert_late_reports`.
-    package func process(_ incidents: [Incident], feed: FeedConfig, firstPoll: Bool, runtime: DaemonRuntime,
-                        now: Date = Date(), dryRun: Bool = false) throws(StoreError) -> PipelineStats {
+    ///
+    /// `knownHashes`: the feed's stored ids and content hashes (`StateStoring.incidentHashes`),
+    /// read once per poll. With it, a record whose `Incident.contentHash` equals the stored one
+    /// is skipped unread, and an id missing from it is new without a query. Without it (nil)
+    /// every record is looked up.
+    package func process(_ incidents: some Collection<Incident>, feed: FeedConfig, firstPoll: Bool, runtime: DaemonRuntime,
+                        now: Date = Date(), dryRun: Bool = false,
+                        knownHashes: [String: Int64?]? = nil) throws(StoreError) -> PipelineStats {
         let config = runtime.config
         let correlator = Correlator(window: config.correlationWindow)
         var stats = PipelineStats()
@@ -63,6 +72,7 @@ package struct IncidentPipeline: Sendable {
         var stories: [String: StoryState] = [:]  // stories advanced in this batch
         var recent: [Incident]?  // loaded once, only when an incident needs correlating
         var toSave: [Incident] = []
+        var hashes: [String: Int64] = [:]  // this feed's records as processed, saved with them
         // Correlation candidates are dated within the window of the INCOMING reports' dates (a
         // late report of a hack from weeks ago must find it), not of now.
         let earliest = incidents.compactMap(\.date).min().map { min($0, now) } ?? now
@@ -75,9 +85,26 @@ package struct IncidentPipeline: Sendable {
             if !incident.sources.contains(feed.name) { incident.sources.insert(feed.name, at: 0) }
             var evaluated: Incident
             var quietUnlessAlerted = false  // history: only an already-alerted incident may update
-            if let known = try store.incident(source: feed.name, id: incident.id) {
+            let hash = incident.contentHash
+            let stored: Incident?
+            switch knownHashes?[incident.id] {
+            case .none where knownHashes != nil:
+                stored = nil  // not in the feed's id list: new, no query needed
+            case .some(.some(hash)):
+                stats.unchanged += 1  // the same record as last processed
+                continue
+            default:
+                stored = try store.incident(source: feed.name, id: incident.id)
+            }
+            hashes[incident.id] = hash
+            if let known = stored {
                 let merge = correlator.merge(incident, into: known)
-                guard merge.changed else { continue }
+                guard merge.changed else {
+                    // Nothing new, but the record's hash is not stored yet (a row from before
+                    // schema 5, or a field merging ignores): store it, so the next poll skips it.
+                    if knownHashes != nil { toSave.append(known) }
+                    continue
+                }
                 stats.changed += 1
                 toSave.append(merge.merged)
                 // Edits to incidents older than the baseline window (a feed re-classifying a 2021
@@ -145,7 +172,7 @@ package struct IncidentPipeline: Sendable {
             if !firings.isEmpty { stats.alerts = try store.recordStories(firings) }
             // One transaction for the poll's incidents (`update` is not stored: it belongs to
             // one evaluation, not to the record).
-            try store.saveIncidents(toSave)
+            try store.saveIncidents(toSave, contentHashes: hashes, of: feed.name)
         }
         return stats
     }

@@ -7,53 +7,57 @@ import HackWatchModel
 /// Fields used: `name`, `date` (unix seconds), `amount` (USD or null), `returnedFunds`,
 /// `chain` (list, null or []), `bridgeHack`, `targetType`, `classification`, `technique`,
 /// `source` ("" → no url), `language` (→ tags), `defillamaId` (number or string) and
-/// `parentProtocolId` (kept for exposure matching). Other fields (anything new) are ignored. A record with a field of the wrong type is skipped with a warning.
+/// `parentProtocolId` (kept for exposure matching). Other fields (anything new) are ignored. A
+/// record with a field of the wrong type is skipped with a warning.
 enum DefiLlamaFormat {
+    /// The members read, in `RecordReader.Field` order; others are checked, then dropped.
+    static let keys = RecordReader.Field.allCases.map(\.key)
+
     static func parse(_ bytes: [UInt8], config: FeedConfig) throws(FeedError) -> FeedParseResult {
-        var root: JSONValue
         var skipped: [SkippedJSONElement] = []
-        do { root = try JSONValue.parseRecords(bytes, options: .feed, skipped: &skipped) } catch { throw FeedError(error, in: bytes) }
-        guard case .array(var elements) = root else {
-            throw .unexpectedShape("defillama: expected a JSON array at the top level, found \(root.typeName)")
+        var recordWarnings: [String] = []
+        var incidents: [Incident] = []
+        var indices: [Int] = []
+        // Records are streamed: each becomes an incident as soon as it is read, so no parse tree
+        // of the whole feed (nor a dictionary per record) is ever built.
+        let other: JSONValue?
+        do {
+            other = try JSONValue.forEachRecord(bytes, options: .feed, keys: keys, skipped: &skipped) { index, record in
+                do throws(RecordError) {
+                    incidents.append(try makeIncident(record, source: config.name))
+                    indices.append(index)
+                } catch {
+                    recordWarnings.append("\(config.name): record \(index) skipped: \(error.reason)")
+                }
+            }
+        } catch {
+            throw FeedError(error, in: bytes)
         }
-        // The array is now only `elements`: each record's tree is freed as soon as it became an
-        // incident, so the parse tree and the incidents are not both whole at once.
-        root = .null
+        if let other { throw .unexpectedShape("defillama: expected a JSON array at the top level, found \(other.typeName)") }
         var result = FeedParseResult()
         // A record with one value bad on its own (`amount: 1e400`, nesting past the limit) is
         // skipped, not the feed.
         result.warnings += skipped.map { "\(config.name): record \($0.index) skipped: \($0.reason)" }
-        let skippedIndices = Set(skipped.map(\.index))
-        var records: [(index: Int, incident: Incident)] = []
-        records.reserveCapacity(elements.count)
-        for index in elements.indices {
-            let record = elements[index]
-            elements[index] = .null
-            if !skippedIndices.isEmpty, skippedIndices.contains(index), record == .null { continue }
-            do throws(RecordError) {
-                records.append((index, try makeIncident(record, source: config.name)))
-            } catch {
-                result.warnings.append("\(config.name): record \(index) skipped: \(error.reason)")
-            }
-        }
-        result.incidents = FeedAssembly.finish(records, feed: config.name, warnings: &result.warnings)
+        result.warnings += recordWarnings
+        FeedAssembly.finish(&incidents, indices: indices, feed: config.name, warnings: &result.warnings)
+        result.incidents = incidents
         return result
     }
 
-    static func makeIncident(_ value: JSONValue, source: String) throws(RecordError) -> Incident {
+    static func makeIncident(_ value: JSONRecord, source: String) throws(RecordError) -> Incident {
         let record = try RecordReader(value)
-        let name = try record.string("name").map(FeedText.trimmed) ?? ""
+        let name = try record.string(.name).map(FeedText.trimmed) ?? ""
         guard !name.isEmpty else { throw RecordError(reason: "missing or empty 'name'") }
-        guard let seconds = try record.number("date") else { throw RecordError(reason: "'\(name)': missing 'date'") }
-        let loss = try record.number("amount").map { Money(usd: $0) }
-        let returned = try record.number("returnedFunds").map { Money(usd: $0) }
-        let chains = try record.strings("chain")
-        let classification = try record.string("classification").flatMap(nonEmpty)
-        let technique = try record.string("technique").flatMap(nonEmpty)
-        let target = try record.string("targetType").flatMap(nonEmpty)
-        let bridge = try record.bool("bridgeHack")
-        let url = try record.string("source").flatMap(nonEmpty)
-        let language = try record.string("language").flatMap(nonEmpty)
+        guard let seconds = try record.number(.date) else { throw RecordError(reason: "'\(name)': missing 'date'") }
+        let loss = try record.number(.amount).map { Money(usd: $0) }
+        let returned = try record.number(.returnedFunds).map { Money(usd: $0) }
+        let chains = try record.strings(.chain)
+        let classification = try record.string(.classification).flatMap(nonEmpty)
+        let technique = try record.string(.technique).flatMap(nonEmpty)
+        let target = try record.string(.targetType).flatMap(nonEmpty)
+        let bridge = try record.bool(.bridgeHack)
+        let url = try record.string(.source).flatMap(nonEmpty)
+        let language = try record.string(.language).flatMap(nonEmpty)
 
         var incident = Incident(
             id: "", source: source, name: name,
@@ -62,8 +66,8 @@ enum DefiLlamaFormat {
             date: Date(timeIntervalSince1970: seconds), loss: loss, returned: returned, chains: chains,
             classification: classification, technique: technique, bridge: bridge, target: target,
             attribution: nil, tags: language.map { [$0] } ?? [])
-        incident.defillamaId = record.identifier("defillamaId")
-        incident.parentProtocolId = record.identifier("parentProtocolId")
+        incident.defillamaId = record.identifier(.defillamaId)
+        incident.parentProtocolId = record.identifier(.parentProtocolId)
         return incident
     }
 
@@ -86,40 +90,50 @@ struct RecordError: Error {
     var reason: String
 }
 
-/// Typed access to one JSON object's members: absent or null → nil; a wrong type → `RecordError`.
+/// Typed access to one record's members: absent or null → nil; a wrong type → `RecordError`.
 struct RecordReader {
-    let members: [String: JSONValue]
+    /// The members DefiLlama records have that hackwatch reads, in the order they are checked.
+    enum Field: Int, CaseIterable {
+        case name, date, amount, returnedFunds, chain, classification, technique, targetType, bridgeHack, source, language
+        case defillamaId, parentProtocolId
+        /// The member's name in the JSON.
+        var key: String { "\(self)" }
+    }
 
-    init(_ value: JSONValue) throws(RecordError) {
-        guard case .object(let members) = value else {
-            throw RecordError(reason: "expected an object, found \(value.typeName)")
+    let slots: [JSONValue?]
+
+    init(_ record: JSONRecord) throws(RecordError) {
+        switch record {
+        case .object(let slots): self.slots = slots
+        case .value(let value): throw RecordError(reason: "expected an object, found \(value.typeName)")
         }
-        self.members = members
     }
 
-    private func wrongType(_ key: String, _ expected: String, _ found: JSONValue) -> RecordError {
-        let label = members["name"]?.stringValue.map { "'\(FeedText.trimmed($0))': " } ?? ""
-        return RecordError(reason: "\(label)'\(key)' should be \(expected), found \(found.typeName)")
+    private subscript(_ field: Field) -> JSONValue? { slots[field.rawValue] }
+
+    private func wrongType(_ field: Field, _ expected: String, _ found: JSONValue) -> RecordError {
+        let label = self[.name]?.stringValue.map { "'\(FeedText.trimmed($0))': " } ?? ""
+        return RecordError(reason: "\(label)'\(field.key)' should be \(expected), found \(found.typeName)")
     }
 
-    func string(_ key: String) throws(RecordError) -> String? {
-        switch members[key] {
+    func string(_ key: Field) throws(RecordError) -> String? {
+        switch self[key] {
         case nil, .null?: return nil
         case .string(let text)?: return text
         case let other?: throw wrongType(key, "a string", other)
         }
     }
 
-    func number(_ key: String) throws(RecordError) -> Double? {
-        switch members[key] {
+    func number(_ key: Field) throws(RecordError) -> Double? {
+        switch self[key] {
         case nil, .null?: return nil
         case .number(let value)?: return value
         case let other?: throw wrongType(key, "a number", other)
         }
     }
 
-    func bool(_ key: String) throws(RecordError) -> Bool? {
-        switch members[key] {
+    func bool(_ key: Field) throws(RecordError) -> Bool? {
+        switch self[key] {
         case nil, .null?: return nil
         case .bool(let value)?: return value
         case let other?: throw wrongType(key, "a boolean", other)
@@ -129,8 +143,8 @@ struct RecordReader {
     /// An id given as a string or an integral number (`1541` → "1541"); nil when absent or
     /// empty. Any other type is ignored rather than skipping the record: the id only helps
     /// exposure matching.
-    func identifier(_ key: String) -> String? {
-        switch members[key] {
+    func identifier(_ key: Field) -> String? {
+        switch self[key] {
         case .string(let text)?:
             let trimmed = FeedText.trimmed(text)
             return trimmed.isEmpty ? nil : trimmed
@@ -141,8 +155,8 @@ struct RecordReader {
     }
 
     /// A list of strings; a single string is accepted as a one-element list.
-    func strings(_ key: String) throws(RecordError) -> [String] {
-        switch members[key] {
+    func strings(_ key: Field) throws(RecordError) -> [String] {
+        switch self[key] {
         case nil, .null?: return []
         case .string(let text)?: return text.isEmpty ? [] : [text]
         case .array(let elements)?:

@@ -12,8 +12,16 @@ enum FeedAssembly {
     /// repeated source id are dropped with a warning.
     static func finish(_ records: [(index: Int, incident: Incident)], feed: String, noun: String = "record",
                        warnings: inout [String]) -> [Incident] {
-        var kept: [Incident] = []
-        kept.reserveCapacity(records.count)
+        var incidents = records.map(\.incident)
+        finish(&incidents, indices: records.map(\.index), feed: feed, noun: noun, warnings: &warnings)
+        return incidents
+    }
+
+    /// `finish` in place: `incidents[k]` is record `indices[k]`. Dropped records are compacted
+    /// away, so a 283k-record feed's incidents exist once, not as a second, kept copy.
+    static func finish(_ incidents: inout [Incident], indices: [Int], feed: String, noun: String = "record",
+                       warnings: inout [String]) {
+        var keptCount = 0  // incidents[..<keptCount] are the kept ones (written behind the reader)
         var drafts: [IncidentIdentity.Draft] = []
         var hashedOffsets: [Int] = []
         var seenIDs: [String: Int] = [:]
@@ -21,15 +29,16 @@ enum FeedAssembly {
         // name-and-day group that has more than one member: hashing every incident cost more than
         // the rest of a DefiLlama parse, and comparing pairwise would be quadratic on a hostile
         // feed of one name and day repeated.
-        var sameDay: [String: (index: Int, offset: Int)] = Dictionary(minimumCapacity: records.count)
+        var sameDay: [String: (index: Int, offset: Int)] = Dictionary(minimumCapacity: indices.count)
         var sameDayGroups: [String: [Incident: Int]] = [:]  // incident → its record index
-        for (index, var incident) in records {
+        for (read, index) in indices.enumerated() {
+            var incident = incidents[read]
             checkValues(&incident, label: "\(feed): \(noun) \(index)", warnings: &warnings)
             if incident.id.utf8.count > maxIDLength { incident.id = IncidentIdentity.hash(incident.id) }
             if incident.id.isEmpty {
                 let base = IncidentIdentity.baseKey(name: incident.name, date: incident.date)
                 if let first = sameDay[base] {
-                    var group = sameDayGroups.removeValue(forKey: base) ?? [kept[first.offset]: first.index]
+                    var group = sameDayGroups.removeValue(forKey: base) ?? [incidents[first.offset]: first.index]
                     if let same = group[incident] {
                         warnings.append("\(feed): \(noun) \(index) skipped: identical to \(noun) \(same)")
                         sameDayGroups[base] = group
@@ -38,9 +47,9 @@ enum FeedAssembly {
                     group[incident] = index
                     sameDayGroups[base] = group
                 } else {
-                    sameDay[base] = (index, kept.count)
+                    sameDay[base] = (index, keptCount)
                 }
-                hashedOffsets.append(kept.count)
+                hashedOffsets.append(keptCount)
                 drafts.append(.init(base: base, amount: incident.loss?.usd,
                                     secondary: [incident.technique, incident.classification, incident.title]))
             } else if let first = seenIDs[incident.id] {
@@ -49,10 +58,11 @@ enum FeedAssembly {
             } else {
                 seenIDs[incident.id] = index
             }
-            kept.append(incident)
+            incidents[keptCount] = incident
+            keptCount += 1
         }
-        for (offset, id) in zip(hashedOffsets, IncidentIdentity.ids(for: drafts)) { kept[offset].id = id }
-        return kept
+        incidents.removeLast(incidents.count - keptCount)
+        for (offset, id) in zip(hashedOffsets, IncidentIdentity.ids(for: drafts)) { incidents[offset].id = id }
     }
 
     /// Dates a feed may give: 1970-01-01 to 9999-12-31 (unix seconds).

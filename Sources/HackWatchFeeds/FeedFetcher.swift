@@ -35,7 +35,13 @@ package struct FeedFetcher: Sendable {
 
     /// One poll of `feed`. `validators` are those returned by the previous successful poll
     /// (nil on the first poll, or when the feed's URL changed).
-    package func fetch(_ feed: FeedConfig, validators: HTTPValidators?) throws(FeedFetchError) -> FeedFetchOutcome {
+    ///
+    /// `previousBodyHash`: the `bodyHash` of the last body processed in full. A body hashing the
+    /// same (same bytes, same feed settings, same hackwatch version: a server without validators,
+    /// or one that changes its ETag on every response) is not parsed: its result is empty with
+    /// `bodyUnchanged` set.
+    package func fetch(_ feed: FeedConfig, validators: HTTPValidators?,
+                       previousBodyHash: String? = nil) throws(FeedFetchError) -> FeedFetchOutcome {
         var fileValidators: HTTPValidators?
         if feed.url.lowercased().hasPrefix("file://") {
             let state = try Self.localFileState(feed)
@@ -53,12 +59,30 @@ package struct FeedFetcher: Sendable {
         }
         if response.isNotModified { return .notModified }
         guard response.isSuccess else { throw .status(response.status) }
+        let newValidators = fileValidators ?? response.validators
+        let hash = Self.bodyHash(response.body, feed: feed)
+        if let previousBodyHash, previousBodyHash == hash {
+            return .fetched(FeedParseResult(bodyHash: hash, bodyUnchanged: true), validators: newValidators, bytes: response.body.count)
+        }
         do {
-            let result = try FeedParser.parse(response.body, config: feed)
-            return .fetched(result, validators: fileValidators ?? response.validators, bytes: response.body.count)
+            var result = try FeedParser.parse(response.body, config: feed)
+            result.bodyHash = hash
+            return .fetched(result, validators: newValidators, bytes: response.body.count)
         } catch {
             throw .parse(error)
         }
+    }
+
+    /// A stable hash of `body` together with everything that decides what it parses to: the
+    /// feed's settings and hackwatch's version (a new parser may read the same bytes
+    /// differently). Hex, 16 digits.
+    static func bodyHash(_ body: [UInt8], feed: FeedConfig) -> String {
+        var hash = StableHash()
+        hash.combine("\(feed)")
+        hash.combine(HTTPClient.version)
+        hash.combine(body)
+        let hex = String(hash.value, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
     /// Validators for a local file: an ETag from its size and modification time (nanoseconds)

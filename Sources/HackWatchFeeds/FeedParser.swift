@@ -8,10 +8,16 @@ package struct FeedParseResult: Hashable, Sendable {
     package var incidents: [Incident]
     /// Records that were skipped or repaired, each with its reason (for the log).
     package var warnings: [String]
+    /// `FeedFetcher.bodyHash` of the body (with the feed's settings), to store for the next poll.
+    package var bodyHash: String?
+    /// The body hashed as the previous poll's did: it was not parsed, `incidents` is empty.
+    package var bodyUnchanged = false
 
-    package init(incidents: [Incident] = [], warnings: [String] = []) {
+    package init(incidents: [Incident] = [], warnings: [String] = [], bodyHash: String? = nil, bodyUnchanged: Bool = false) {
         self.incidents = incidents
         self.warnings = warnings
+        self.bodyHash = bodyHash
+        self.bodyUnchanged = bodyUnchanged
     }
 }
 

@@ -12,7 +12,7 @@ struct JSONByteReader {
     /// Elements so replaced.
     var skipped: [SkippedJSONElement] = []
     /// Arrays open around the current position.
-    private var openArrays = 0
+    var openArrays = 0
 
     init(bytes: UnsafeBufferPointer<UInt8>, options: JSONParseOptions) {
         self.bytes = bytes
@@ -40,7 +40,7 @@ struct JSONByteReader {
     }
 
     /// The byte at `index` is wrong here (or the input ended).
-    private func unexpected() -> JSONParseError {
+    func unexpected() -> JSONParseError {
         guard index < bytes.count else { return .unexpectedEnd }
         let byte = bytes[index]
         let shown = (0x20..<0x7F).contains(byte) ? String(UnicodeScalar(byte)) : "\\x" + String(byte, radix: 16)
@@ -149,7 +149,7 @@ struct JSONByteReader {
 
     /// A string starting at the opening quote. The common case (no escapes) decodes the slice
     /// in one go; escapes switch to building a byte buffer.
-    private mutating func string() throws(JSONParseError) -> String {
+    mutating func string() throws(JSONParseError) -> String {
         let quote = index
         index += 1
         let start = index
@@ -285,7 +285,7 @@ struct JSONByteReader {
     /// Moves `index` past one value without building it (brackets counted, strings and their
     /// escapes stepped over, no recursion, so depth costs nothing). False when the value does not
     /// end (unbalanced, or the input ends first).
-    private mutating func skipValue() -> Bool {
+    mutating func skipValue() -> Bool {
         var depth = 0
         while index < bytes.count {
             let byte = bytes[index]

@@ -45,6 +45,13 @@ extension StateStore {
     /// Saves `incidents` as `saveIncident` does, all in one transaction: a poll that records
     /// 283k incidents makes one commit (one WAL sync), not 283k.
     package func saveIncidents(_ incidents: [Incident]) throws(StoreError) {
+        try saveIncidents(incidents, contentHashes: [:], of: "")
+    }
+
+    /// Saves `incidents` in one transaction; an incident of `source` whose `id` is in
+    /// `contentHashes` (the polled feed's own records) gets that hash stored with it, the others
+    /// (correlation merges into another feed's record) keep the hash they had.
+    package func saveIncidents(_ incidents: [Incident], contentHashes: [String: Int64], of source: String) throws(StoreError) {
         guard !incidents.isEmpty else { return }
         let now = SQLiteValue.date(Date())
         try locked { () throws(StoreError) in
@@ -52,13 +59,28 @@ extension StateStore {
                 for incident in incidents {
                     var stored = incident
                     stored.update = false
+                    let hash = incident.source == source ? contentHashes[incident.id].map(SQLiteValue.integer) ?? .null : .null
                     try db.query("""
-                        INSERT INTO incidents (source, id, date, seen_at, payload) VALUES (?, ?, ?, ?, ?)
-                        ON CONFLICT (source, id) DO UPDATE SET date = excluded.date, payload = excluded.payload
+                        INSERT INTO incidents (source, id, date, seen_at, payload, content_hash) VALUES (?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (source, id) DO UPDATE SET date = excluded.date, payload = excluded.payload,
+                            content_hash = COALESCE(excluded.content_hash, incidents.content_hash)
                         """, [.text(incident.source), .text(incident.id), .optional(incident.date), now,
-                              .text(stored.jsonValue.serialized())])
+                              .text(stored.jsonValue.serialized()), hash])
                 }
             }
+        }
+    }
+
+    /// The ids of `source`'s stored incidents with their content hashes (nil where none was
+    /// stored): one query per poll instead of one per record.
+    package func incidentHashes(source: String) throws(StoreError) -> [String: Int64?] {
+        try locked { () throws(StoreError) in
+            var result: [String: Int64?] = [:]
+            try db.query("SELECT id, content_hash FROM incidents WHERE source = ?", [.text(source)]) { row in
+                // updateValue: assigning a nil Int64? through the subscript would remove the key.
+                result.updateValue(row.isNull(1) ? nil : row.int(1), forKey: row.string(0) ?? "")
+            }
+            return result
         }
     }
 

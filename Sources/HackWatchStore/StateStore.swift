@@ -9,7 +9,7 @@ import Foundation
 /// them consistent.
 package final class StateStore: @unchecked Sendable {
     /// The schema version this build writes (`PRAGMA user_version`).
-    package static let schemaVersion = 3
+    package static let schemaVersion = 5
 
     private let lock = NSLock()
     private let connection: SQLiteConnection
@@ -135,8 +135,24 @@ package final class StateStore: @unchecked Sendable {
             if version < 1 { try connection.execute(Self.schemaV1) }
             if version < 2 { try connection.execute(Self.schemaV2) }
             if version < 3 { try connection.execute(Self.schemaV3) }
+            if version < 5 {
+                // Idempotent like the CREATE IF NOT EXISTS steps: a file whose user_version was
+                // set back may have the columns already.
+                try addColumn("incidents", "content_hash INTEGER")
+                try addColumn("feed_state", "body_hash TEXT")
+            }
             try connection.execute("PRAGMA user_version = \(Self.schemaVersion)")
         }
+    }
+
+    /// Version 5: change detection for steady-state polls. `incidents.content_hash` is the
+    /// `Incident.contentHash` of the feed's record as last processed (NULL for rows saved
+    /// before, or written by correlation only), `feed_state.body_hash` the last processed body's.
+    private func addColumn(_ table: String, _ definition: String) throws(StoreError) {
+        let column = definition.split(separator: " ").first.map(String.init) ?? definition
+        var exists = false
+        try connection.query("SELECT 1 FROM pragma_table_info('\(table)') WHERE name = ?", [.text(column)]) { _ in exists = true }
+        if !exists { try connection.execute("ALTER TABLE \(table) ADD COLUMN \(definition)") }
     }
 
     // Dates are REAL unix seconds. JSON payloads are the Model's own JSON forms.

@@ -31,6 +31,11 @@ package protocol StateStoring: AnyObject, Sendable {
     func saveIncident(_ incident: Incident) throws(StoreError)
     /// Inserts or replaces several incidents, in one transaction where the backend has them.
     func saveIncidents(_ incidents: [Incident]) throws(StoreError)
+    /// As `saveIncidents(_:)`, storing `contentHashes[id]` with each incident of `source` listed
+    /// there (others keep their stored hash).
+    func saveIncidents(_ incidents: [Incident], contentHashes: [String: Int64], of source: String) throws(StoreError)
+    /// Ids of `source`'s stored incidents and their content hashes (nil where none is stored).
+    func incidentHashes(source: String) throws(StoreError) -> [String: Int64?]
     /// How many incidents are stored.
     func incidentCount() throws(StoreError) -> Int
 

@@ -21,6 +21,9 @@ package struct FeedState: Sendable, Hashable {
     package var lastError: String?
     /// A feed-health alert has been sent for the current failure streak.
     package var healthAlerted: Bool
+    /// The stable hash of the last body processed in full (with the feed's settings), so a
+    /// re-poll returning the same bytes skips the parse; nil before the first success.
+    package var bodyHash: String? = nil
 
     package init(feed: String, validators: HTTPValidators? = nil, firstPollDone: Bool = false, polls: Int = 0,
                 failures: Int = 0, consecutiveFailures: Int = 0, lastSuccess: Date? = nil, lastAttempt: Date? = nil,

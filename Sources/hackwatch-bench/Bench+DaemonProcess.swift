@@ -38,6 +38,9 @@ final class BenchChild: @unchecked Sendable {
         waitUntil(timeout: timeout) { self.lock.withLock { self.lines.contains { $0.contains(text) } } }
     }
 
+    /// How many stderr lines so far contain `text`.
+    func count(containing text: String) -> Int { lock.withLock { lines.filter { $0.contains(text) }.count } }
+
     func terminate() {
         if process.isRunning { kill(pid, SIGTERM) }
         process.waitUntilExit()

@@ -28,6 +28,15 @@ func benchFeeds(_ report: inout BenchReport) {
                   note: "\(snapshot.count) bytes, \(count) incidents, thread CPU time, median of 50 (target ≤ 5 ms)")
     report.record("defillama_parse_wall_median", wall[wall.count / 2] * 1000, "ms", note: "wall clock; noisy on a shared machine")
     report.record("defillama_parse_wall_min", wall[0] * 1000, "ms")
+    let megabytesPerSecond = Double(snapshot.count) / 1e6 / cpu[cpu.count / 2]
+    report.record("defillama_parse_throughput", megabytesPerSecond, "MB/s", note: "per CPU second (target ≥ 150 MB/s)")
+    if let python = FeedsBench.pythonJSONLoads(snapshot) {
+        report.record("defillama_python_json_loads_cpu_median", python * 1000, "ms", note: "python3 json.loads on the same bytes, median of 50")
+        report.record("defillama_python_json_loads_throughput", Double(snapshot.count) / 1e6 / python, "MB/s")
+        report.record("ratio defillama parse hackwatch/python json.loads", cpu[cpu.count / 2] / python, "x", note: "target < 1")
+    } else {
+        report.note("python3 not found: no json.loads comparison")
+    }
     FeedsBench.recordProbe("defillama", into: &report)
     benchGeneratedRSS(&report)
     FeedsBench.removeCounterLibrary()
@@ -49,6 +58,34 @@ private func benchGeneratedRSS(_ report: inout BenchReport) {
 
 /// Helpers for `benchFeeds` (inputs, the allocation-counting child process).
 enum FeedsBench {
+    /// Python's `json.loads` on `bytes`: median process CPU seconds of 50 runs (after 5 warm-ups),
+    /// nil without python3. Only the parse is timed, as for hackwatch.
+    static func pythonJSONLoads(_ bytes: [UInt8]) -> Double? {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("hackwatch-json-\(getpid()).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        guard (try? Data(bytes).write(to: file)) != nil else { return nil }
+        let script = """
+        import json, sys, time
+        data = open(sys.argv[1], "rb").read()
+        for _ in range(5): json.loads(data)
+        runs = []
+        for _ in range(50):
+            start = time.thread_time(); json.loads(data); runs.append(time.thread_time() - start)
+        runs.sort(); print(runs[len(runs) // 2])
+        """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, file.path]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { return nil }
+        return Double(text.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
     static let probeVariable = "HACKWATCH_FEEDS_BENCH_PROBE"
 
     /// Wall-clock and this thread's CPU seconds of `body` (CPU time is what other processes on a

@@ -15,7 +15,7 @@ while let argument = arguments.next() {
 
 var report = BenchReport()
 let sections: [(String, (inout BenchReport) -> Void)] = [
-    ("http", benchHTTP), ("rules", benchRules), ("feeds", benchFeeds), ("notify", benchNotify), ("daemon", benchDaemon), ("bigfeed", benchBigFeed),
+    ("http", benchHTTP), ("rules", benchRules), ("feeds", benchFeeds), ("notify", benchNotify), ("daemon", benchDaemon), ("bigfeed", benchBigFeed), ("ingest", benchIngest),
     ("web", benchWeb), ("stats", benchStats),
 ]
 for (name, run) in sections where only == nil || only == name {
