@@ -1,0 +1,230 @@
+import Foundation
+import Testing
+import TestSupport
+import HackWatchFixtures
+@testable import HackWatchModel
+@testable import HackWatchNotify
+@testable import HackWatchStore
+
+/// Issue 19's pin: the bytes every destination receives for a fixed set of alerts, recorded on
+/// the code before the rendering rewrite (buffers, escaping while writing, ASCII fast paths,
+/// payloads rendered once). Each case is the SHA-256 of what a real loopback receiver got —
+/// method, target, headers (but `Host`, whose port varies, libcurl's `User-Agent`/`Accept*`
+/// (version and build), and the per-attempt `webhook-timestamp`/`webhook-signature`, pinned
+/// separately with a fixed clock) and body.
+///
+/// To see the bytes behind a digest, run with `HACKWATCH_GOLDEN_DUMP=/some/folder`: each case
+/// is written there as a file, so two builds can be diffed.
+@Suite struct PayloadGoldenTests {
+    static let firedAt = Date(timeIntervalSince1970: 1_700_000_000)
+
+    /// The fixed alerts: realistic, hostile, an update, a custom template, sparse and non-ASCII
+    /// text, every escaped ASCII character, and long ASCII (truncation on the fast path).
+    static let alerts: [(name: String, alert: Alert)] = {
+        var cases: [(String, Alert)] = []
+        cases.append(("ronin", NotifyFixtures.alert(firedAt: firedAt)))
+        cases.append(("hostile", NotifyFixtures.hostileAlert()))
+
+        var update = NotifyFixtures.alert(firedAt: firedAt.addingTimeInterval(3600))
+        update.story = Alert.storyID(incidentID: update.incident.id, source: update.incident.source)
+        update.id = Alert.revisionID(story: update.story, revision: 2)
+        update.revision = 2
+        update.rules = ["mega-loss", "bridge"]
+        update.incident.sources = ["defillama", "rekt"]
+        update.changes = [AlertChange(field: "loss", from: "$540M", to: "$624M"),
+                          AlertChange(field: "sources", from: nil, to: "defillama, rekt <b>")]
+        update.storyStarted = firedAt
+        update.storyHeadline = "[CRITICAL] Ronin: $540M stolen"
+        cases.append(("update", update))
+
+        cases.append(("template", NotifyFixtures.alert(
+            template: "{{severity_upper}} {{name}} lost {{loss_human}} <{{url}}> {{#bridge}}bridge{{/bridge}} {{#chain_list}}[{{.}}]{{/chain_list}} @here & {{{title}}}",
+            firedAt: firedAt)))
+
+        var sparse = Incident(id: "sparse-1", source: "rss", name: "Ünïcode 協議 🚀 a@b.org ＠here @channel")
+        sparse.summary = "e\u{301}tale\u{0}\u{7}\u{85} 👩‍👩‍👧 \u{2028}line\u{2029}sep \u{FEFF}bom\ttab\nnew"
+        cases.append(("sparse", Alert(rule: "any", severity: .info, incident: sparse, firedAt: firedAt)))
+
+        var markup = Incident(id: "markup-1", source: "json", name: #"A&B <Protocol> "quoted" 'single' back\slash *star* _under_ ~tilde~ `tick` |pipe| #hash !bang [x](y)"#,
+                              title: "Mail ops@example.org, user@here, @all hands; 50% {braces} ^caret$",
+                              url: "https://example.org/a path?b=1&c=<2>#frag", date: firedAt,
+                              loss: Money(usd: 1234.5678), returned: Money(usd: 12.5),
+                              chains: ["BSC", "", "\u{202E}"], technique: "Flash\r\nLoan", target: "  ")
+        markup.summary = String(repeating: "ab&<>\"\\", count: 3)
+        cases.append(("markup", Alert(rule: "r&d", severity: .medium, incident: markup, firedAt: firedAt)))
+
+        let long = String(repeating: "The quick brown fox jumps over the lazy dog & <friends>. ", count: 200)
+        var big = NotifyFixtures.incident("long-1", name: String(long.prefix(400)), title: long)
+        big.summary = long
+        cases.append(("long", Alert(rule: "long", severity: .low, incident: big, firedAt: firedAt)))
+        return cases
+    }()
+
+    /// What a receiver got, as one text: a request per paragraph.
+    static func transcript(_ requests: [RecordedRequest]) -> [UInt8] {
+        let skipped: Set<String> = ["host", "user-agent", "accept", "accept-encoding", "webhook-timestamp", "webhook-signature"]
+        var out: [UInt8] = []
+        for request in requests {
+            out += Array("\(request.method) \(request.target)\n".utf8)
+            for header in request.headers where !skipped.contains(header.name.lowercased()) {
+                out += Array("\(header.name): \(header.value)\n".utf8)
+            }
+            out += Array("\n".utf8) + request.body + Array("\n\n".utf8)
+        }
+        return out
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+
+    static func check(_ name: String, _ bytes: [UInt8]) {
+        if let folder = ProcessInfo.processInfo.environment["HACKWATCH_GOLDEN_DUMP"] {
+            try? Data(bytes).write(to: URL(fileURLWithPath: folder).appendingPathComponent(name))
+        }
+        let digest = hex(SHA256.hash(bytes))
+        #expect(golden[name] == digest, "\(name): \(bytes.count) bytes, sha256 \(digest)")
+    }
+
+    @Test(arguments: HTTPSinkKind.allCases)
+    func destinationsReceiveThePinnedBytes(kind: HTTPSinkKind) throws {
+        let server = try LoopbackHTTPServer { request in SinkThreadTests.reply(kind, request) }
+        defer { server.stop() }
+        let sink = try kind.make(server)
+        for (name, alert) in Self.alerts {
+            let before = server.requests.count
+            let reply = sink.send(alert, thread: alert.isUpdate ? thread(kind) : nil)
+            #expect(reply.result == .delivered, "\(kind) \(name)")
+            Self.check("\(kind.rawValue)-\(name)", Self.transcript(Array(server.requests.dropFirst(before))))
+        }
+    }
+
+    /// Discord answers a thread reference with a message id; Slack's webhook has no threads.
+    func thread(_ kind: HTTPSinkKind) -> String { kind == .discord ? "998877" : "4242" }
+
+    @Test func webhookSignatureAndTimestampArePinnedUnderAFixedClock() throws {
+        let server = try LoopbackHTTPServer { _ in .text("ok") }
+        defer { server.stop() }
+        let sink = try #require(try HTTPSinkKind.webhook.make(server) as? WebhookSink)
+        for (name, alert) in Self.alerts {
+            let request = sink.request(for: alert, now: Date(timeIntervalSince1970: 1_700_000_123))
+            let headers = request.headers.map { "\($0.name): \($0.value)\n" }.joined()
+            Self.check("webhook-signed-\(name)", Array(headers.utf8) + (request.body ?? []))
+        }
+    }
+
+    /// The stdout/webhook document and both syslog forms, without a network.
+    @Test func payloadDocumentAndSyslogLinesArePinned() {
+        let now = Date(timeIntervalSince1970: 1_700_000_321)
+        for (name, alert) in Self.alerts {
+            Self.check("payload-\(name)", Array(AlertPayload.body(for: alert).utf8))
+            Self.check("payload-stdout-\(name)", Array(AlertPayload.body(for: alert, sinkType: "stdout").utf8))
+            Self.check("rfc5424-\(name)", Array(SyslogFormat.rfc5424(alert, facility: 1, hostname: "host", procID: 42, now: now).utf8))
+            // RFC 3164 stamps local time: pinned where the tests run, in UTC.
+            if TimeZone.current.secondsFromGMT(for: now) == 0 {
+                Self.check("rfc3164-\(name)", Array(SyslogFormat.rfc3164(alert, facility: 1, hostname: "host", procID: 42, now: now).utf8))
+            }
+        }
+    }
+
+    /// A retry after a restart renders from the outbox row: the same bytes as the first attempt.
+    @Test func storedAlertsRenderTheSameBytes() throws {
+        for (name, alert) in Self.alerts {
+            let restored = try Alert(stored: JSONValue.parse(alert.storedJSON.serialized()))
+            #expect(AlertPayload.body(for: restored) == AlertPayload.body(for: alert), "\(name)")
+        }
+    }
+
+    /// SHA-256 per case, recorded before the rewrite.
+    static let golden: [String: String] = [
+        "discord-hostile": "021906b23b2b612ed5bc41f00188f4dd357394a58cb7c3c0583b243a386cb830",  // 6553 bytes
+        "discord-long": "c416cb94d94838a11a905bc415e812780920a98b94027b94227dd243373d9037",  // 5836 bytes
+        "discord-markup": "a43aca5474fe144735418e231783d1b33042e42d67e38e80a884fed9f758f6cc",  // 1347 bytes
+        "discord-ronin": "28cede1a28155054167c0f3db84dbeef83ad2013ef8c194ec68be76b949a1cfc",  // 932 bytes
+        "discord-sparse": "6e89129a6ca464c164efb8ad43ef35689ab02fefb87b5c2fa961e5c552ccc13e",  // 613 bytes
+        "discord-template": "8e153e3eabb8870b66ab96aec8c4e98f0af4540ed58b71d856e95ae0d7309528",  // 931 bytes
+        "discord-update": "d945622184b0df88c76b13dd8a4d8470a51724989c4ea670e461e1abb708cd01",  // 1242 bytes
+        "mattermost-hostile": "2462c26f26967612ab855864efae00903e8a1b4cc05057fef6552e7daf921b0b",  // 20880 bytes
+        "mattermost-long": "c258271b4d7fe5d858e1170cb827ed05ac5d42f0d34a0d8de977116a46843624",  // 13418 bytes
+        "mattermost-markup": "3f2ba65cff843e90d28fe010a3bc1bc56c5ac196d10c048ff3bd0449f02a16f0",  // 833 bytes
+        "mattermost-ronin": "696e3d8c638fb8870ce21a77e2d4913079933df7d7285ce01118fe75ac74ea29",  // 545 bytes
+        "mattermost-sparse": "3d39f71b4c1fdaa902f724be21d13ba79ca783cb495ad754e7ce9953c216b682",  // 318 bytes
+        "mattermost-template": "f2eed11a53fa7868dd49d7cf4ab03b49f3c651f37e7e46c02e856dbe80b24410",  // 544 bytes
+        "mattermost-update": "be16850244d24db3b44996e06e2859963e8984bcdf85406ae05968c981820d2a",  // 710 bytes
+        "ntfy-hostile": "40081ec706d2ad3dd869f0374ee334321f12c2c9a75176c0ee96c2034adfc3ce",  // 4501 bytes
+        "ntfy-long": "80d340df2920170a4d457bb5a5f63f4fab081dadb3b6304d4c0013f09cdf01ff",  // 4537 bytes
+        "ntfy-markup": "1883bb8aa79cde715782bbe4f1a7f7c768fcfc03ce66740d7a360d710ac2bbe8",  // 683 bytes
+        "ntfy-ronin": "49d64245923e471eb2faf1d336e9c1edd54e9a5e06fa8a5d9dba61addd18eb5c",  // 362 bytes
+        "ntfy-sparse": "7f9c29f1dfa215ec67be6f9875dd202f9d3e2d623070c78208dbe3b100c1de06",  // 350 bytes
+        "ntfy-template": "712b508c335856920757abdc268b1c0454c921329267a55020bd1d6f33732754",  // 359 bytes
+        "ntfy-update": "1c1557f1a5d0ccadf44215996e5f8099d8451942e40864e6ef03e832be4e01c8",  // 503 bytes
+        "pagerduty-hostile": "bce7fe9ee73ca02bbcd95c400290cf82a9ae4848c2cc0d9a05620e796e4830fa",  // 1309 bytes
+        "pagerduty-long": "b65c471359058818da56c6ae8a2b9c11bbc1a335792d04a976b27341e29aa08b",  // 1846 bytes
+        "pagerduty-markup": "82a99d75897b08ffd73f2cfd1da093220fd6b24a2c40a11bfc9c609b928fd94c",  // 984 bytes
+        "pagerduty-ronin": "4c199c0df271012b2994513957ef984bb640b360cbbd9786d4d424b7e1e09f9d",  // 755 bytes
+        "pagerduty-sparse": "12aa7fd4de8e03c83b0c6d7e10b97eff1188f54c3c56f2ccd57e748777652d44",  // 578 bytes
+        "pagerduty-template": "1ccca1639156914ac9a79407ffb3204ae288e82056f375159b4fb38c7677df58",  // 776 bytes
+        "pagerduty-update": "b0b7f42125a964eb28f9434634610578df726e53ec224d5c5c51d3deea51c56b",  // 898 bytes
+        "payload-hostile": "85dc1433d7cde6d683e5f7c4fb361da9e7a36c7187a4bc2566a88654855a6fbc",  // 16490 bytes
+        "payload-long": "90d933c613a2328c2020e27b50ec5d25efc2ea68ac0dc1840a7643ba8ce1e7e5",  // 15590 bytes
+        "payload-markup": "ec16ad61907fce848f28f87ab56fce7bcf419e835729d2adf7512d5ff83921fc",  // 1203 bytes
+        "payload-ronin": "422a8b5489d4c176392d08154d0309ddae981ae01900ea7fc4f50e57b474490e",  // 917 bytes
+        "payload-sparse": "d7032e2ccf7f4c7809f0e73e058b1499f8d747d3a953781d42f33fccad6afffa",  // 857 bytes
+        "payload-stdout-hostile": "85dc1433d7cde6d683e5f7c4fb361da9e7a36c7187a4bc2566a88654855a6fbc",  // 16490 bytes
+        "payload-stdout-long": "90d933c613a2328c2020e27b50ec5d25efc2ea68ac0dc1840a7643ba8ce1e7e5",  // 15590 bytes
+        "payload-stdout-markup": "ec16ad61907fce848f28f87ab56fce7bcf419e835729d2adf7512d5ff83921fc",  // 1203 bytes
+        "payload-stdout-ronin": "422a8b5489d4c176392d08154d0309ddae981ae01900ea7fc4f50e57b474490e",  // 917 bytes
+        "payload-stdout-sparse": "d7032e2ccf7f4c7809f0e73e058b1499f8d747d3a953781d42f33fccad6afffa",  // 857 bytes
+        "payload-stdout-template": "1cc75de2c3e5f7e48a0fcef7e20e75215b7b86dd59c2631a14229bb5a85b2781",  // 943 bytes
+        "payload-stdout-update": "019321e345f3e722ddcecf449a23ce2a1d6b11732a72b6d33700ac16f9d1ed02",  // 1175 bytes
+        "payload-template": "1cc75de2c3e5f7e48a0fcef7e20e75215b7b86dd59c2631a14229bb5a85b2781",  // 943 bytes
+        "payload-update": "019321e345f3e722ddcecf449a23ce2a1d6b11732a72b6d33700ac16f9d1ed02",  // 1175 bytes
+        "rfc3164-hostile": "c5805eac37093f6ed76ef714bbc4a2fa628559e922d940b7110283c4caed0edd",  // 409 bytes
+        "rfc3164-long": "c0180c717a3445433decc0a70c071f9a27243d00a089e884f0137d5331766a7f",  // 618 bytes
+        "rfc3164-markup": "391710b2d1e91c6ffef3b2238dd796ea694e6694d844361cf94a9e34faff2ff3",  // 276 bytes
+        "rfc3164-ronin": "e39642e75f39a876f8a014021e848ff859b259fa1831167212c6e7f68e4d15dd",  // 215 bytes
+        "rfc3164-sparse": "3c3d0640a0ffd4a2f5504aea59f2b1919097fdecf06e1657e1102811c4608a6a",  // 183 bytes
+        "rfc3164-template": "2cf45276efc876b5c5db578b3eb87ff6d6e5fb81bc9b5db17b9d7f853b7e0ed1",  // 236 bytes
+        "rfc3164-update": "130d060aecfaeafbb814bcf431badf257c22940f5e17193654242ef660cbff48",  // 350 bytes
+        "rfc5424-hostile": "0bbe385705ace5db1a8740c666721eeb20557b1254728e5872f0e528b39da4af",  // 710 bytes
+        "rfc5424-long": "1860ff14b1f29c9f308d36d1109da37decedd50f3de7e09e29dbafbf3bc849f6",  // 951 bytes
+        "rfc5424-markup": "b37bd5a0606f6ee09575abac7027b6694003c37c831f89baf93bac36a0265ea8",  // 526 bytes
+        "rfc5424-ronin": "0198791f6d7aeb01bd4c29a6aa49e789f76c96bd115a63591e59b37e1c52a67b",  // 357 bytes
+        "rfc5424-sparse": "e448366783a3de663b04a2d03209f85afa29e4e3e8253967825f8732933b8fda",  // 311 bytes
+        "rfc5424-template": "0e0b9b11c28e94cd5b8774812490ed0cdc7f2b0a42a3f7edf4f9ef7168b9a917",  // 378 bytes
+        "rfc5424-update": "678d31626bac8548950014b2ec9b009ce78d1072ff49e741402237080d6a1cdb",  // 492 bytes
+        "slack-hostile": "c72bd3a883bfcfd137ae35f33b23c20509b65c258fa0fa5db24a858bf1e26b53",  // 7080 bytes
+        "slack-long": "c30bf587890564cafcd205e808d219b3b2cd38c2ce56bca2e83e4699d87806e8",  // 6867 bytes
+        "slack-markup": "4f7bd1ddafeac1cb56686cc308906cc8d5415eedecc5f232b04987b021de92c2",  // 1505 bytes
+        "slack-ronin": "98964f6c298d4ef25ed29b0229d65d32b19d99910f7af60b906e447c27451962",  // 1021 bytes
+        "slack-sparse": "8e61158dbacfa6481da52c1106e6c4eebbf0d837e3805caa5599e4b9521ee351",  // 631 bytes
+        "slack-template": "7a57158b51b742fd2192a688449cf2aeacc89086f9528e0235e4d85143677a7d",  // 1023 bytes
+        "slack-update": "5d49fa684187fed2c20d639cdf2dab9633b1431691c88d4b3f5efcb8f3b7daad",  // 1323 bytes
+        "teams-hostile": "55ecf9e9c616c863c6eb79b2253f73fbffa9219abb35db761df8e811bd3bc408",  // 17706 bytes
+        "teams-long": "f273a9976190643c0af97d7f7c0abe8d48768ac403a1c2174ed3ddde7311bf14",  // 13882 bytes
+        "teams-markup": "d0838ceff20367fb8d091ab268bda854c00e9d5178979103daba2dd95838b72c",  // 1269 bytes
+        "teams-ronin": "f832fc7e191a2058a489ce494ac71897c78cbd7d8be243d4de716b55b8ca3a30",  // 1033 bytes
+        "teams-sparse": "55037da4e9e3715da56d2e8e31f5813823f08932c063f078973db258ffad791e",  // 701 bytes
+        "teams-template": "82aa3f269b2fc09a469b7f9d4f31f5233fab156cf1888519c611fa9f8f91b6e7",  // 1034 bytes
+        "teams-update": "dab9b91650a1ebfd138d94143b7da3d2be3928e0777fd12abcd9b8c23d1f49b7",  // 1197 bytes
+        "telegram-hostile": "ff371d3f6aacba9099d2d2210debaea0cca74a6aea76329519616c4515a39988",  // 5780 bytes
+        "telegram-long": "65026f91e15468c1ac8168831894e54d070cb8f1b72e43e22f60cf1dbb4aa029",  // 5078 bytes
+        "telegram-markup": "a2260d7f380c22d3b5a0ce6d765ba1358fadbe91eb6a404d47135c0c784111cc",  // 854 bytes
+        "telegram-ronin": "0ee1aef63013cd39ead1b1d7dbeb78d1cad8af67c2b19442e028c01bdeb78efe",  // 597 bytes
+        "telegram-sparse": "804f0492b6587d4d82a48fef7c0a0614c9330d48be9535a4780972474fdcb374",  // 373 bytes
+        "telegram-template": "657913bd79feecdac8f5c9cc39bb6ddc9c05490aa76894f28f7ef94868b87729",  // 598 bytes
+        "telegram-update": "52eb217a8edc7d30d181501ad542800dc6a27f4f176a6f48d32b094ecf0f64d6",  // 834 bytes
+        "webhook-hostile": "903b0251f91ed6505fe5a0e6ffa5237b00f4cc46d2e14e8b47bea71f434f0c27",  // 16630 bytes
+        "webhook-long": "f6c67ab06e5c31b5a2cbf420ca5405137b6d37e1853357d501798fc3cd5f97e8",  // 15730 bytes
+        "webhook-markup": "c79a889ac5bf88da56e5428cdccd61296f792f4b3e5d13393684054755c2315d",  // 1342 bytes
+        "webhook-ronin": "e3feed41feff853d1c689786dc71ce23c0e2e917152caab25c48c8d4023b7b7d",  // 1055 bytes
+        "webhook-signed-hostile": "21ee8a732302ed1b064ad5aafec058b04313d6ffd03dbb041e016ab832e28f3f",  // 16678 bytes
+        "webhook-signed-long": "f50ea08554a466d8de8439b3960c8e0c064278722a9ccfb7612131846ea397df",  // 15778 bytes
+        "webhook-signed-markup": "9b0dfb7ef983440167916c7e9b5007f08e312d475ff7107827b1c82b66c6426b",  // 1391 bytes
+        "webhook-signed-ronin": "f39f4f8d0001a059d1649a4ffa3bb596828e2cc4fdef9546b28e792a2d1f630d",  // 1105 bytes
+        "webhook-signed-sparse": "2a5070030a73be757663b97392b41556025e6e37e3449f1a188921e18ea80ba9",  // 1045 bytes
+        "webhook-signed-template": "d4c7872edcc5d76f96737a25734226efd86d3033db38d52ed4431c1df3016410",  // 1131 bytes
+        "webhook-signed-update": "fa2f3076dcec8592e42ce4b80e8ba12f10bcad185627313f02b74b65226c4728",  // 1366 bytes
+        "webhook-sparse": "bfc6ec2614de920af2ee0cbc580e5b1d67b13b28530b00f7ee666558658cc113",  // 995 bytes
+        "webhook-template": "50ac4801a2155fef1c3fec1685c9da6a0872b67f88f73599c5113f8e6d442b9e",  // 1081 bytes
+        "webhook-update": "0e5976706a0adc5d1f8fe4665612efa530f60827ddd4e04576e23b9a41bf6ba5",  // 1317 bytes
+    ]
+}
