@@ -228,3 +228,25 @@ import HackWatchFixtures
         "webhook-update": "0e5976706a0adc5d1f8fe4665612efa530f60827ddd4e04576e23b9a41bf6ba5",  // 1317 bytes
     ]
 }
+
+/// The byte writer against the Model's serializer, on the strings that need escaping.
+@Suite struct JSONBytesTests {
+    static let strings = ["", "plain", "q\"b\\s/", "\n\r\t\u{0}\u{1F}\u{7F}\u{80}\u{9F}", "\u{2028}\u{2029}\u{2027}\u{202A}",
+                          "<a href=\"x\">&amp;</a>", "é 協議 🚀 👩‍👩‍👧 ＠", "\u{E2}\u{80}"]
+
+    @Test(arguments: strings)
+    func bytesAreTheSerializerText(text: String) {
+        let value = JSONValue.object(["k": .string(text), text: .array([.number(1.5), .number(-3), .number(.nan), .bool(true), .null])])
+        #expect(value.jsonBytes == Array(value.serialized().utf8))
+        var expected = ""
+        for scalar in value.serialized().unicodeScalars {
+            switch scalar {
+            case "<": expected += "\\u003c"
+            case ">": expected += "\\u003e"
+            case "&": expected += "\\u0026"
+            default: expected.unicodeScalars.append(scalar)
+            }
+        }
+        #expect(value.htmlSafeJSON == expected)
+    }
+}

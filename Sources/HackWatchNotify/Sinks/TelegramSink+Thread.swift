@@ -16,7 +16,7 @@ extension TelegramSink {
             payload = .object(members)
         }
         do {
-            let response = try endpoint.client.send(jsonRequest(payload.serialized()))
+            let response = try endpoint.client.send(jsonRequest(payload))
             let result = verdict(for: response, now: now)
             guard result == .delivered else { return SinkReply(result) }
             let id = (try? JSONValue.parse(response.body))?["result"]?["message_id"]?.numberValue
