@@ -13,9 +13,12 @@ package struct HTTPEndpoint: Sendable {
     package var timeout: TimeSpan
     /// Least time between two sends (rate limit).
     package var minimumInterval: TimeInterval
+    /// Deliveries in flight at once (the `senders` key; 1 unless set).
+    package var senders: Int
 
     package init(name: String, url: String, client: HTTPClient = HTTPClient(), timeout: TimeSpan = TimeSpan(seconds: 15),
-                minimumInterval: TimeInterval = 0) {
+                minimumInterval: TimeInterval = 0, senders: Int = 1) {
+        self.senders = senders
         self.name = name
         self.url = url
         self.client = client
@@ -37,6 +40,7 @@ protocol HTTPSink: Sink {
 extension HTTPSink {
     package var name: String { endpoint.name }
     package var minimumInterval: TimeInterval { endpoint.minimumInterval }
+    package var senders: Int { endpoint.senders }
 
     package func send(_ alert: Alert) -> SinkResult {
         let now = Date()
