@@ -133,7 +133,9 @@ import HackWatchFixtures
         }
     }
 
-    /// SHA-256 per case, recorded before the rewrite.
+    /// SHA-256 per case, recorded before the rewrite. The webhook/stdout cases were re-recorded
+    /// when the merge of issue 16 added its incident fields (`exposure`, `defillama_id`, …) to
+    /// the payload; the bytes differ from the earlier ones by exactly those members.
     static let golden: [String: String] = [
         "discord-hostile": "021906b23b2b612ed5bc41f00188f4dd357394a58cb7c3c0583b243a386cb830",  // 6553 bytes
         "discord-long": "c416cb94d94838a11a905bc415e812780920a98b94027b94227dd243373d9037",  // 5836 bytes
@@ -163,20 +165,20 @@ import HackWatchFixtures
         "pagerduty-sparse": "12aa7fd4de8e03c83b0c6d7e10b97eff1188f54c3c56f2ccd57e748777652d44",  // 578 bytes
         "pagerduty-template": "1ccca1639156914ac9a79407ffb3204ae288e82056f375159b4fb38c7677df58",  // 776 bytes
         "pagerduty-update": "b0b7f42125a964eb28f9434634610578df726e53ec224d5c5c51d3deea51c56b",  // 898 bytes
-        "payload-hostile": "85dc1433d7cde6d683e5f7c4fb361da9e7a36c7187a4bc2566a88654855a6fbc",  // 16490 bytes
-        "payload-long": "90d933c613a2328c2020e27b50ec5d25efc2ea68ac0dc1840a7643ba8ce1e7e5",  // 15590 bytes
-        "payload-markup": "ec16ad61907fce848f28f87ab56fce7bcf419e835729d2adf7512d5ff83921fc",  // 1203 bytes
-        "payload-ronin": "422a8b5489d4c176392d08154d0309ddae981ae01900ea7fc4f50e57b474490e",  // 917 bytes
-        "payload-sparse": "d7032e2ccf7f4c7809f0e73e058b1499f8d747d3a953781d42f33fccad6afffa",  // 857 bytes
-        "payload-stdout-hostile": "85dc1433d7cde6d683e5f7c4fb361da9e7a36c7187a4bc2566a88654855a6fbc",  // 16490 bytes
-        "payload-stdout-long": "90d933c613a2328c2020e27b50ec5d25efc2ea68ac0dc1840a7643ba8ce1e7e5",  // 15590 bytes
-        "payload-stdout-markup": "ec16ad61907fce848f28f87ab56fce7bcf419e835729d2adf7512d5ff83921fc",  // 1203 bytes
-        "payload-stdout-ronin": "422a8b5489d4c176392d08154d0309ddae981ae01900ea7fc4f50e57b474490e",  // 917 bytes
-        "payload-stdout-sparse": "d7032e2ccf7f4c7809f0e73e058b1499f8d747d3a953781d42f33fccad6afffa",  // 857 bytes
-        "payload-stdout-template": "1cc75de2c3e5f7e48a0fcef7e20e75215b7b86dd59c2631a14229bb5a85b2781",  // 943 bytes
-        "payload-stdout-update": "019321e345f3e722ddcecf449a23ce2a1d6b11732a72b6d33700ac16f9d1ed02",  // 1175 bytes
-        "payload-template": "1cc75de2c3e5f7e48a0fcef7e20e75215b7b86dd59c2631a14229bb5a85b2781",  // 943 bytes
-        "payload-update": "019321e345f3e722ddcecf449a23ce2a1d6b11732a72b6d33700ac16f9d1ed02",  // 1175 bytes
+        "payload-hostile": "6d62850fa528bc54e4bfa3275e2dba32893b6a36609b98a44b4b42a186a4ba6e",  // 16634 bytes
+        "payload-long": "4deb3d3722b3b927c250bdd06cef45b6c6896e29b481593c879a9dc52829de6f",  // 15734 bytes
+        "payload-markup": "b217af6db0302a66211da37eaf27d12e624a12ab595ff9240985ffa61aff344a",  // 1347 bytes
+        "payload-ronin": "4ada6b6a2f26711b8681a3917eb427379483fe9ee607da9623d30142d634e26b",  // 1061 bytes
+        "payload-sparse": "66d1dcb90ff61955c98b9e27c604f6c7484edd4383ee8fca5440e3f2b56a85f0",  // 1001 bytes
+        "payload-stdout-hostile": "6d62850fa528bc54e4bfa3275e2dba32893b6a36609b98a44b4b42a186a4ba6e",  // 16634 bytes
+        "payload-stdout-long": "4deb3d3722b3b927c250bdd06cef45b6c6896e29b481593c879a9dc52829de6f",  // 15734 bytes
+        "payload-stdout-markup": "b217af6db0302a66211da37eaf27d12e624a12ab595ff9240985ffa61aff344a",  // 1347 bytes
+        "payload-stdout-ronin": "4ada6b6a2f26711b8681a3917eb427379483fe9ee607da9623d30142d634e26b",  // 1061 bytes
+        "payload-stdout-sparse": "66d1dcb90ff61955c98b9e27c604f6c7484edd4383ee8fca5440e3f2b56a85f0",  // 1001 bytes
+        "payload-stdout-template": "d081743f61954c577fd8fb63a188a260b6904fd1259feaf0a7d7698ba50cd4fe",  // 1087 bytes
+        "payload-stdout-update": "a81e81c6126d3eb1d0f0a8873eda82e77f9fae02eb0d467a52db10ed3bc40135",  // 1319 bytes
+        "payload-template": "d081743f61954c577fd8fb63a188a260b6904fd1259feaf0a7d7698ba50cd4fe",  // 1087 bytes
+        "payload-update": "a81e81c6126d3eb1d0f0a8873eda82e77f9fae02eb0d467a52db10ed3bc40135",  // 1319 bytes
         "rfc3164-hostile": "c5805eac37093f6ed76ef714bbc4a2fa628559e922d940b7110283c4caed0edd",  // 409 bytes
         "rfc3164-long": "c0180c717a3445433decc0a70c071f9a27243d00a089e884f0137d5331766a7f",  // 618 bytes
         "rfc3164-markup": "391710b2d1e91c6ffef3b2238dd796ea694e6694d844361cf94a9e34faff2ff3",  // 276 bytes
@@ -212,20 +214,20 @@ import HackWatchFixtures
         "telegram-sparse": "804f0492b6587d4d82a48fef7c0a0614c9330d48be9535a4780972474fdcb374",  // 373 bytes
         "telegram-template": "657913bd79feecdac8f5c9cc39bb6ddc9c05490aa76894f28f7ef94868b87729",  // 598 bytes
         "telegram-update": "52eb217a8edc7d30d181501ad542800dc6a27f4f176a6f48d32b094ecf0f64d6",  // 834 bytes
-        "webhook-hostile": "903b0251f91ed6505fe5a0e6ffa5237b00f4cc46d2e14e8b47bea71f434f0c27",  // 16630 bytes
-        "webhook-long": "f6c67ab06e5c31b5a2cbf420ca5405137b6d37e1853357d501798fc3cd5f97e8",  // 15730 bytes
-        "webhook-markup": "c79a889ac5bf88da56e5428cdccd61296f792f4b3e5d13393684054755c2315d",  // 1342 bytes
-        "webhook-ronin": "e3feed41feff853d1c689786dc71ce23c0e2e917152caab25c48c8d4023b7b7d",  // 1055 bytes
-        "webhook-signed-hostile": "21ee8a732302ed1b064ad5aafec058b04313d6ffd03dbb041e016ab832e28f3f",  // 16678 bytes
-        "webhook-signed-long": "f50ea08554a466d8de8439b3960c8e0c064278722a9ccfb7612131846ea397df",  // 15778 bytes
-        "webhook-signed-markup": "9b0dfb7ef983440167916c7e9b5007f08e312d475ff7107827b1c82b66c6426b",  // 1391 bytes
-        "webhook-signed-ronin": "f39f4f8d0001a059d1649a4ffa3bb596828e2cc4fdef9546b28e792a2d1f630d",  // 1105 bytes
-        "webhook-signed-sparse": "2a5070030a73be757663b97392b41556025e6e37e3449f1a188921e18ea80ba9",  // 1045 bytes
-        "webhook-signed-template": "d4c7872edcc5d76f96737a25734226efd86d3033db38d52ed4431c1df3016410",  // 1131 bytes
-        "webhook-signed-update": "fa2f3076dcec8592e42ce4b80e8ba12f10bcad185627313f02b74b65226c4728",  // 1366 bytes
-        "webhook-sparse": "bfc6ec2614de920af2ee0cbc580e5b1d67b13b28530b00f7ee666558658cc113",  // 995 bytes
-        "webhook-template": "50ac4801a2155fef1c3fec1685c9da6a0872b67f88f73599c5113f8e6d442b9e",  // 1081 bytes
-        "webhook-update": "0e5976706a0adc5d1f8fe4665612efa530f60827ddd4e04576e23b9a41bf6ba5",  // 1317 bytes
+        "webhook-hostile": "368625b645938918db9f3352030f5c376e215fbcd8fc0ff039e7891db7b2a778",  // 16774 bytes
+        "webhook-long": "b895a6ce1a8f1e6ab827348f404bee40c44319dad9346a508200ef70bc950ac7",  // 15874 bytes
+        "webhook-markup": "ff329bb9f02525b2613c01c91b17a3dd187f52bc6400e5aa4a287b804612fdd1",  // 1486 bytes
+        "webhook-ronin": "c342ee1aabeb519995981056242e8eeb45061bc2f4c0ee83b6544b18cfd7fc68",  // 1200 bytes
+        "webhook-signed-hostile": "b203d4696812e48180880daa78a1d3903c7e554c84545135664f634377a79f13",  // 16822 bytes
+        "webhook-signed-long": "bdfd4518b2b7215eb688bb0840ef06721a218c614e20bc2e6b6573e94fea8f28",  // 15922 bytes
+        "webhook-signed-markup": "8fc4b2dfa8745ab47c53f2f4e7ee7bc572db46da7dbcaa31fc82beacba227121",  // 1535 bytes
+        "webhook-signed-ronin": "c3f2c0865d42d6e645b21a536b0a8392cc7a7b5b6e533b6c30584a49efd22ec4",  // 1249 bytes
+        "webhook-signed-sparse": "cbcdef8d47bce71937abc43e574d8a47d2b6136f16dfe9265fee97e31cc71858",  // 1189 bytes
+        "webhook-signed-template": "5e65f3701f4212e81b84489a0f6e669264164cf0a0585b519ef6da1c401f8dca",  // 1275 bytes
+        "webhook-signed-update": "68cc515dff002f6f746be8f3d5e4d6e34e7321ecdd317fb24498b0149ea0b51a",  // 1510 bytes
+        "webhook-sparse": "7d5312045fa22025fea23b3c1956a2c26d6a3d9d82f5da0563af7fd1dd057a58",  // 1140 bytes
+        "webhook-template": "3edf3ed34719f6480e1fc0f2226dd9fb7eb44cb83ff1cf63eace0f25e982d57d",  // 1226 bytes
+        "webhook-update": "5bfa66358a6ace28fd54388c4d9d07d1153df34d1849c066867e647d43966043",  // 1461 bytes
     ]
 }
 
