@@ -40,6 +40,11 @@ package enum AlertPayload {
         json(for: alert, sinkType: sinkType).htmlSafeJSON
     }
 
+    /// `body` as the bytes sent (written once, escaped while writing).
+    package static func bodyBytes(for alert: Alert, sinkType: String = "webhook") -> [UInt8] {
+        json(for: alert, sinkType: sinkType).htmlSafeJSONBytes
+    }
+
     /// The incident's JSON with every string made safe and `url` kept only when it is http(s).
     static func incident(_ incident: Incident) -> JSONValue {
         guard case .object(var members) = sanitize(incident.jsonValue) else { return .null }

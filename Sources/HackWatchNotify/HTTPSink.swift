@@ -13,9 +13,12 @@ package struct HTTPEndpoint: Sendable {
     package var timeout: TimeSpan
     /// Least time between two sends (rate limit).
     package var minimumInterval: TimeInterval
+    /// Deliveries in flight at once (the `senders` key; 1 unless set).
+    package var senders: Int
 
     package init(name: String, url: String, client: HTTPClient = HTTPClient(), timeout: TimeSpan = TimeSpan(seconds: 15),
-                minimumInterval: TimeInterval = 0) {
+                minimumInterval: TimeInterval = 0, senders: Int = 1) {
+        self.senders = senders
         self.name = name
         self.url = url
         self.client = client
@@ -40,6 +43,7 @@ protocol HTTPSink: Sink {
 extension HTTPSink {
     package var name: String { endpoint.name }
     package var minimumInterval: TimeInterval { endpoint.minimumInterval }
+    package var senders: Int { endpoint.senders }
 
     package func send(_ alert: Alert) -> SinkResult { exchange(alert).result }
 
@@ -49,15 +53,25 @@ extension HTTPSink {
 
     /// A JSON POST to `url` (the endpoint's by default).
     func jsonRequest(_ body: String, url: String? = nil, headers: [(name: String, value: String)] = []) -> HTTPRequest {
+        postRequest(Array(body.utf8), contentType: "application/json; charset=utf-8", url: url, headers: headers)
+    }
+
+    /// A JSON POST of `body` written straight into the request's bytes (`JSONValue.jsonBytes`).
+    func jsonRequest(_ body: JSONValue, url: String? = nil, headers: [(name: String, value: String)] = []) -> HTTPRequest {
+        jsonRequest(bytes: body.jsonBytes, url: url, headers: headers)
+    }
+
+    /// A JSON POST of bytes already rendered.
+    func jsonRequest(bytes body: [UInt8], url: String? = nil, headers: [(name: String, value: String)] = []) -> HTTPRequest {
         postRequest(body, contentType: "application/json; charset=utf-8", url: url, headers: headers)
     }
 
     /// A POST of `body` to `url` (the endpoint's by default) under the endpoint's timeouts,
     /// reading at most 64 KiB of answer and following no redirect.
-    func postRequest(_ body: String, contentType: String, url: String? = nil,
+    func postRequest(_ body: [UInt8], contentType: String, url: String? = nil,
                      headers: [(name: String, value: String)] = []) -> HTTPRequest {
         HTTPRequest(url: url ?? endpoint.url, method: .post,
-                    headers: [("Content-Type", contentType)] + headers, body: Array(body.utf8),
+                    headers: [("Content-Type", contentType)] + headers, body: body,
                     connectTimeout: TimeSpan(seconds: min(10, endpoint.timeout.seconds)), timeout: endpoint.timeout,
                     maxBodyBytes: 64 << 10, maxRedirects: 0)
     }
@@ -100,22 +114,5 @@ struct AlertFacts {
         case .low: 0xF1C40F
         case .info: 0x3498DB
         }
-    }
-}
-
-extension JSONValue {
-    /// Serialized with `<`, `>` and `&` as `\u003c`-style escapes (as Go's encoding/json does), so
-    /// a JSON body relayed into HTML or chat markup carries no live tags.
-    var htmlSafeJSON: String {
-        var out = ""
-        for scalar in serialized().unicodeScalars {
-            switch scalar {
-            case "<": out += "\\u003c"
-            case ">": out += "\\u003e"
-            case "&": out += "\\u0026"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
     }
 }

@@ -118,69 +118,100 @@ package final class OutboxWorker: @unchecked Sendable {
         return results.total
     }
 
-    /// One sink's deliveries, in order, on the calling thread.
+    /// One sink's deliveries: in order on the calling thread, or shared by the sink's pool of
+    /// `senders` threads (each with its own libcurl handle and connection) when it has one and
+    /// no rate limit. A pool takes rows in firing order but may finish them out of order.
     private func runSink(_ sinkName: String, _ rows: [Delivery], deadline: Date?) -> DrainStats {
         var stats = DrainStats()
         guard let sink = sinks[sinkName] else {
             for row in rows { finishDead(row, reason: "sink '\(sinkName)' is not configured", stats: &stats) }
             return stats
         }
+        let senders = sink.minimumInterval > 0 ? 1 : min(max(1, sink.senders), rows.count)
+        if senders > 1 { return runPool(sink, sinkName, rows, senders: senders, deadline: deadline) }
         for (offset, row) in rows.enumerated() {
-            if deadlinePassed(deadline) || isBlocked(sinkName) {
-                stats.deferred += rows.count - offset
-                break
+            switch deliver(row, sink: sink, sinkName: sinkName, deadline: deadline, stats: &stats) {
+            case .next: continue
+            case .stopBefore: stats.deferred += rows.count - offset
+            case .stopAfter: stats.deferred += rows.count - offset - 1
             }
-            // Acknowledged by the destination earlier but not yet stored: never send it again,
-            // only retry storing the outcome.
-            if lock.withLock({ state.acknowledged.contains(row.id) }) {
-                let reference = lock.withLock { state.acknowledgedReferences[row.id] }
-                guard storeDelivered(row, sink: sinkName, reference: reference, stats: &stats) else {
-                    stats.deferred += rows.count - offset
-                    break
-                }
-                continue
-            }
-            // A row kept back by a hold window (or released from a silence) counts from then.
-            if policy.isExpired(firedAt: max(row.alert.firedAt, row.heldUntil ?? .distantPast), now: Date()) {
-                finishDead(row, reason: "gave up after \(row.attempts) attempts: \(row.lastError ?? "expired")", stats: &stats)
-                continue
-            }
-            waitForRateLimit(sinkName, interval: sink.minimumInterval, deadline: deadline)
-            if deadlinePassed(deadline) {
-                stats.deferred += rows.count - offset
-                break
-            }
-            // An update goes where the story's first message is; it waits while that message
-            // is still pending to this sink (after a restart its retry may be due later).
-            let anchor: ThreadAnchor
-            do { anchor = row.alert.isUpdate ? try store.threadAnchor(story: row.alert.story, sink: sinkName) : ThreadAnchor() } catch {
-                logger.error("outbox: cannot read thread reference: \(error)", metadata: ["sink": "\(sinkName)"])
-                stats.deferred += rows.count - offset
-                break
-            }
-            if anchor.firstPending {
-                // Due again with its first message (after a restart the first's retry may lie
-                // ahead), so the timer does not spin on it meanwhile.
-                let next = max(anchor.firstNextAttempt ?? Date(), Date().addingTimeInterval(0.05))
-                try? store.scheduleRetry(row.id, attempts: row.attempts, next: next, error: "waits for the story's first message")
-                stats.deferred += 1
-                continue
-            }
-            let reply = sink.send(row.alert, thread: anchor.reference)
-            record(sinkName, sentAt: Date())
-            if case .delivered = reply.result {
-                guard storeDelivered(row, sink: sinkName, reference: reply.reference, stats: &stats) else {
-                    stats.deferred += rows.count - offset - 1
-                    break
-                }
-                continue
-            }
-            guard apply(reply.result, to: row, sink: sinkName, stats: &stats) else {
-                stats.deferred += rows.count - offset - 1
-                break
-            }
+            break
         }
         return stats
+    }
+
+    /// `senders` threads taking `rows` in order from one cursor; when one has to stop (backoff,
+    /// store failure, deadline), the others finish the row in hand and take no more.
+    private func runPool(_ sink: any Sink, _ sinkName: String, _ rows: [Delivery], senders: Int, deadline: Date?) -> DrainStats {
+        let pool = SenderPool(count: rows.count)
+        let group = DispatchGroup()
+        for _ in 0..<senders {
+            group.enter()
+            Thread.detachNewThread { [self] in
+                var stats = DrainStats()
+                while let index = pool.next() {
+                    switch deliver(rows[index], sink: sink, sinkName: sinkName, deadline: deadline, stats: &stats) {
+                    case .next: continue
+                    case .stopBefore: stats.deferred += 1
+                    case .stopAfter: break
+                    }
+                    pool.stop()
+                }
+                pool.add(stats)
+                group.leave()
+            }
+        }
+        group.wait()
+        return pool.total
+    }
+
+    /// What `deliver` leaves the rest of the sink's rows to.
+    private enum Step {
+        /// Go on with the next row.
+        case next
+        /// Stop; this row was not handled (deferred with the rest).
+        case stopBefore
+        /// Stop after this row, which was handled.
+        case stopAfter
+    }
+
+    /// One delivery: skip, send, and store the outcome.
+    private func deliver(_ row: Delivery, sink: any Sink, sinkName: String, deadline: Date?, stats: inout DrainStats) -> Step {
+        if deadlinePassed(deadline) || isBlocked(sinkName) { return .stopBefore }
+        // Acknowledged by the destination earlier but not yet stored: never send it again,
+        // only retry storing the outcome.
+        if lock.withLock({ state.acknowledged.contains(row.id) }) {
+            let reference = lock.withLock { state.acknowledgedReferences[row.id] }
+            return storeDelivered(row, sink: sinkName, reference: reference, stats: &stats) ? .next : .stopBefore
+        }
+        // A row kept back by a hold window (or released from a silence) counts from then.
+        if policy.isExpired(firedAt: max(row.alert.firedAt, row.heldUntil ?? .distantPast), now: Date()) {
+            finishDead(row, reason: "gave up after \(row.attempts) attempts: \(row.lastError ?? "expired")", stats: &stats)
+            return .next
+        }
+        waitForRateLimit(sinkName, interval: sink.minimumInterval, deadline: deadline)
+        if deadlinePassed(deadline) { return .stopBefore }
+        // An update goes where the story's first message is; it waits while that message
+        // is still pending to this sink (after a restart its retry may be due later).
+        let anchor: ThreadAnchor
+        do { anchor = row.alert.isUpdate ? try store.threadAnchor(story: row.alert.story, sink: sinkName) : ThreadAnchor() } catch {
+            logger.error("outbox: cannot read thread reference: \(error)", metadata: ["sink": "\(sinkName)"])
+            return .stopBefore
+        }
+        if anchor.firstPending {
+            // Due again with its first message (after a restart the first's retry may lie
+            // ahead), so the timer does not spin on it meanwhile.
+            let next = max(anchor.firstNextAttempt ?? Date(), Date().addingTimeInterval(0.05))
+            try? store.scheduleRetry(row.id, attempts: row.attempts, next: next, error: "waits for the story's first message")
+            stats.deferred += 1
+            return .next
+        }
+        let reply = sink.send(row.alert, thread: anchor.reference)
+        record(sinkName, sentAt: Date())
+        if case .delivered = reply.result {
+            return storeDelivered(row, sink: sinkName, reference: reply.reference, stats: &stats) ? .next : .stopAfter
+        }
+        return apply(reply.result, to: row, sink: sinkName, stats: &stats) ? .next : .stopAfter
     }
 
     /// Marks `row` delivered. When the store refuses, remembers the acknowledgement in memory (so
@@ -366,6 +397,39 @@ package final class OutboxWorker: @unchecked Sendable {
         lock.withLock {
             guard !stopping else { return }
             timer?.schedule(deadline: .now() + delay)
+        }
+    }
+}
+
+/// One sink's rows shared by its sender threads: a cursor, a stop flag, the summed stats.
+private final class SenderPool: @unchecked Sendable {
+    private let lock = NSLock()
+    private let count: Int
+    private var cursor = 0
+    private var stopped = false
+    private var stats = DrainStats()
+
+    init(count: Int) { self.count = count }
+
+    /// The next row to send, nil once all are taken or a sender stopped.
+    func next() -> Int? {
+        lock.withLock {
+            guard !stopped, cursor < count else { return nil }
+            defer { cursor += 1 }
+            return cursor
+        }
+    }
+
+    func stop() { lock.withLock { stopped = true } }
+
+    func add(_ more: DrainStats) { lock.withLock { stats.add(more) } }
+
+    /// The senders' stats, plus the rows none of them took.
+    var total: DrainStats {
+        lock.withLock {
+            var all = stats
+            all.deferred += count - cursor
+            return all
         }
     }
 }

@@ -22,6 +22,7 @@ package enum SafeText {
     /// Removes C0/C1 control characters (keeping newline and tab), DEL, and the bidi
     /// override/isolate characters that can make text read differently than it is.
     package static func clean(_ text: String) -> String {
+        if isCleanASCII(text) { return text }
         var scalars = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             let v = scalar.value
@@ -37,14 +38,15 @@ package enum SafeText {
 
     /// Newlines and tabs become spaces (syslog, headers, titles).
     package static func singleLine(_ text: String) -> String {
-        String(text.map { $0.isNewline || $0 == "\t" ? " " : $0 })
+        if isASCII(text) { return singleLineASCII(text) }
+        return String(text.map { $0.isNewline || $0 == "\t" ? " " : $0 })
     }
 
     /// A zero-width space after every `@` that starts a word, so `@everyone`, `@here`,
     /// `@channel`, `@all` and `@someone` mention nobody anywhere. E-mail addresses
     /// (`a@b.org`) are left alone.
     package static func defangMentions(_ text: String) -> String {
-        guard text.contains("@") || text.contains("＠") else { return text }
+        guard mayMention(text) else { return text }
         var result = ""
         result.reserveCapacity(text.utf8.count + 8)
         var previous: Character?
@@ -63,6 +65,7 @@ package enum SafeText {
     package static func fit(_ text: String, limit: Int, unit: LengthUnit = .utf16,
                            escape: Escaper = .none) -> String {
         let safe = defangMentions(clean(text))
+        if isASCII(safe) { return fitASCII(safe, limit: limit, unit: unit, escape: escape) }
         let ellipsis = "…"
         let ellipsisLength = length(ellipsis, unit)
         var result = ""

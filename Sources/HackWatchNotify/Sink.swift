@@ -12,6 +12,9 @@ package protocol Sink: Sendable {
     func send(_ alert: Alert) -> SinkResult
     /// The least time between two sends to this destination (its rate limit); 0 for none.
     var minimumInterval: TimeInterval { get }
+    /// How many deliveries to this destination may be in flight at once (each on its own thread
+    /// and libcurl handle); 1 keeps them strictly in firing order.
+    var senders: Int { get }
     /// Sends one message of an incident's story. `thread` is what the destination returned for
     /// the story's first message (nil for a first message, or when it returned nothing); the
     /// reply's `reference` is kept for the updates (README "Incidents and updates").
@@ -20,6 +23,7 @@ package protocol Sink: Sendable {
 
 extension Sink {
     package var minimumInterval: TimeInterval { 0 }
+    package var senders: Int { 1 }
 
     /// Destinations without threads: an update is a new message that names the first
     /// (`MessageTemplate` marks it).

@@ -12,15 +12,17 @@ import HackWatchModel
 /// | slack, discord, teams, mattermost, webhook, ntfy | `url`/`url_env`/`url_file` | `timeout`, `rate_limit` |
 /// | discord | | `username` |
 /// | mattermost | | `channel`, `username` |
-/// | webhook | | `secret*` (`whsec_…` signing key) |
-/// | ntfy | | `secret*` (access token) |
+/// | webhook | | `secret*` (`whsec_…` signing key), `senders` |
+/// | ntfy | | `secret*` (access token), `senders` |
 /// | telegram | `secret*` (bot token), `chat_id` | `url` (API base) |
-/// | pagerduty | `secret*` or `routing_key` | `url` (Events API endpoint) |
+/// | pagerduty | `secret*` or `routing_key` | `url` (Events API endpoint), `senders` |
 /// | syslog | | `facility`, `address` (`udp://h:p`, `tcp://h:p`), `format` (`rfc3164`, `rfc5424`) |
 /// | stdout | | |
 ///
 /// `rate_limit` is messages per second (default: Slack 1, Discord 2.5, Telegram 1, Teams 4,
-/// others unlimited); `timeout` a duration (default 15s).
+/// others unlimited); `timeout` a duration (default 15s). `senders` (1 to 16, default 1) is how
+/// many deliveries may be in flight at once, for destinations without a rate limit or an order
+/// to keep; a sink with a `rate_limit` sends one at a time whatever it says.
 package enum SinkFactory {
     /// Every sink type, in documentation order.
     package static let types = ["slack", "discord", "teams", "mattermost", "telegram", "ntfy", "pagerduty", "webhook", "syslog", "stdout"]
@@ -29,7 +31,8 @@ package enum SinkFactory {
     static let extraKeys: [String: Set<String>] = [
         "slack": httpKeys.union(SlackBotSink.keys), "discord": httpKeys.union(["username"]), "teams": httpKeys,
         "mattermost": httpKeys.union(["channel", "username"]), "telegram": httpKeys.union(["chat_id"]),
-        "ntfy": httpKeys, "pagerduty": httpKeys.union(["routing_key"]), "webhook": httpKeys,
+        "ntfy": httpKeys.union(["senders"]), "pagerduty": httpKeys.union(["routing_key", "senders"]),
+        "webhook": httpKeys.union(["senders"]),
         "syslog": ["facility", "address", "format"], "stdout": [],
     ]
     static let urlRequired: Set<String> = ["slack", "discord", "teams", "mattermost", "ntfy", "webhook"]
@@ -82,8 +85,14 @@ package enum SinkFactory {
         if let rate = config.settings["rate_limit"], !(rate.numberValue.map { $0 > 0 && $0.isFinite } ?? false) {
             problems.append("rate_limit: expected a positive number of messages per second")
         }
+        if let senders = config.settings["senders"], !(senders.numberValue.map { $0 >= 1 && $0 <= Double(maxSenders) && $0 == $0.rounded() } ?? false) {
+            problems.append("senders: expected a whole number from 1 to \(maxSenders)")
+        }
         return problems
     }
+
+    /// The most deliveries one sink may have in flight.
+    static let maxSenders = 16
 
     private static func typeSpecificProblems(_ config: SinkConfig) -> [String] {
         var problems: [String] = []
@@ -151,7 +160,8 @@ package enum SinkFactory {
             }
             let timeout = config.settings["timeout"].flatMap(duration) ?? TimeSpan(seconds: 15)
             let interval = config.settings["rate_limit"]?.numberValue.map { 1 / $0 } ?? defaultInterval(config.type)
-            return HTTPEndpoint(name: name, url: target, client: client, timeout: timeout, minimumInterval: interval)
+            let senders = config.settings["senders"]?.numberValue.map { Int($0) } ?? 1
+            return HTTPEndpoint(name: name, url: target, client: client, timeout: timeout, minimumInterval: interval, senders: senders)
         }
         let settings = config.settings
         switch config.type {

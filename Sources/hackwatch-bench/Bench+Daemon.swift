@@ -5,7 +5,8 @@ import HackWatchHTTP
 /// The daemon, measured as a user runs it (the release binary, a loopback feed and webhook
 /// receiver), side by side with Debian's prometheus-alertmanager in the same run:
 /// idle RSS after the first poll, start-to-READY, CPU over an idle window
-/// (`BENCH_IDLE_SECONDS`, default 60), and the time to fan 1,000 alerts out to a webhook.
+/// (`BENCH_IDLE_SECONDS`, default 60), and the time to fan 1,000 and 10,000 alerts out to a
+/// webhook (hackwatch's sink with `"senders": 4`, Alertmanager delivering each group on its own).
 func benchDaemon(_ report: inout BenchReport) {
     let binary = ProcessInfo.processInfo.environment["HACKWATCH_BIN"] ?? ".build/release/hackwatch"
     guard FileManager.default.isExecutableFile(atPath: binary) else {
@@ -26,13 +27,22 @@ func benchDaemon(_ report: inout BenchReport) {
         } else {
             report.note("ratio idle CPU: alertmanager used no measurable CPU (hackwatch \(ours.cpu) %)")
         }
-        report.record("ratio 1000-alert fan-out time hackwatch/alertmanager", ours.fanOut / theirs.fanOut, "x")
+        for count in fanOutCounts {
+            guard let mine = ours.fanOut[count], let other = theirs.fanOut[count] else { continue }
+            report.record("ratio \(count)-alert fan-out time hackwatch/alertmanager", mine / other, "x")
+        }
     } catch {
         report.note("daemon bench failed: \(error)")
     }
 }
 
-private struct DaemonFigures { var rss: Double; var anon: Double; var cpu: Double; var fanOut: Double }
+private struct DaemonFigures { var rss: Double; var anon: Double; var cpu: Double; var fanOut: [Int: Double] }
+
+/// The fan-out sizes measured for both daemons.
+private let fanOutCounts = [1000, 10_000]
+
+/// Deliveries in flight per webhook sink in the fan-out runs (the sink's `senders`).
+private let fanOutSenders = 4
 
 /// A DefiLlama-format feed of `count` incidents dated `age` seconds ago.
 private func writeFeed(_ path: URL, count: Int, age: Double) throws {
@@ -45,13 +55,14 @@ private func writeFeed(_ path: URL, count: Int, age: Double) throws {
     try Data(("[" + records.joined(separator: ",") + "]").utf8).write(to: path)
 }
 
-private func writeConfig(_ dir: URL, state: String, feedURL: String, hookURL: String, baseline: String) throws -> String {
+private func writeConfig(_ dir: URL, state: String, feedURL: String, hookURL: String, baseline: String,
+                         senders: Int = 1) throws -> String {
     try "rule everything {\n    when true\n    severity high\n}\n"
         .write(to: dir.appendingPathComponent("all.rules"), atomically: true, encoding: .utf8)
     let config = """
     {"state_dir": "\(state)", "rules": ["all.rules"], "baseline": "\(baseline)", "log_level": "info",
      "feeds": [{"name": "bench", "url": "\(feedURL)", "format": "defillama", "interval": "5m"}],
-     "sinks": [{"name": "hook", "type": "webhook", "url": "\(hookURL)", "default": true}]}
+     "sinks": [{"name": "hook", "type": "webhook", "url": "\(hookURL)", "default": true, "senders": \(senders)}]}
     """
     let path = dir.appendingPathComponent("\(state).json").path
     try config.write(toFile: path, atomically: true, encoding: .utf8)
@@ -83,24 +94,30 @@ private func benchHackwatch(binary: String, dir: URL, idleSeconds: Double, repor
     let (rss, anon, cpu) = idleFigures("hackwatch", label: "idle RSS after first poll", pid: child.pid, idleSeconds: idleSeconds, report: &report)
     child.terminate()
 
-    // Fan-out: 1,000 fresh incidents, baseline 0s, one rule matching all, one webhook sink.
-    try writeFeed(feed, count: 1000, age: 3600)
-    let before = receiver.received, fetchesBefore = receiver.feedFetches.count
-    let fanConfig = try writeConfig(dir, state: "fanout", feedURL: base + "/feed", hookURL: base + "/hook", baseline: "0s")
-    let fanStart = DispatchTime.now()
-    let fan = try BenchChild(binary, ["run", "--config", fanConfig], environment: ProcessInfo.processInfo.environment)
-    let done = waitUntil(timeout: 300) { receiver.received - before >= 1000 }
-    let finished = DispatchTime.now()
-    fan.terminate()
-    guard done else { throw BenchError("hackwatch delivered \(receiver.received - before) of 1000 alerts") }
-    report.record("hackwatch 1000-alert webhook fan-out, process start to last delivery",
-                  Double(finished.uptimeNanoseconds - fanStart.uptimeNanoseconds) / 1e9, "s")
-    // Comparable with Alertmanager's POST-to-delivered: from the feed body leaving the server
-    // (parse, evaluate, record 1,000 firings, deliver) to the last webhook call.
-    let fetched = receiver.feedFetches.dropFirst(fetchesBefore).first ?? fanStart
-    let fanSeconds = Double(finished.uptimeNanoseconds - fetched.uptimeNanoseconds) / 1e9
-    report.record("hackwatch 1000-alert webhook fan-out, feed fetched to last delivery", fanSeconds, "s")
-    return DaemonFigures(rss: rss, anon: anon, cpu: cpu, fanOut: fanSeconds)
+    // Fan-out: fresh incidents, baseline 0s, one rule matching all, one webhook sink.
+    var fanOut: [Int: Double] = [:]
+    for count in fanOutCounts {
+        try writeFeed(feed, count: count, age: 3600)
+        let before = receiver.received, fetchesBefore = receiver.feedFetches.count
+        let fanConfig = try writeConfig(dir, state: "fanout-\(count)", feedURL: base + "/feed", hookURL: base + "/hook",
+                                        baseline: "0s", senders: fanOutSenders)
+        let fanStart = DispatchTime.now()
+        let fan = try BenchChild(binary, ["run", "--config", fanConfig], environment: ProcessInfo.processInfo.environment)
+        let done = waitUntil(timeout: 300) { receiver.received - before >= count }
+        let finished = DispatchTime.now()
+        fan.terminate()
+        guard done else { throw BenchError("hackwatch delivered \(receiver.received - before) of \(count) alerts") }
+        report.record("hackwatch \(count)-alert webhook fan-out, process start to last delivery",
+                      Double(finished.uptimeNanoseconds - fanStart.uptimeNanoseconds) / 1e9, "s",
+                      note: "\"senders\": \(fanOutSenders)")
+        // Comparable with Alertmanager's POST-to-delivered: from the feed body leaving the server
+        // (parse, evaluate, record the firings, deliver) to the last webhook call.
+        let fetched = receiver.feedFetches.dropFirst(fetchesBefore).first ?? fanStart
+        let fanSeconds = Double(finished.uptimeNanoseconds - fetched.uptimeNanoseconds) / 1e9
+        report.record("hackwatch \(count)-alert webhook fan-out, feed fetched to last delivery", fanSeconds, "s")
+        fanOut[count] = fanSeconds
+    }
+    return DaemonFigures(rss: rss, anon: anon, cpu: cpu, fanOut: fanOut)
 }
 
 /// RSS once settled, then CPU use over an idle window (percent of one core).
@@ -150,15 +167,21 @@ private func benchAlertmanager(dir: URL, idleSeconds: Double, report: inout Benc
     report.record("alertmanager start-to-ready", Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6, "ms")
     let (rss, anon, cpu) = idleFigures("alertmanager", label: "idle RSS", pid: child.pid, idleSeconds: idleSeconds, report: &report)
 
-    let alerts = (0..<1000).map { "{\"labels\":{\"alertname\":\"hack\",\"incident\":\"bench-\($0)\",\"severity\":\"high\"}}" }
-    let body = Array(("[" + alerts.joined(separator: ",") + "]").utf8)
-    let fanStart = DispatchTime.now()
-    let response = try client.send(HTTPRequest(url: "http://127.0.0.1:\(port)/api/v2/alerts", method: .post,
-                                               headers: [("Content-Type", "application/json")], body: body))
-    guard response.isSuccess else { throw BenchError("alertmanager refused alerts: HTTP \(response.status)") }
-    let done = waitUntil(timeout: 300) { receiver.received >= 1000 }
-    let fanSeconds = Double(DispatchTime.now().uptimeNanoseconds - fanStart.uptimeNanoseconds) / 1e9
-    guard done else { throw BenchError("alertmanager delivered \(receiver.received) of 1000 alerts") }
-    report.record("alertmanager 1000-alert webhook fan-out (POST to delivered)", fanSeconds, "s")
-    return DaemonFigures(rss: rss, anon: anon, cpu: cpu, fanOut: fanSeconds)
+    var fanOut: [Int: Double] = [:]
+    for count in fanOutCounts {
+        let before = receiver.received
+        // Fresh label values per run, so the second batch is new alerts, not a repeat of the first.
+        let alerts = (0..<count).map { "{\"labels\":{\"alertname\":\"hack\",\"incident\":\"bench-\(count)-\($0)\",\"severity\":\"high\"}}" }
+        let body = Array(("[" + alerts.joined(separator: ",") + "]").utf8)
+        let fanStart = DispatchTime.now()
+        let response = try client.send(HTTPRequest(url: "http://127.0.0.1:\(port)/api/v2/alerts", method: .post,
+                                                   headers: [("Content-Type", "application/json")], body: body))
+        guard response.isSuccess else { throw BenchError("alertmanager refused alerts: HTTP \(response.status)") }
+        let done = waitUntil(timeout: 300) { receiver.received - before >= count }
+        let fanSeconds = Double(DispatchTime.now().uptimeNanoseconds - fanStart.uptimeNanoseconds) / 1e9
+        guard done else { throw BenchError("alertmanager delivered \(receiver.received - before) of \(count) alerts") }
+        report.record("alertmanager \(count)-alert webhook fan-out (POST to delivered)", fanSeconds, "s")
+        fanOut[count] = fanSeconds
+    }
+    return DaemonFigures(rss: rss, anon: anon, cpu: cpu, fanOut: fanOut)
 }

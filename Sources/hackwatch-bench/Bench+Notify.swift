@@ -12,12 +12,13 @@ import HackWatchStore
 func benchNotify(_ report: inout BenchReport) {
     do {
         try benchWebhookDelivery(&report, count: 1000)
+        try benchWebhookDelivery(&report, count: 1000, senders: 4)
     } catch {
         report.note("notify bench failed: \(error)")
     }
 }
 
-private func benchWebhookDelivery(_ report: inout BenchReport, count: Int) throws {
+private func benchWebhookDelivery(_ report: inout BenchReport, count: Int, senders: Int = 1) throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hackwatch-bench-notify-\(getpid())")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
@@ -41,6 +42,7 @@ private func benchWebhookDelivery(_ report: inout BenchReport, count: Int) throw
     var config = SinkConfig(name: "hook", type: "webhook", url: .literal("http://127.0.0.1:\(receiver.port)/hook"),
                             secret: .literal("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))
     config.settings["timeout"] = .number(10)
+    config.settings["senders"] = .number(Double(senders))
     let sink = try SinkFactory.make(config, environment: [:])
     var logger = Logger(label: "bench")
     logger.logLevel = .critical
@@ -54,6 +56,11 @@ private func benchWebhookDelivery(_ report: inout BenchReport, count: Int) throw
         }
     }
     _ = waitUntil(timeout: 10) { receiver.received >= count }
+    guard senders == 1 else {
+        report.record("notify.webhook_alerts_per_s_\(senders)_senders", Double(delivered) / seconds, "alerts/s",
+                      note: "\(delivered)/\(count) signed webhook deliveries over loopback, \(senders) in flight")
+        return
+    }
     report.record("notify.webhook_alerts_per_s", Double(delivered) / seconds, "alerts/s",
                   note: "\(delivered)/\(count) signed webhook deliveries over loopback (sequential; connections kept alive)")
     report.record("notify.webhook_received", Double(receiver.received), "alerts", note: "counted by the receiver")
@@ -69,8 +76,8 @@ private func benchOutboxOverhead(_ report: inout BenchReport, alerts: [(alert: A
         let name = "instant"
         let signer = try? WebhookSigner(secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
         func send(_ alert: Alert) -> SinkResult {
-            let body = AlertPayload.body(for: alert)
-            _ = signer?.signature(id: alert.id, timestamp: 0, body: Array(body.utf8))
+            let body = AlertPayload.bodyBytes(for: alert)
+            _ = signer?.signature(id: alert.id, timestamp: 0, body: body)
             return .delivered
         }
     }

@@ -36,7 +36,7 @@ import HackWatchFixtures
     @Test func teamsCardTextHasNoVisibleBackslashesAndNoLinks() throws {
         let alert = NotifyFixtures.alert(rule: "h_default", name: "Solana (Frontend Attack)",
                                          title: "Drained via [Refund form](https://phish.example/x)")
-        let card = try JSONValue.parse(Array(TeamsSink.body(for: alert).utf8))
+        let card = try JSONValue.parse(TeamsSink.body(for: alert))
         let body = try #require(card["attachments"]?.arrayValue?.first?["content"]?["body"]?.arrayValue)
         let headline = try #require(body.first?["text"]?.stringValue)
         #expect(Self.teamsShown(headline) == "[CRITICAL] Solana (Frontend Attack): $624M stolen")
@@ -158,7 +158,7 @@ import HackWatchFixtures
             let embed = DiscordSink.payload(for: alert, username: nil)["embeds"]?.arrayValue?.first
             #expect(embed?["url"]?.stringValue == expected)
             #expect(embed?["title"]?.stringValue?.isEmpty == false)
-            let card = try JSONValue.parse(Array(TeamsSink.body(for: alert).utf8))["attachments"]?.arrayValue?.first?["content"]
+            let card = try JSONValue.parse(TeamsSink.body(for: alert))["attachments"]?.arrayValue?.first?["content"]
             #expect(card?["actions"]?.arrayValue?.first?["url"]?.stringValue == expected)
         }
     }

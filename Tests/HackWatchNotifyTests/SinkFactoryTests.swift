@@ -31,6 +31,12 @@ import Testing
         (config("slack", ["timeout": .string("soon")]), ["timeout: expected a positive duration like \"15s\""]),
         (config("slack", ["rate_limit": .number(0)]), ["rate_limit: expected a positive number of messages per second"]),
         (config("mattermost", ["channel": .number(1)]), ["channel: expected a string"]),
+        (config("webhook", ["senders": .number(0)]), ["senders: expected a whole number from 1 to 16"]),
+        (config("webhook", ["senders": .number(17)]), ["senders: expected a whole number from 1 to 16"]),
+        (config("ntfy", ["senders": .number(2.5)]), ["senders: expected a whole number from 1 to 16"]),
+        (config("webhook", ["senders": .number(1e300)]), ["senders: expected a whole number from 1 to 16"]),
+        (config("webhook", ["senders": .string("4")]), ["senders: expected a whole number from 1 to 16"]),
+        (config("slack", ["senders": .number(4)]), ["senders: unknown key for sink type 'slack'"]),
     ])
     func validationMessages(config: SinkConfig, expected: [String]) {
         #expect(SinkFactory.validate(config) == expected)

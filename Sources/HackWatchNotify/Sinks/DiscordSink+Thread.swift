@@ -50,12 +50,12 @@ extension DiscordSink {
         current.changes = []
         let edit = HTTPRequest(url: Self.messageURL(endpoint.url, id: messageID), method: .patch,
                                headers: [("Content-Type", "application/json; charset=utf-8")],
-                               body: Array(Self.payload(for: current, username: username).serialized().utf8),
+                               body: Self.payload(for: current, username: username).jsonBytes,
                                connectTimeout: TimeSpan(seconds: min(10, endpoint.timeout.seconds)), timeout: endpoint.timeout,
                                maxBodyBytes: 64 << 10, maxRedirects: 0)
         let separator = endpoint.url.contains("?") ? "&" : "?"
         let link = parts.count == 3 ? "https://discord.com/channels/\(parts[2])/\(parts[1])/\(messageID)" : nil
-        let followUp = jsonRequest(Self.followUp(for: alert, link: link, username: username).serialized(),
+        let followUp = jsonRequest(Self.followUp(for: alert, link: link, username: username),
                                    url: endpoint.url + separator + "wait=true")
         return (edit, followUp)
     }

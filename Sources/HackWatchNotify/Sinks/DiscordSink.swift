@@ -20,7 +20,7 @@ package struct DiscordSink: HTTPSink {
 
     func request(for alert: Alert, now: Date) -> HTTPRequest {
         let separator = endpoint.url.contains("?") ? "&" : "?"
-        return jsonRequest(Self.payload(for: alert, username: username).serialized(),
+        return jsonRequest(Self.payload(for: alert, username: username),
                            url: endpoint.url + separator + "wait=true")
     }
 

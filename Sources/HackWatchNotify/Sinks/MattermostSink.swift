@@ -21,7 +21,7 @@ package struct MattermostSink: HTTPSink {
     static let limit = 16_000
 
     func request(for alert: Alert, now: Date) -> HTTPRequest {
-        jsonRequest(Self.payload(for: alert, channel: channel, username: username).serialized())
+        jsonRequest(Self.payload(for: alert, channel: channel, username: username))
     }
 
     static func payload(for alert: Alert, channel: String?, username: String?) -> JSONValue {

@@ -27,7 +27,7 @@ package struct NtfySink: HTTPSink {
         ]
         if let url = facts.url { headers.append(("Click", url)) }
         if let token { headers.append(("Authorization", "Bearer \(token)")) }
-        return postRequest(body, contentType: "text/plain; charset=utf-8", headers: headers)
+        return postRequest(Array(body.utf8), contentType: "text/plain; charset=utf-8", headers: headers)
     }
 
     /// ntfy priorities: 1 min … 5 max.

@@ -20,7 +20,7 @@ package struct PagerDutySink: HTTPSink {
     }
 
     func request(for alert: Alert, now: Date) -> HTTPRequest {
-        jsonRequest(Self.payload(for: alert, routingKey: routingKey).serialized())
+        jsonRequest(Self.payload(for: alert, routingKey: routingKey))
     }
 
     static func severity(_ severity: Severity) -> String {

@@ -53,7 +53,7 @@ package struct SlackBotSink: HTTPSink {
         guard case .object(var body) = SlackSink.payload(for: alert) else { return jsonRequest("{}") }
         body["channel"] = .string(channel)
         if let thread { body["thread_ts"] = .string(thread) }
-        return jsonRequest(JSONValue.object(body).serialized(), headers: [("Authorization", "Bearer \(token)")])
+        return jsonRequest(JSONValue.object(body), headers: [("Authorization", "Bearer \(token)")])
     }
 
     func verdict(for response: HTTPResponse, now: Date) -> SinkResult {

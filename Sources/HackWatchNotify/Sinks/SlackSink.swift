@@ -13,7 +13,7 @@ package struct SlackSink: HTTPSink {
     package init(endpoint: HTTPEndpoint) { self.endpoint = endpoint }
 
     func request(for alert: Alert, now: Date) -> HTTPRequest {
-        jsonRequest(Self.payload(for: alert).serialized())
+        jsonRequest(Self.payload(for: alert))
     }
 
     static func payload(for alert: Alert) -> JSONValue {

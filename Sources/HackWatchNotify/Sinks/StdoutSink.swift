@@ -18,7 +18,7 @@ package struct StdoutSink: Sink {
     }
 
     package func send(_ alert: Alert) -> SinkResult {
-        let line = Array((AlertPayload.body(for: alert, sinkType: "stdout") + "\n").utf8)
+        let line = AlertPayload.bodyBytes(for: alert, sinkType: "stdout") + [0x0A]
         Self.lock.lock()
         defer { Self.lock.unlock() }
         var offset = 0

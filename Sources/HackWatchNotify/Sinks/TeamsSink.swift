@@ -17,18 +17,18 @@ package struct TeamsSink: HTTPSink {
     static let maxBytes = 20 * 1024
 
     func request(for alert: Alert, now: Date) -> HTTPRequest {
-        jsonRequest(Self.body(for: alert))
+        jsonRequest(bytes: Self.body(for: alert))
     }
 
     /// The serialized payload, its message shortened until the whole fits `maxBytes`.
-    static func body(for alert: Alert) -> String {
+    static func body(for alert: Alert) -> [UInt8] {
         let text = MessageTemplate.text(for: alert, sinkType: "teams")
         var limit = 16 * 1024
-        var body = payload(for: alert, text: SafeText.fit(text, limit: limit, unit: .utf8, escape: .teams)).serialized()
+        var body = payload(for: alert, text: SafeText.fit(text, limit: limit, unit: .utf8, escape: .teams)).jsonBytes
         // JSON escaping can grow the text; shrink by the overflow until it fits.
-        while body.utf8.count > maxBytes, limit > 0 {
-            limit = max(0, limit - (body.utf8.count - maxBytes) - 64)
-            body = payload(for: alert, text: SafeText.fit(text, limit: limit, unit: .utf8, escape: .teams)).serialized()
+        while body.count > maxBytes, limit > 0 {
+            limit = max(0, limit - (body.count - maxBytes) - 64)
+            body = payload(for: alert, text: SafeText.fit(text, limit: limit, unit: .utf8, escape: .teams)).jsonBytes
         }
         return body
     }

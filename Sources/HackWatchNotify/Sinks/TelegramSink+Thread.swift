@@ -28,7 +28,7 @@ extension TelegramSink {
                                                    "allow_sending_without_reply": .bool(true)])
             payload = .object(members)
         }
-        return jsonRequest(payload.serialized())
+        return jsonRequest(payload)
     }
 
     func requests(for alert: Alert, thread: String?, now: Date) -> [HTTPRequest] { [request(for: alert, thread: thread)] }

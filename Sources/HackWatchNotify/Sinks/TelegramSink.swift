@@ -24,7 +24,7 @@ package struct TelegramSink: HTTPSink {
     }
 
     func request(for alert: Alert, now: Date) -> HTTPRequest {
-        jsonRequest(Self.payload(for: alert, chatID: chatID).serialized())
+        jsonRequest(Self.payload(for: alert, chatID: chatID))
     }
 
     static let limit = 4096

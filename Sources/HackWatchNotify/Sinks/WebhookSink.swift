@@ -16,12 +16,12 @@ package struct WebhookSink: HTTPSink {
     }
 
     func request(for alert: Alert, now: Date) -> HTTPRequest {
-        let body = AlertPayload.body(for: alert)
+        let body = AlertPayload.bodyBytes(for: alert)
         let timestamp = Int(now.timeIntervalSince1970)
         var headers: [(name: String, value: String)] = [("webhook-id", alert.id), ("webhook-timestamp", String(timestamp))]
         if let signer {
-            headers.append(("webhook-signature", signer.signature(id: alert.id, timestamp: timestamp, body: Array(body.utf8))))
+            headers.append(("webhook-signature", signer.signature(id: alert.id, timestamp: timestamp, body: body)))
         }
-        return jsonRequest(body, headers: headers)
+        return jsonRequest(bytes: body, headers: headers)
     }
 }
