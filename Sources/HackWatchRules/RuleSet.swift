@@ -22,6 +22,13 @@ public struct CompiledRule: Sendable {
         RuleEvalContext.with(incident, now: now) { predicate($0) }
     }
 
+    /// Whether the condition holds for the incident at `incident`, read in place: passing a
+    /// value out of shared storage (an array element) copies it, retaining its ~16 strings and
+    /// lists, which costs more than a simple rule itself.
+    package func matches(_ incident: UnsafePointer<Incident>, now: Double) -> Bool {
+        RuleEvalContext.with(incident, now: now) { predicate($0) }
+    }
+
     /// Evaluates against an already prepared incident (shares folded strings across rules).
     package func matches(_ context: RuleEvalContext) -> Bool { predicate(context) }
 }
@@ -60,6 +67,12 @@ public struct RuleSet: Sendable {
     /// allocates nothing itself.
     @inline(__always)
     package func forEachMatch(_ incident: Incident, now: Date, _ body: (Int) throws -> Void) rethrows {
+        try withUnsafePointer(to: incident) { try forEachMatch($0, now: now.timeIntervalSince1970, body) }
+    }
+
+    /// `forEachMatch` for the incident at `incident`, read in place (see `CompiledRule.matches`).
+    @inline(__always)
+    package func forEachMatch(_ incident: UnsafePointer<Incident>, now: Double, _ body: (Int) throws -> Void) rethrows {
         try RuleEvalContext.with(incident, now: now) { context in
             try enabled.withUnsafeBufferPointer { buffer in
                 for index in buffer.indices where buffer[index].predicate(context) { try body(buffer[index].index) }
@@ -69,6 +82,11 @@ public struct RuleSet: Sendable {
 
     /// Number of enabled rules that match (no allocation at all; for benchmarks).
     package func matchCount(_ incident: Incident, now: Date) -> Int {
+        withUnsafePointer(to: incident) { matchCount($0, now: now.timeIntervalSince1970) }
+    }
+
+    /// `matchCount` for the incident at `incident`, read in place.
+    package func matchCount(_ incident: UnsafePointer<Incident>, now: Double) -> Int {
         var count = 0
         forEachMatch(incident, now: now) { _ in count += 1 }
         return count
