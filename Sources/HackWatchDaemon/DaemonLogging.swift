@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import HackWatchConfiguration
+import HackWatchModel
 
 /// The log level in force, shared by every handler so a SIGHUP reload can change it at once.
 package final class LogLevelBox: @unchecked Sendable {
@@ -83,11 +84,8 @@ package struct StderrLogHandler: LogHandler {
             .replacingOccurrences(of: "\n", with: "\\n") + "\"" : value
     }
 
-    static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
-    }
+    /// By hand, not with `ISO8601DateFormatter`: that would load ICU into an idle daemon.
+    static func timestamp(_ date: Date) -> String { UTCTimestamp.milliseconds(date) }
 }
 
 /// Process-wide logging setup for the daemon and commands.

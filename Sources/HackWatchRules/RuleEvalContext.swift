@@ -4,16 +4,52 @@ import HackWatchModel
 /// One incident prepared for evaluation against many rules: case-folded strings, lists and
 /// regex inputs are computed on first use, stored in one byte arena, and shared by every rule
 /// that reads them.
-package final class RuleEvalContext {
-    /// The incident, read in place (the fast path in `RuleSet` borrows the caller's value).
+///
+/// A context is three words on the caller's stack, valid only inside `with` (it points at the
+/// incident and at a stack slot): evaluating an incident allocates nothing. The caches live in a
+/// scratch block taken from this thread's pool the first time a rule reads a string (a rule on
+/// numbers alone never touches it) and handed back, reset, when `with` returns.
+package struct RuleEvalContext {
+    /// The incident, read in place (borrowed from the caller).
     let pointer: UnsafePointer<Incident>
-    private let storage: UnsafeMutablePointer<Incident>?
     /// `now` as seconds since 1970 (for `age`).
     package let now: Double
-    /// Mutable caches behind a pointer: no exclusivity checks or copy-on-write tests on the hot path.
-    private let state: UnsafeMutablePointer<State>
+    /// The caller's stack slot for the scratch block, nil until a rule needs it.
+    private let slot: UnsafeMutablePointer<UnsafeMutablePointer<State>?>
 
-    private struct State {
+    private init(pointer: UnsafePointer<Incident>, now: Double, slot: UnsafeMutablePointer<UnsafeMutablePointer<State>?>) {
+        self.pointer = pointer
+        self.now = now
+        self.slot = slot
+    }
+
+    /// Runs `body` with a context for the incident at `pointer` (which must outlive the call);
+    /// the context must not escape `body`.
+    @inline(__always)
+    package static func with<R>(_ pointer: UnsafePointer<Incident>, now: Double, _ body: (RuleEvalContext) throws -> R) rethrows -> R {
+        var scratch: UnsafeMutablePointer<State>? = nil
+        defer { if let scratch { Scratch.release(scratch) } }
+        return try withUnsafeMutablePointer(to: &scratch) { try body(RuleEvalContext(pointer: pointer, now: now, slot: $0)) }
+    }
+
+    /// Runs `body` with a context for `incident` evaluated at `now`.
+    @inline(__always)
+    package static func with<R>(_ incident: Incident, now: Date, _ body: (RuleEvalContext) throws -> R) rethrows -> R {
+        try withUnsafePointer(to: incident) { try with($0, now: now.timeIntervalSince1970, body) }
+    }
+
+    /// The scratch block, taken from the pool on first use.
+    private var state: UnsafeMutablePointer<State> {
+        @inline(__always) get {
+            if let state = slot.pointee { return state }
+            let state = Scratch.acquire()
+            slot.pointee = state
+            return state
+        }
+    }
+
+    /// Mutable caches behind a pointer: no exclusivity checks or copy-on-write tests on the hot path.
+    fileprivate struct State {
         /// Folded and plain field texts, back to back.
         var arena: UnsafeMutablePointer<UInt8>
         var count = 0
@@ -21,54 +57,88 @@ package final class RuleEvalContext {
         /// Per (field slot, kind): start and end in `arena` (-2 = not computed, -1 = null).
         /// Kinds: 0 folded, 1 as written, 2 folded list (start/end index into `elements`).
         var spans: UnsafeMutablePointer<Int32>
+        /// Which span pairs this incident set (so the reset touches only those).
+        var touched: UnsafeMutablePointer<Int16>
+        var touchedCount = 0
         /// Arena ranges (start, end pairs) of folded list elements.
         var elements: [Int32] = []
         /// Regex VM inputs per (slot, folded), made only when a literal prefilter passes.
         var scalars: [RegexInput?] = []
+        var scalarsUsed = false
     }
 
-    private static let spanCount = RuleField.count * 6
-    private static let inlineArena = 1024
-    private static let spansOffset = (MemoryLayout<State>.stride + 15) & ~15
-    private static let arenaOffset = spansOffset + spanCount * 4
+    /// The per-thread pool of scratch blocks: one kept per thread, more only when evaluations nest.
+    fileprivate enum Scratch {
+        static let spanCount = RuleField.count * 6
+        static let inlineArena = 1024
+        /// A grown arena larger than this is freed at release rather than kept for the thread.
+        static let keptArena = 64 * 1024
+        static let spansOffset = (MemoryLayout<State>.stride + 15) & ~15
+        static let touchedOffset = spansOffset + spanCount * 4
+        static let arenaOffset = (touchedOffset + spanCount + 15) & ~15
 
-    /// One allocation holds the state, the span table and the first KiB of arena.
-    private static func makeState() -> UnsafeMutablePointer<State> {
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: arenaOffset + inlineArena, alignment: 16)
-        let spans = (raw + spansOffset).bindMemory(to: Int32.self, capacity: spanCount)
-        spans.initialize(repeating: -2, count: spanCount)
-        let arena = (raw + arenaOffset).bindMemory(to: UInt8.self, capacity: inlineArena)
-        let state = raw.bindMemory(to: State.self, capacity: 1)
-        state.initialize(to: State(arena: arena, capacity: inlineArena, spans: spans))
-        return state
-    }
+        /// Holds each thread's spare block; the destructor frees it when the thread ends.
+        static let key: pthread_key_t = {
+            var key = pthread_key_t()
+            pthread_key_create(&key) { raw in
+                if let raw { Scratch.free(raw.assumingMemoryBound(to: State.self)) }
+            }
+            return key
+        }()
 
-    /// Prepares `incident` for evaluation at `now` (keeps its own copy).
-    package init(incident: Incident, now: Date) {
-        let storage = UnsafeMutablePointer<Incident>.allocate(capacity: 1)
-        storage.initialize(to: incident)
-        self.storage = storage
-        self.pointer = UnsafePointer(storage)
-        self.now = now.timeIntervalSince1970
-        self.state = Self.makeState()
-    }
+        /// One allocation holds the state, the span table, the touched list and the first KiB of arena.
+        static func make() -> UnsafeMutablePointer<State> {
+            let raw = UnsafeMutableRawPointer.allocate(byteCount: arenaOffset + inlineArena, alignment: 16)
+            let spans = (raw + spansOffset).bindMemory(to: Int32.self, capacity: spanCount)
+            spans.initialize(repeating: -2, count: spanCount)
+            let touched = (raw + touchedOffset).bindMemory(to: Int16.self, capacity: spanCount / 2)
+            let arena = (raw + arenaOffset).bindMemory(to: UInt8.self, capacity: inlineArena)
+            let state = raw.bindMemory(to: State.self, capacity: 1)
+            state.initialize(to: State(arena: arena, capacity: inlineArena, spans: spans, touched: touched))
+            return state
+        }
 
-    /// Reads the incident at `pointer`, which must outlive this context.
-    init(borrowing pointer: UnsafePointer<Incident>, now: Double) {
-        self.storage = nil
-        self.pointer = pointer
-        self.now = now
-        self.state = Self.makeState()
-    }
+        static func isInline(_ state: UnsafeMutablePointer<State>) -> Bool {
+            UnsafeMutableRawPointer(state.pointee.arena) == UnsafeMutableRawPointer(state) + arenaOffset
+        }
 
-    deinit {
-        let raw = UnsafeMutableRawPointer(state)
-        if UnsafeMutableRawPointer(state.pointee.arena) != raw + Self.arenaOffset { state.pointee.arena.deallocate() }
-        state.deinitialize(count: 1)
-        raw.deallocate()
-        if let storage {
-            storage.deinitialize(count: 1)
-            storage.deallocate()
+        static func free(_ state: UnsafeMutablePointer<State>) {
+            if !isInline(state) { state.pointee.arena.deallocate() }
+            state.deinitialize(count: 1)
+            UnsafeMutableRawPointer(state).deallocate()
+        }
+
+        static func acquire() -> UnsafeMutablePointer<State> {
+            guard let spare = pthread_getspecific(key) else { return make() }
+            pthread_setspecific(key, nil)
+            return spare.assumingMemoryBound(to: State.self)
+        }
+
+        /// Resets what the last incident cached and keeps the block for this thread's next one.
+        static func release(_ state: UnsafeMutablePointer<State>) {
+            let spans = state.pointee.spans, touched = state.pointee.touched
+            for index in 0..<state.pointee.touchedCount {
+                let pair = Int(touched[index]) * 2
+                spans[pair] = -2
+                spans[pair + 1] = -2
+            }
+            state.pointee.touchedCount = 0
+            state.pointee.count = 0
+            if !state.pointee.elements.isEmpty { state.pointee.elements.removeAll(keepingCapacity: true) }
+            if state.pointee.scalarsUsed {
+                for index in state.pointee.scalars.indices { state.pointee.scalars[index] = nil }
+                state.pointee.scalarsUsed = false
+            }
+            if state.pointee.capacity > keptArena {
+                state.pointee.arena.deallocate()
+                state.pointee.arena = (UnsafeMutableRawPointer(state) + arenaOffset).bindMemory(to: UInt8.self, capacity: inlineArena)
+                state.pointee.capacity = inlineArena
+            }
+            if pthread_getspecific(key) == nil {
+                pthread_setspecific(key, state)
+            } else {
+                free(state)
+            }
         }
     }
 
@@ -119,9 +189,12 @@ package final class RuleEvalContext {
 
     @inline(__always)
     private func setSpan(_ slot: Int, _ kind: Int, _ start: Int, _ end: Int) {
-        let index = (slot * 3 + kind) * 2
-        state.pointee.spans[index] = Int32(start)
-        state.pointee.spans[index + 1] = Int32(end)
+        let state = self.state
+        let pair = slot * 3 + kind
+        state.pointee.spans[pair * 2] = Int32(start)
+        state.pointee.spans[pair * 2 + 1] = Int32(end)
+        state.pointee.touched[state.pointee.touchedCount] = Int16(pair)
+        state.pointee.touchedCount += 1
     }
 
     /// Makes room for `extra` more bytes.
@@ -131,9 +204,7 @@ package final class RuleEvalContext {
         let capacity = max(needed, state.pointee.capacity * 2)
         let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
         grown.update(from: state.pointee.arena, count: state.pointee.count)
-        if UnsafeMutableRawPointer(state.pointee.arena) != UnsafeMutableRawPointer(state) + Self.arenaOffset {
-            state.pointee.arena.deallocate()
-        }
+        if !Scratch.isInline(state) { state.pointee.arena.deallocate() }
         state.pointee.arena = grown
         state.pointee.capacity = capacity
     }
@@ -265,6 +336,7 @@ package final class RuleEvalContext {
         let key = slot * 2 + (folded ? 1 : 0)
         if state.pointee.scalars.isEmpty { state.pointee.scalars = [RegexInput?](repeating: nil, count: RuleField.count * 2) }
         if let cached = state.pointee.scalars[key] { return cached }
+        state.pointee.scalarsUsed = true
         // The VM's cost is program size x input length: bound the input so one huge summary
         // cannot stall evaluation (plain-literal patterns still search the whole text).
         let body: (UnsafeBufferPointer<UInt8>) -> RegexInput = {

@@ -19,7 +19,14 @@ public struct CompiledRule: Sendable {
 
     /// Whether the rule's condition holds for `incident` at `now` (ignores `enabled`).
     public func matches(_ incident: Incident, now: Date) -> Bool {
-        withUnsafePointer(to: incident) { predicate(RuleEvalContext(borrowing: $0, now: now.timeIntervalSince1970)) }
+        RuleEvalContext.with(incident, now: now) { predicate($0) }
+    }
+
+    /// Whether the condition holds for the incident at `incident`, read in place: passing a
+    /// value out of shared storage (an array element) copies it, retaining its ~16 strings and
+    /// lists, which costs more than a simple rule itself.
+    package func matches(_ incident: UnsafePointer<Incident>, now: Double) -> Bool {
+        RuleEvalContext.with(incident, now: now) { predicate($0) }
     }
 
     /// Evaluates against an already prepared incident (shares folded strings across rules).
@@ -48,26 +55,41 @@ public struct RuleSet: Sendable {
         rules.indices.filter { rules[$0].enabled }.map { EnabledRule(index: $0, predicate: rules[$0].predicate) }
     }
 
-    /// Enabled rules that match, in load order. The incident is prepared once for all rules.
+    /// Enabled rules that match, in load order. The incident is prepared once for all rules;
+    /// the result array is allocated only when a rule matches.
     public func matches(_ incident: Incident, now: Date) -> [CompiledRule] {
-        withUnsafePointer(to: incident) { pointer in
-            let context = RuleEvalContext(borrowing: pointer, now: now.timeIntervalSince1970)
-            return enabled.withUnsafeBufferPointer { buffer in
-                buffer.indices.compactMap { buffer[$0].predicate(context) ? rules[buffer[$0].index] : nil }
+        var matched: [CompiledRule] = []
+        forEachMatch(incident, now: now) { matched.append(rules[$0]) }
+        return matched
+    }
+
+    /// Calls `body` with the index in `rules` of each enabled rule that matches, in load order;
+    /// allocates nothing itself.
+    @inline(__always)
+    package func forEachMatch(_ incident: Incident, now: Date, _ body: (Int) throws -> Void) rethrows {
+        try withUnsafePointer(to: incident) { try forEachMatch($0, now: now.timeIntervalSince1970, body) }
+    }
+
+    /// `forEachMatch` for the incident at `incident`, read in place (see `CompiledRule.matches`).
+    @inline(__always)
+    package func forEachMatch(_ incident: UnsafePointer<Incident>, now: Double, _ body: (Int) throws -> Void) rethrows {
+        try RuleEvalContext.with(incident, now: now) { context in
+            try enabled.withUnsafeBufferPointer { buffer in
+                for index in buffer.indices where buffer[index].predicate(context) { try body(buffer[index].index) }
             }
         }
     }
 
-    /// Number of enabled rules that match (no allocation of a result array; for benchmarks).
+    /// Number of enabled rules that match (no allocation at all; for benchmarks).
     package func matchCount(_ incident: Incident, now: Date) -> Int {
-        withUnsafePointer(to: incident) { pointer in
-            let context = RuleEvalContext(borrowing: pointer, now: now.timeIntervalSince1970)
-            return enabled.withUnsafeBufferPointer { buffer in
-                var count = 0
-                for index in buffer.indices where buffer[index].predicate(context) { count += 1 }
-                return count
-            }
-        }
+        withUnsafePointer(to: incident) { matchCount($0, now: now.timeIntervalSince1970) }
+    }
+
+    /// `matchCount` for the incident at `incident`, read in place.
+    package func matchCount(_ incident: UnsafePointer<Incident>, now: Double) -> Int {
+        var count = 0
+        forEachMatch(incident, now: now) { _ in count += 1 }
+        return count
     }
 }
 

@@ -7,6 +7,7 @@ import HackWatchRules
 /// Rules: (incident × rule) evaluations per second of the shipped rules over the real DefiLlama
 /// snapshot (one thread, so the figure is per core), and load time of a generated 1,000-rule file.
 func benchRules(_ report: inout BenchReport) {
+    if ProcessInfo.processInfo.environment[RulesAllocationProbe.variable] != nil { RulesAllocationProbe.run() }
     let rulesPath = ["rules/default.rules", "../rules/default.rules"].first { FileManager.default.fileExists(atPath: $0) }
     guard let rulesPath, let ruleSet = RuleLoader.load(paths: [rulesPath], sinkNames: nil).ruleSet else {
         report.note("rules/default.rules not found or not loadable; run from the repository root")
@@ -15,33 +16,48 @@ func benchRules(_ report: inout BenchReport) {
     let enabled = ruleSet.rules.filter(\.enabled).count
 
     if let incidents = defiLlamaIncidents() {
-        let now = Date()
+        let now = Date(), seconds1970 = now.timeIntervalSince1970
         var matches = 0
         // Warm up, then time enough rounds for a stable figure.
         for incident in incidents { matches &+= ruleSet.matchCount(incident, now: now) }
         let rounds = 400
         matches = 0
         let seconds = cpuSeconds {
-            // Through a buffer so the harness passes each incident without copying it.
+            // Each incident read in place: copying it out of the array would retain its ~16
+            // strings and lists, more than a simple rule costs.
             incidents.withUnsafeBufferPointer { buffer in
+                let base = buffer.baseAddress!
                 for _ in 0..<rounds {
-                    for index in buffer.indices { matches &+= ruleSet.matchCount(buffer[index], now: now) }
+                    for index in buffer.indices { matches &+= ruleSet.matchCount(base + index, now: seconds1970) }
                 }
             }
         }
         let evaluations = Double(rounds * incidents.count * enabled)
         report.record("rules_eval_per_s", evaluations / seconds, "evals/s",
-                      note: "\(enabled) shipped rules x \(incidents.count) DefiLlama incidents, per CPU-second of 1 thread, target >= 5M")
+                      note: "\(enabled) shipped rules x \(incidents.count) DefiLlama incidents, per CPU-second of 1 thread, target >= 20M")
         // Per rule, with a fresh context per incident (so each pays its own case folding).
-        for rule in ruleSet.rules where rule.enabled {
+        func perRule(_ rule: CompiledRule, rounds: Int) -> (ns: Double, hits: Int) {
             var hits = 0
-            let perRule = cpuSeconds {
-                for _ in 0..<50 {
-                    for index in incidents.indices where rule.matches(incidents[index], now: now) { hits += 1 }
+            let seconds = cpuSeconds {
+                incidents.withUnsafeBufferPointer { buffer in
+                    let base = buffer.baseAddress!
+                    for _ in 0..<rounds {
+                        for index in buffer.indices where rule.matches(base + index, now: seconds1970) { hits += 1 }
+                    }
                 }
             }
-            report.record("rules_ns_\(rule.name)", perRule / Double(50 * incidents.count) * 1e9, "ns", note: "\(hits / 50) matches")
+            return (seconds / Double(rounds * incidents.count) * 1e9, hits / rounds)
         }
+        for rule in ruleSet.rules where rule.enabled {
+            let (ns, hits) = perRule(rule, rounds: 200)
+            report.record("rules_ns_\(rule.name)", ns, "ns", note: "\(hits) matches")
+        }
+        if let trivial = RuleLoader.load(sources: [("trivial.rules", Array("rule trivial { when loss >= $100M }\n".utf8))],
+                                         sinkNames: nil).ruleSet?.rules.first {
+            let (ns, hits) = perRule(trivial, rounds: 2_000)
+            report.record("rules_ns_trivial", ns, "ns", note: "`loss >= $100M`, one rule, context made per incident; \(hits) matches; target <= 20 ns")
+        }
+        RulesAllocationProbe.record(into: &report)
         report.record("rules_ns_per_incident", seconds / Double(rounds * incidents.count) * 1e9, "ns",
                       note: "all \(enabled) rules incl. case folding; \(matches / rounds) matches per pass")
     } else {
@@ -101,4 +117,59 @@ private func cpuSeconds(_ body: () -> Void) -> Double {
     let start = now()
     body()
     return now() - start
+}
+
+/// Allocations per evaluated incident, counted exactly: this binary re-run with the feeds
+/// bench's LD_PRELOAD malloc counter, one warm pass of the shipped rules over the snapshot, then
+/// one counted pass.
+enum RulesAllocationProbe {
+    static let variable = "HACKWATCH_RULES_BENCH_PROBE"
+
+    static func record(into report: inout BenchReport) {
+        guard let library = FeedsBench.counterLibrary else {
+            return report.note("rules: allocation count unavailable (no C compiler)")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/proc/self/exe")
+        process.arguments = ["--only", "rules", "--out", "/dev/null"]
+        var environment = ProcessInfo.processInfo.environment
+        environment[variable] = "1"
+        environment["LD_PRELOAD"] = library
+        process.environment = environment
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        guard (try? process.run()) != nil else { return report.note("rules: allocation probe did not start") }
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let values = output.split(separator: "\n").filter { $0.hasPrefix("probe ") }.map { $0.split(separator: " ") }
+        guard let line = values.first(where: { $0.count == 4 }), let allocs = Double(line[1]), let incidents = Double(line[2]),
+              let matches = Int(line[3]), incidents > 0 else { return report.note("rules: allocation probe printed nothing") }
+        report.record("rules_allocs_per_incident", allocs / incidents, "mallocs",
+                      note: "\(Int(allocs)) over one pass of the shipped rules x \(Int(incidents)) incidents (\(matches) matches); target 0")
+    }
+
+    /// The child: prints `probe ALLOCS INCIDENTS MATCHES` and exits.
+    static func run() -> Never {
+        typealias Counters = @convention(c) (UnsafeMutablePointer<UInt64>, UnsafeMutablePointer<UInt64>) -> Void
+        let rulesPath = ["rules/default.rules", "../rules/default.rules"].first { FileManager.default.fileExists(atPath: $0) }
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "hw_alloc_counters"), let rulesPath,
+              let ruleSet = RuleLoader.load(paths: [rulesPath], sinkNames: nil).ruleSet, let incidents = defiLlamaIncidents() else { exit(1) }
+        let counters = unsafeBitCast(symbol, to: Counters.self)
+        let seconds1970 = Date().timeIntervalSince1970
+        var matches = 0
+        incidents.withUnsafeBufferPointer { buffer in
+            let base = buffer.baseAddress!
+            for index in buffer.indices { matches &+= ruleSet.matchCount(base + index, now: seconds1970) }
+        }
+        var calls0: UInt64 = 0, bytes0: UInt64 = 0, calls1: UInt64 = 0, bytes1: UInt64 = 0
+        matches = 0
+        counters(&calls0, &bytes0)
+        incidents.withUnsafeBufferPointer { buffer in
+            let base = buffer.baseAddress!
+            for index in buffer.indices { matches &+= ruleSet.matchCount(base + index, now: seconds1970) }
+        }
+        counters(&calls1, &bytes1)
+        print("probe \(calls1 - calls0) \(incidents.count) \(matches)")
+        exit(0)
+    }
 }

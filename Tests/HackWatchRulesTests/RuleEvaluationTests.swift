@@ -140,8 +140,8 @@ import Testing
     @Test func aSharedContextGivesTheSameAnswers() throws {
         let source = Self.known.enumerated().map { "rule r\($0.offset) { when \($0.element.0) }" }.joined(separator: "\n")
         let ruleSet = try #require(RuleFixtures.load(Self.prelude + "\n" + source).ruleSet)
-        let context = RuleEvalContext(incident: RuleFixtures.ronin, now: RuleFixtures.now)
-        #expect(ruleSet.rules.map { $0.matches(context) } == Self.known.map(\.1))
+        let shared = RuleEvalContext.with(RuleFixtures.ronin, now: RuleFixtures.now) { context in ruleSet.rules.map { $0.matches(context) } }
+        #expect(shared == Self.known.map(\.1))
         #expect(ruleSet.matches(RuleFixtures.ronin, now: RuleFixtures.now).count == Self.known.filter(\.1).count)
     }
 
