@@ -35,6 +35,8 @@ let package = Package(
         // walker and the parts of the parser API Swift cannot call safely.
         .systemLibrary(name: "CLibXML2System", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .target(name: "CLibXML2", dependencies: ["CLibXML2System"], linkerSettings: [.linkedLibrary("xml2")]),
+        // libpq (libpq-dev): the PostgreSQL client, header path from pkg-config; its API is plain C.
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         // syslog(3) is variadic; signals and socket helpers.
         .target(name: "CSupport"),
         // SHA-256 / HMAC-SHA256 from OpenSSL's libcrypto (libssl-dev; libcurl loads it anyway).
@@ -54,6 +56,8 @@ let package = Package(
         .target(name: "HackWatchFeeds", dependencies: [model, "HackWatchHTTP", "HackWatchConfiguration", "CLibXML2"]),
         // State: incidents, feed state, fired pairs and the outbox (SQLite) behind `StateStoring`.
         .target(name: "HackWatchStore", dependencies: [model, "CSQLite"]),
+        // The optional shared store: PostgreSQL behind `StateStoring`, with the leader lease and fencing.
+        .target(name: "HackWatchStorePostgres", dependencies: [model, "HackWatchStore", "CLibPQ"]),
         // Figures over many incidents: periods, breakdowns, comparisons (stats; aggregates, digests).
         .target(name: "HackWatchStats", dependencies: [model, "HackWatchFeeds"]),
         // Sinks, retry policy and the outbox worker.
@@ -80,7 +84,7 @@ let package = Package(
             name: "HackWatchDaemon",
             dependencies: [
                 model, "HackWatchHTTP", "HackWatchConfiguration", "HackWatchRules", "HackWatchTemplates",
-                "HackWatchFeeds", "HackWatchStore", "HackWatchNotify", "HackWatchWeb",
+                "HackWatchFeeds", "HackWatchStore", "HackWatchStorePostgres", "HackWatchNotify", "HackWatchWeb",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

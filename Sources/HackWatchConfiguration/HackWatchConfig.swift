@@ -39,12 +39,14 @@ package struct HackWatchConfig: Hashable, Sendable {
     package var alertLateReports: Bool = false
     /// The HTTP listener (`http`), if configured.
     package var http: HTTPListenerConfig?
+    /// The shared PostgreSQL store (`store.postgres`), if configured; else SQLite in `state_dir`.
+    package var postgres: PostgresStoreConfig?
 
     /// Every top-level key.
     package static let topLevelKeys = [
         "state_dir", "rules", "baseline", "feeds", "sinks", "log_level", "metrics_textfile",
         "feed_stale_after", "correlation_window", "delivery_deadline", "ca_file", "http",
-        "update_loss_share", "alert_late_reports",
+        "update_loss_share", "alert_late_reports", "store",
     ]
     /// `log_level` values (swift-log's `Logger.Level`).
     package static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
@@ -143,6 +145,7 @@ extension ConfigReader {
             else { report(root.key("ca_file"), "cannot read CA file '\(caFile)'") }
         }
         config.http = httpListener(members, at: root, resolver: resolver)
+        config.postgres = postgresStore(members, at: root, resolver: resolver)
 
         config.feeds = list(members, "feeds", at: root) { reader, value, path in reader.feed(value, at: path, resolver: resolver) }
         rejectDuplicateNames(config.feeds.map(\.name), key: "feeds", what: "feed", in: members)

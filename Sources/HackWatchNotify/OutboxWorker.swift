@@ -45,14 +45,19 @@ package final class OutboxWorker: @unchecked Sendable {
     /// Set by `stop`: a drain already running (from the timer) ends its sends by then too.
     private var stopDeadline: Date?
 
+    /// Whether this instance may send now (a shared store's leader lease, judged by the local
+    /// clock); false: drains do nothing and no send starts. Always true on SQLite.
+    package let isActive: @Sendable () -> Bool
+
     /// Deliveries fetched per batch.
     package var batchSize = 500
 
     /// `state` carries one worker's sink blocks and unstored acknowledgements over to its
     /// successor (a reload that rebuilds the sinks must not forget a `Retry-After`).
     package init(store: any StateStoring, sinks: [String: any Sink], policy: RetryPolicy = .default, logger: Logger,
-                 state: OutboxState = OutboxState()) {
+                 state: OutboxState = OutboxState(), isActive: @escaping @Sendable () -> Bool = { true }) {
         self.state = state
+        self.isActive = isActive
         self.store = store
         self.sinks = sinks
         self.policy = policy
@@ -68,6 +73,7 @@ package final class OutboxWorker: @unchecked Sendable {
         var stats = DrainStats()
         // A timer drain that queued up behind `stop` must not touch a store about to close.
         if let stop = lock.withLock({ stopDeadline }), Date() >= stop { return stats }
+        guard isActive() else { return stats }
         var afterID: Int64 = 0
         while true {
             let batch: [Delivery]
@@ -130,7 +136,8 @@ package final class OutboxWorker: @unchecked Sendable {
                 continue
             }
             waitForRateLimit(sinkName, interval: sink.minimumInterval, deadline: deadline)
-            if deadlinePassed(deadline) {
+            // Checked right before the send: a leader frozen past its lease sends nothing more.
+            if deadlinePassed(deadline) || !isActive() {
                 stats.deferred += rows.count - offset
                 break
             }
@@ -345,7 +352,8 @@ package final class OutboxWorker: @unchecked Sendable {
     private func tick() {
         guard !lock.withLock({ stopping }) else { return }
         drain()
-        let next = nextWake() ?? Date().addingTimeInterval(60)
+        // Inactive (a standby): look again in a second rather than at the pending rows' times.
+        let next = isActive() ? nextWake() ?? Date().addingTimeInterval(60) : Date().addingTimeInterval(1)
         let delay = min(60, max(0.05, next.timeIntervalSinceNow))
         lock.withLock {
             guard !stopping else { return }
