@@ -92,7 +92,7 @@ let package = Package(
             name: "hackwatch",
             dependencies: [
                 model, "HackWatchHTTP", "HackWatchConfiguration", "HackWatchRules", "HackWatchFeeds",
-                "HackWatchStore", "HackWatchDaemon", "HackWatchStats",
+                "HackWatchStore", "HackWatchStorePostgres", "HackWatchDaemon", "HackWatchStats",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

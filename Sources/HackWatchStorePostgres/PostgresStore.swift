@@ -25,7 +25,7 @@ package final class PostgresStore: @unchecked Sendable {
     package let leaseSeconds: Double
     /// The lease this instance holds, as its own monotonic clock judges it.
     var lease: HeldLease?
-    /// Reconnect backoff: no new attempt before this (uptime ns), doubling up to 5 s.
+    /// Reconnect backoff: no new attempt before this (uptime ns), doubling up to a third of the lease.
     private var nextConnectAttempt: UInt64 = 0
     private var connectBackoff: Double = 0.25
 
@@ -98,7 +98,7 @@ package final class PostgresStore: @unchecked Sendable {
         } catch {
             connection = nil
             nextConnectAttempt = now + UInt64(connectBackoff * 1e9)
-            connectBackoff = min(5, connectBackoff * 2)
+            connectBackoff = min(max(0.25, leaseSeconds / 3), connectBackoff * 2)
             throw error
         }
     }
@@ -145,7 +145,7 @@ package final class PostgresStore: @unchecked Sendable {
         try locked { (db) throws(StoreError) in
             var text = ""
             try db.query("""
-                SELECT current_database(), COALESCE(inet_server_addr()::text, 'local socket'), COALESCE(inet_server_port(), 0),
+                SELECT current_database(), COALESCE(host(inet_server_addr()), 'local socket'), COALESCE(inet_server_port(), 0),
                        current_setting('server_version')
                 """) { row in
                 text = "database \(row.string(0) ?? "?") on \(row.string(1) ?? "?")\(row.int(2) == 0 ? "" : ":\(row.int(2))") "
