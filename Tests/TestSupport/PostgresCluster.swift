@@ -24,8 +24,16 @@ public final class PostgresCluster: @unchecked Sendable {
             if let sharedCluster { return sharedCluster }
             let cluster = try PostgresCluster()
             sharedCluster = cluster
+            // A static is never deinitialised: stop the server when the test process exits.
+            atexit { PostgresCluster.stopShared() }
             return cluster
         }
+    }
+
+    private static func stopShared() {
+        guard let cluster = sharedCluster else { return }
+        try? cluster.stop()
+        try? FileManager.default.removeItem(at: cluster.dir)
     }
 
     /// The newest installed server's bin folder, or nil.
@@ -54,7 +62,10 @@ public final class PostgresCluster: @unchecked Sendable {
         try start()
     }
 
-    deinit { _ = try? asServerUser(bin + "/pg_ctl", ["-D", dataDir, "-m", "immediate", "-w", "stop"]) }
+    deinit {
+        try? stop()
+        try? FileManager.default.removeItem(at: dir)
+    }
 
     /// A connection string for database `name` (over TCP on loopback), with a password that
     /// trust authentication ignores, so tests can check it never shows.
@@ -78,17 +89,47 @@ public final class PostgresCluster: @unchecked Sendable {
         return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// Starts the server (waits until it accepts connections).
+    private var server: Process?
+
+    /// Starts the server (waits until it accepts connections). The postmaster is run directly
+    /// (setpriv execs it as nobody without a parent in between), not through pg_ctl: a daemon
+    /// started by a child would inherit the descriptors Foundation watches to see that child
+    /// exit, and the wait would never end.
     public func start() throws {
-        let options = "-p \(port) -k \(socketDir) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50"
-        let result = try asServerUser(bin + "/pg_ctl", ["-D", dataDir, "-o", options, "-l", dir.appendingPathComponent("server.log").path,
-                                                        "-w", "-t", "30", "start"])
-        guard result.status == 0 else { throw Unavailable(description: "pg_ctl start failed: \(result.stderr)\(result.stdout)") }
+        let output = dir.appendingPathComponent("server.log")
+        if !FileManager.default.fileExists(atPath: output.path) { FileManager.default.createFile(atPath: output.path, contents: nil) }
+        let handle = try FileHandle(forWritingTo: output)
+        handle.seekToEndOfFile()
+        defer { try? handle.close() }
+        let arguments = ["-D", dataDir, "-p", "\(port)", "-k", socketDir, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off",
+                         "-c", "max_connections=50"]
+        let process = Process()
+        if getuid() == 0 {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            process.arguments = ["--reuid=nobody", "--regid=nogroup", "--clear-groups", "--", bin + "/postgres"] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: bin + "/postgres")
+            process.arguments = arguments
+        }
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        server = process
+        let ready = waitUntil(timeout: 30, every: 0.1) {
+            (try? runProcess(bin + "/pg_isready", ["-h", "127.0.0.1", "-p", "\(port)", "-q"]))?.status == 0
+        }
+        guard ready else {
+            throw Unavailable(description: "the server did not start: " + ((try? String(contentsOf: output, encoding: .utf8)) ?? ""))
+        }
     }
 
-    /// Stops the server the fast way (clients are disconnected).
+    /// Stops the server the fast way (SIGINT: clients are disconnected) and waits for it.
     public func stop() throws {
-        _ = try asServerUser(bin + "/pg_ctl", ["-D", dataDir, "-m", "fast", "-w", "stop"])
+        guard let server, server.isRunning else { return }
+        kill(server.processIdentifier, SIGINT)
+        _ = waitUntil(timeout: 30, every: 0.05) { !server.isRunning }
+        self.server = nil
     }
 
     private func asServerUser(_ executable: String, _ arguments: [String]) throws -> ProcessResult {
