@@ -102,7 +102,8 @@ let package = Package(
             name: "hackwatch-bench",
             dependencies: [
                 model, "HackWatchHTTP", "HackWatchConfiguration", "HackWatchRules", "HackWatchFeeds",
-                "HackWatchStore", "HackWatchNotify", "HackWatchStats", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                "HackWatchStore", "HackWatchStorePostgres", "HackWatchNotify", "HackWatchStats", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/hackwatch-bench"
         ),
@@ -127,6 +128,7 @@ let package = Package(
         .testTarget(name: "HackWatchTemplatesTests", dependencies: [model, "HackWatchTemplates", "HackWatchNotify", "HackWatchFixtures", "TestSupport"]),
         .testTarget(name: "HackWatchFeedsTests", dependencies: [model, "HackWatchHTTP", "HackWatchConfiguration", "HackWatchFeeds", "TestSupport"]),
         .testTarget(name: "HackWatchStoreTests", dependencies: [model, "HackWatchStore", "HackWatchFixtures", "TestSupport"]),
+        .testTarget(name: "HackWatchStorePostgresTests", dependencies: [model, "HackWatchStore", "HackWatchStorePostgres", "TestSupport"]),
         .testTarget(
             name: "HackWatchNotifyTests",
             dependencies: [
