@@ -45,6 +45,8 @@ package struct HackWatchConfig: Hashable, Sendable {
     package var alertLateReports: Bool = false
     /// The HTTP listener (`http`), if configured.
     package var http: HTTPListenerConfig?
+    /// Mute windows (`time_intervals`), in file order.
+    package var timeIntervals: [MuteWindow] = []
     /// The shared PostgreSQL store (`store.postgres`), if configured; else SQLite in `state_dir`.
     package var postgres: PostgresStoreConfig?
 
@@ -52,7 +54,7 @@ package struct HackWatchConfig: Hashable, Sendable {
     package static let topLevelKeys = [
         "state_dir", "rules", "baseline", "feeds", "sinks", "log_level", "metrics_textfile",
         "feed_stale_after", "correlation_window", "delivery_deadline", "ca_file", "http",
-        "update_loss_share", "alert_late_reports", "exposure", "attribution", "sanctions", "store",
+        "update_loss_share", "alert_late_reports", "exposure", "attribution", "sanctions", "time_intervals", "store",
     ]
     /// `log_level` values (swift-log's `Logger.Level`).
     package static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
@@ -160,6 +162,7 @@ extension ConfigReader {
         rejectDuplicateNames(config.feeds.map(\.name), key: "feeds", what: "feed", in: members)
         config.sinks = list(members, "sinks", at: root) { reader, value, path in reader.sink(value, at: path, resolver: resolver) }
         rejectDuplicateNames(config.sinks.map(\.name), key: "sinks", what: "sink", in: members)
+        config.timeIntervals = muteWindows(members, sinks: config.sinks.map(\.name), at: root)
         return config
     }
 

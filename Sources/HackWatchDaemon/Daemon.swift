@@ -77,6 +77,7 @@ package final class Daemon: @unchecked Sendable {
         }
         let gate = Self.leaderGate()
         outbox = OutboxWorker(store: store, sinks: TimedSink.wrap(runtime.sinks, metrics: liveMetrics), logger: logger,
+                              gate: DeliveryControls(store: store, windows: runtime.config.timeIntervals, logger: logger),
                               isActive: gate.isActive)
         poller = FeedPoller(store: store, fetcher: FeedFetcher(client: HTTPClient(caFile: runtime.config.caFile)), logger: logger)
         // The scheduler is built before `self` exists; the box hands it `self` once it does.
@@ -204,6 +205,7 @@ package final class Daemon: @unchecked Sendable {
             // The new worker inherits the old one's blocks (Retry-After, store failures) and its
             // acknowledged-but-unstored deliveries, so a reload neither hammers nor re-sends.
             outbox = OutboxWorker(store: store, sinks: TimedSink.wrap(next.sinks, metrics: liveMetrics), logger: logger, state: old.state,
+                                  gate: DeliveryControls(store: store, windows: next.config.timeIntervals, logger: logger),
                                   isActive: old.isActive)
             return old
         }

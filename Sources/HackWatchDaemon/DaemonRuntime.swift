@@ -110,6 +110,7 @@ extension DaemonRuntime {
         let result = RuleLoader.load(paths: config.rules, sinkNames: config.sinks.map(\.name),
                                      validateTemplate: MessageTemplate.validate)
         guard let ruleSet = result.ruleSet, !result.hasErrors else { throw .rules(result.diagnostics) }
+        if let error = unknownWindowRules(config, ruleNames: ruleSet.rules.map(\.name)) { throw .config(error) }
         let overlays: ExposureOverlays
         do throws(ExposureOverlays.LoadError) {
             overlays = try ExposureOverlays.load(exposure: config.exposure, attribution: config.attribution, sanctions: config.sanctions)

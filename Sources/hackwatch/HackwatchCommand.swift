@@ -9,7 +9,8 @@ struct HackwatchCommand: ParsableCommand {
         discussion: HackwatchCommand.discussion,
         version: HTTPClient.version,
         subcommands: [Run.self, Once.self, Check.self, TestRules.self, Replay.self, Stats.self, Status.self, Presets.self, Exposure.self,
-                      StoreCommand.self]
+                      Silence.self,
+                      Preview.self, NotifyTestCommand.self, StoreCommand.self]
     )
 
     /// What `--help` and the man page say about the process as a whole: the contract a unit
