@@ -21,7 +21,7 @@ struct StoreConfigTests {
         (#"{"store": {"postgres": {}}}"#,
          ["$.store.postgres: needs conninfo_file or conninfo_env (the connection string holds a password, so it is never written in the config)"]),
         (#"{"store": {"postgres": {"conninfo": "host=db password=x"}}}"#,
-         ["$.store.postgres.conninfo: unknown key 'conninfo'; did you mean 'conninfo_env'?",
+         ["$.store.postgres.conninfo: unknown key 'conninfo'; did you mean 'conninfo_file'?",
           "$.store.postgres: needs conninfo_file or conninfo_env (the connection string holds a password, so it is never written in the config)"]),
         (#"{"store": {"postgres": {"conninfo_file": "a", "conninfo_env": "B"}}}"#, ["$.store.postgres: give exactly one of conninfo_file, conninfo_env"]),
         (#"{"store": {"postgres": {"conninfo_env": "B", "lease": "2s"}}}"#, ["$.store.postgres.lease: must be at least 3s (it is renewed at a third of it)"]),
