@@ -35,6 +35,8 @@ let package = Package(
         // walker and the parts of the parser API Swift cannot call safely.
         .systemLibrary(name: "CLibXML2System", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .target(name: "CLibXML2", dependencies: ["CLibXML2System"], linkerSettings: [.linkedLibrary("xml2")]),
+        // libpq (libpq-dev): the PostgreSQL client, header path from pkg-config; its API is plain C.
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         // syslog(3) is variadic; signals and socket helpers.
         .target(name: "CSupport"),
         // SHA-256 / HMAC-SHA256 from OpenSSL's libcrypto (libssl-dev; libcurl loads it anyway).
@@ -54,6 +56,8 @@ let package = Package(
         .target(name: "HackWatchFeeds", dependencies: [model, "HackWatchHTTP", "HackWatchConfiguration", "CLibXML2"]),
         // State: incidents, feed state, fired pairs and the outbox (SQLite) behind `StateStoring`.
         .target(name: "HackWatchStore", dependencies: [model, "CSQLite"]),
+        // The optional shared store: PostgreSQL behind `StateStoring`, with the leader lease and fencing.
+        .target(name: "HackWatchStorePostgres", dependencies: [model, "HackWatchStore", "CLibPQ"]),
         // Figures over many incidents: periods, breakdowns, comparisons (stats; aggregates, digests).
         .target(name: "HackWatchStats", dependencies: [model, "HackWatchFeeds"]),
         // Sinks, retry policy and the outbox worker.
@@ -80,7 +84,7 @@ let package = Package(
             name: "HackWatchDaemon",
             dependencies: [
                 model, "HackWatchHTTP", "HackWatchConfiguration", "HackWatchRules", "HackWatchTemplates",
-                "HackWatchFeeds", "HackWatchStore", "HackWatchNotify", "HackWatchWeb",
+                "HackWatchFeeds", "HackWatchStore", "HackWatchStorePostgres", "HackWatchNotify", "HackWatchWeb",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -88,7 +92,7 @@ let package = Package(
             name: "hackwatch",
             dependencies: [
                 model, "HackWatchHTTP", "HackWatchConfiguration", "HackWatchRules", "HackWatchFeeds",
-                "HackWatchStore", "HackWatchDaemon", "HackWatchStats",
+                "HackWatchStore", "HackWatchStorePostgres", "HackWatchDaemon", "HackWatchStats",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -98,7 +102,8 @@ let package = Package(
             name: "hackwatch-bench",
             dependencies: [
                 model, "HackWatchHTTP", "HackWatchConfiguration", "HackWatchRules", "HackWatchFeeds",
-                "HackWatchStore", "HackWatchNotify", "HackWatchStats", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                "HackWatchStore", "HackWatchStorePostgres", "HackWatchNotify", "HackWatchStats", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/hackwatch-bench"
         ),
@@ -123,6 +128,7 @@ let package = Package(
         .testTarget(name: "HackWatchTemplatesTests", dependencies: [model, "HackWatchTemplates", "HackWatchNotify", "HackWatchFixtures", "TestSupport"]),
         .testTarget(name: "HackWatchFeedsTests", dependencies: [model, "HackWatchHTTP", "HackWatchConfiguration", "HackWatchFeeds", "TestSupport"]),
         .testTarget(name: "HackWatchStoreTests", dependencies: [model, "HackWatchStore", "HackWatchFixtures", "TestSupport"]),
+        .testTarget(name: "HackWatchStorePostgresTests", dependencies: [model, "HackWatchStore", "HackWatchStorePostgres", "TestSupport"]),
         .testTarget(
             name: "HackWatchNotifyTests",
             dependencies: [

@@ -47,12 +47,14 @@ package struct HackWatchConfig: Hashable, Sendable {
     package var http: HTTPListenerConfig?
     /// Mute windows (`time_intervals`), in file order.
     package var timeIntervals: [MuteWindow] = []
+    /// The shared PostgreSQL store (`store.postgres`), if configured; else SQLite in `state_dir`.
+    package var postgres: PostgresStoreConfig?
 
     /// Every top-level key.
     package static let topLevelKeys = [
         "state_dir", "rules", "baseline", "feeds", "sinks", "log_level", "metrics_textfile",
         "feed_stale_after", "correlation_window", "delivery_deadline", "ca_file", "http",
-        "update_loss_share", "alert_late_reports", "exposure", "attribution", "sanctions", "time_intervals",
+        "update_loss_share", "alert_late_reports", "exposure", "attribution", "sanctions", "time_intervals", "store",
     ]
     /// `log_level` values (swift-log's `Logger.Level`).
     package static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
@@ -151,6 +153,7 @@ extension ConfigReader {
             else { report(root.key("ca_file"), "cannot read CA file '\(caFile)'") }
         }
         config.http = httpListener(members, at: root, resolver: resolver)
+        config.postgres = postgresStore(members, at: root, resolver: resolver)
 
         config.exposure = overlayPaths(members, "exposure", at: root).map(resolver.resolve)
         config.attribution = overlayPaths(members, "attribution", at: root).map(resolver.resolve)

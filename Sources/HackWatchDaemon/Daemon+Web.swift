@@ -42,6 +42,8 @@ final class DaemonWebStatus: WebStatusProviding, @unchecked Sendable {
         }
     }
 
+    func role() -> String? { attached?.role?.description }
+
     func reload() -> ReloadOutcome {
         guard let daemon = attached else { return ReloadOutcome(accepted: false, message: "the daemon is still starting") }
         return daemon.reloadFromHTTP()

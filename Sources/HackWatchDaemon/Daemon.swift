@@ -6,6 +6,7 @@ import HackWatchFeeds
 import HackWatchHTTP
 import HackWatchNotify
 import HackWatchStore
+import HackWatchStorePostgres
 import HackWatchWeb
 
 /// `hackwatch run`: the long-running service.
@@ -17,7 +18,7 @@ import HackWatchWeb
 package final class Daemon: @unchecked Sendable {
     private let configPath: String
     private let environment: [String: String]
-    private let logger: Logger
+    let logger: Logger
     private let notifier: SystemdNotifier
     private let control = DispatchQueue(label: "hackwatch.control")
     private let outboxQueue = DispatchQueue(label: "hackwatch.outbox")
@@ -27,7 +28,11 @@ package final class Daemon: @unchecked Sendable {
     var lastReloadOK = true
     let store: any StateStoring
     /// Held until the process exits: no second `run` or `once` on this state_dir meanwhile.
-    private let stateLock: StateDirectoryLock
+    /// Held until the process exits (SQLite only; instances sharing PostgreSQL take turns by lease).
+    private let stateLock: StateDirectoryLock?
+    /// The shared store and its lease keeper, when `store.postgres` is configured.
+    let postgres: PostgresStore?
+    private(set) var leadership: Leadership?
     private var outbox: OutboxWorker
     private let scheduler: FeedScheduler
     private var poller: FeedPoller
@@ -62,9 +67,18 @@ package final class Daemon: @unchecked Sendable {
             throw RuntimeError.http(error)
         }
         self.web = web
-        do { (store, stateLock) = try StateDirectory.openStore(runtime.config.stateDir) } catch { web?.stop(); throw error }
+        if let shared = runtime.config.postgres {
+            do { postgres = try SharedStore.open(shared, environment: environment) } catch { web?.stop(); throw error }
+            store = postgres!
+            stateLock = nil
+        } else {
+            do { (store, stateLock) = try StateDirectory.openStore(runtime.config.stateDir) } catch { web?.stop(); throw error }
+            postgres = nil
+        }
+        let gate = Self.leaderGate()
         outbox = OutboxWorker(store: store, sinks: TimedSink.wrap(runtime.sinks, metrics: liveMetrics), logger: logger,
-                              gate: DeliveryControls(store: store, windows: runtime.config.timeIntervals, logger: logger))
+                              gate: DeliveryControls(store: store, windows: runtime.config.timeIntervals, logger: logger),
+                              isActive: gate.isActive)
         poller = FeedPoller(store: store, fetcher: FeedFetcher(client: HTTPClient(caFile: runtime.config.caFile)), logger: logger)
         // The scheduler is built before `self` exists; the box hands it `self` once it does.
         let box = WeakBox()
@@ -72,6 +86,8 @@ package final class Daemon: @unchecked Sendable {
             box.daemon?.poll(feed) ?? .failed
         }
         box.daemon = self
+        gate.box.daemon = self
+        if let postgres { leadership = makeLeadership(postgres) }
         webStatus.attach(self, store: store)
     }
 
@@ -94,10 +110,11 @@ package final class Daemon: @unchecked Sendable {
         }
         outbox.start(queue: outboxQueue)
         let current = currentRuntime()
-        let states = (try? store.allFeedStates()) ?? []
-        for feed in current.feeds {
-            let failures = states.first { $0.feed == feed.name }?.consecutiveFailures ?? 0
-            scheduler.add(feed, initialDelay: 0, failures: failures)
+        if let leadership {
+            // Shared store: feeds are scheduled when this instance starts leading.
+            leadership.start()
+        } else {
+            scheduleFeeds()
         }
         lock.withLock { feedsScheduled = true }
         if let interval = SystemdNotifier.watchdogInterval(environment: environment) {
@@ -122,7 +139,26 @@ package final class Daemon: @unchecked Sendable {
 
     func currentRuntime() -> DaemonRuntime { lock.withLock { runtime } }
 
+    /// Hands every enabled feed to the scheduler, with its stored failure streak.
+    func scheduleFeeds() {
+        let states = (try? store.allFeedStates()) ?? []
+        for feed in currentRuntime().feeds {
+            let failures = states.first { $0.feed == feed.name }?.consecutiveFailures ?? 0
+            scheduler.add(feed, initialDelay: 0, failures: failures)
+        }
+    }
+
+    /// Stops every feed's polling (a standby polls nothing).
+    func unscheduleFeeds() {
+        for name in scheduler.feedNames { scheduler.remove(name) }
+    }
+
+    /// Wakes the outbox (after a takeover: rows left by the old leader are due).
+    func wakeOutbox() { lock.withLock { outbox }.wake() }
+
     private func poll(_ feed: FeedConfig) -> PollResult {
+        // A standby (or a leader whose lease may have lapsed) never polls or evaluates.
+        if let leadership, !leadership.mayLead { return .succeeded }
         let current = currentRuntime()
         let start = DispatchTime.now().uptimeNanoseconds
         // Each committed chunk wakes the outbox: a big feed's first alerts leave while the
@@ -174,7 +210,8 @@ package final class Daemon: @unchecked Sendable {
             // The new worker inherits the old one's blocks (Retry-After, store failures) and its
             // acknowledged-but-unstored deliveries, so a reload neither hammers nor re-sends.
             outbox = OutboxWorker(store: store, sinks: TimedSink.wrap(next.sinks, metrics: liveMetrics), logger: logger, state: old.state,
-                                  gate: DeliveryControls(store: store, windows: next.config.timeIntervals, logger: logger))
+                                  gate: DeliveryControls(store: store, windows: next.config.timeIntervals, logger: logger),
+                                  isActive: old.isActive)
             return old
         }
         if let oldOutbox {
@@ -201,6 +238,7 @@ package final class Daemon: @unchecked Sendable {
         var problems: [String] = []
         let (scheduled, isStopping) = lock.withLock { (feedsScheduled, stopping) }
         if isStopping { problems.append("stopping") }
+        if let role = leadership?.role, case .disconnected = role { problems.append(role.description) }
         else if !scheduled { problems.append("feeds not scheduled yet") }
         do { _ = try store.incidentCount() } catch { problems.append("the state database cannot be read: \(error)") }
         return problems
@@ -233,6 +271,9 @@ package final class Daemon: @unchecked Sendable {
         notifier.stopping(status: "stopping (\(reason))")
         let deadline = Date().addingTimeInterval(currentRuntime().config.deliveryDeadline.seconds)
         scheduler.stop(timeout: max(deadline.timeIntervalSinceNow, 0))
+        // The lease is released only after the outbox has finished (below): until then this
+        // instance may still be sending, and a standby must not start sending the same rows.
+        leadership?.stop(release: false)
         watchdog?.stop()
         metricsTimer?.cancel()
         // The outbox finishes in-flight sends; past the deadline (plus a grace for one send's own
@@ -248,6 +289,9 @@ package final class Daemon: @unchecked Sendable {
         }
         writeMetrics()
         web?.stop()
+        if let postgres, leadership?.role.isLeader == true {
+            do { try postgres.releaseLease() } catch { logger.warning("could not release the leader lease: \(error)") }
+        }
         store.close()
         signals?.cancel()
         logger.info("stopped")
@@ -260,7 +304,8 @@ package final class Daemon: @unchecked Sendable {
         let states = (try? store.allFeedStates()) ?? []
         let failing = states.filter { state in state.consecutiveFailures > 0 && current.feeds.contains { $0.name == state.feed } }
         let counts = (try? store.outboxCounts()) ?? OutboxCounts()
-        return "\(current.feeds.count) feeds (\(failing.count) failing), \(current.ruleSet.rules.count) rules, "
+        let role = leadership.map { "\($0.role); " } ?? ""
+        return role + "\(current.feeds.count) feeds (\(failing.count) failing), \(current.ruleSet.rules.count) rules, "
             + "\(counts.pending) pending, \(counts.dead) dead deliveries"
     }
 

@@ -53,15 +53,21 @@ package final class OutboxWorker: @unchecked Sendable {
     /// Set by `stop`: a drain already running (from the timer) ends its sends by then too.
     private var stopDeadline: Date?
 
+    /// Whether this instance may send now (a shared store's leader lease, judged by the local
+    /// clock); false: drains do nothing and no send starts. Always true on SQLite.
+    package let isActive: @Sendable () -> Bool
+
     /// Deliveries fetched per batch.
     package var batchSize = 500
 
     /// `state` carries one worker's sink blocks and unstored acknowledgements over to its
     /// successor (a reload that rebuilds the sinks must not forget a `Retry-After`).
     package init(store: any StateStoring, sinks: [String: any Sink], policy: RetryPolicy = .default, logger: Logger,
-                 state: OutboxState = OutboxState(), gate: (any DeliveryGate)? = nil) {
+                 state: OutboxState = OutboxState(), gate: (any DeliveryGate)? = nil,
+                 isActive: @escaping @Sendable () -> Bool = { true }) {
         self.state = state
         self.gate = gate
+        self.isActive = isActive
         self.store = store
         self.sinks = sinks
         self.policy = policy
@@ -77,6 +83,7 @@ package final class OutboxWorker: @unchecked Sendable {
         var stats = DrainStats()
         // A timer drain that queued up behind `stop` must not touch a store about to close.
         if let stop = lock.withLock({ stopDeadline }), Date() >= stop { return stats }
+        guard isActive() else { return stats }
         // Hold windows that ended let their rows go; silences are read once for the whole drain.
         if gate != nil {
             do { try store.releaseHeld(now: now) } catch { logger.error("outbox: cannot release held deliveries: \(error)") }
@@ -190,7 +197,8 @@ package final class OutboxWorker: @unchecked Sendable {
             return .next
         }
         waitForRateLimit(sinkName, interval: sink.minimumInterval, deadline: deadline)
-        if deadlinePassed(deadline) { return .stopBefore }
+        // Checked right before the send: a leader frozen past its lease sends nothing more.
+        if deadlinePassed(deadline) || !isActive() { return .stopBefore }
         // An update goes where the story's first message is; it waits while that message
         // is still pending to this sink (after a restart its retry may be due later).
         let anchor: ThreadAnchor
@@ -392,7 +400,8 @@ package final class OutboxWorker: @unchecked Sendable {
     private func tick() {
         guard !lock.withLock({ stopping }) else { return }
         drain()
-        let next = nextWake() ?? Date().addingTimeInterval(60)
+        // Inactive (a standby): look again in a second rather than at the pending rows' times.
+        let next = isActive() ? nextWake() ?? Date().addingTimeInterval(60) : Date().addingTimeInterval(1)
         let delay = min(60, max(0.05, next.timeIntervalSinceNow))
         lock.withLock {
             guard !stopping else { return }

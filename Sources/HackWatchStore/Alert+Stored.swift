@@ -3,7 +3,7 @@ import HackWatchModel
 
 extension Alert {
     /// The alert as stored in the outbox: everything needed to render and send it after a restart.
-    var storedJSON: JSONValue {
+    package var storedJSON: JSONValue {
         var object: [String: JSONValue] = [
             "id": .string(id),
             "rule": .string(rule),
@@ -27,7 +27,7 @@ extension Alert {
     }
 
     /// Decodes `storedJSON`.
-    init(stored json: JSONValue) throws(StoreError) {
+    package init(stored json: JSONValue) throws(StoreError) {
         guard let object = json.objectValue, let id = object["id"]?.stringValue, let rule = object["rule"]?.stringValue,
               let severityName = object["severity"]?.stringValue, let severity = Severity(rawValue: severityName),
               let firedAt = object["fired_at"]?.numberValue, let incidentJSON = object["incident"] else {

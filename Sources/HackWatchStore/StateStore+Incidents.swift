@@ -89,7 +89,7 @@ extension StateStore {
         try count("SELECT COUNT(*) FROM incidents")
     }
 
-    static func decodeIncident(_ text: String) throws(StoreError) -> Incident {
+    package static func decodeIncident(_ text: String) throws(StoreError) -> Incident {
         do {
             return try Incident(json: try JSONValue.parse(text))
         } catch let error as JSONParseError {

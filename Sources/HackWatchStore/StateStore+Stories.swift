@@ -193,7 +193,7 @@ extension StateStore {
     }
 
     /// The stored form of an incident (without the per-evaluation `update`).
-    static func storedPayload(_ incident: Incident) -> String {
+    package static func storedPayload(_ incident: Incident) -> String {
         var stored = incident
         stored.update = false
         return stored.jsonValue.serialized()

@@ -18,6 +18,14 @@ package enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The file exists but holds no schema although the folder shows it held state before
     /// (a zero-length file after a crash or a bad copy): initialising it would re-fire every alert.
     case noSchema(path: String)
+    /// A PostgreSQL call failed (`context`: the operation or the start of the SQL). The message
+    /// is libpq's or the server's, with the connection string's password redacted.
+    case postgres(context: String, message: String)
+    /// A state-changing transaction was refused: this instance does not hold the leader lease
+    /// (standby, lease lapsed, or another instance took over with a newer epoch).
+    case notLeader(detail: String)
+    /// The operation is not available on this backend yet.
+    case unsupported(operation: String, backend: String)
 
     package var description: String {
         switch self {
@@ -34,6 +42,9 @@ package enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .notWritable(let path, let message):
             "state database \(path) is not writable (\(message)); hackwatch records every delivery there and "
                 + "would re-send alerts without it: check free space, permissions, `lsattr`, read-only mounts"
+        case .postgres(let context, let message): "PostgreSQL store error (\(context)): \(message)"
+        case .notLeader(let detail): "not the leader: \(detail)"
+        case .unsupported(let operation, let backend): "\(operation) is not supported on the \(backend) store yet"
         case .noSchema(let path):
             "state database \(path) is empty or has no hackwatch schema, but its folder shows earlier state "
                 + "(a lock or -wal file): refusing to start as new, which would re-fire every alert; to start fresh "

@@ -17,8 +17,9 @@ struct WebRoutes: Sendable {
         let router = Router()
         router.get("/-/healthy") { _, _ in Self.text(.ok, "hackwatch is healthy\n") }
         router.get("/-/ready") { _, _ in
-            let problems = await offload { provider.readinessProblems() }
-            return problems.isEmpty ? Self.text(.ok, "hackwatch is ready\n")
+            let (problems, role) = await offload { (provider.readinessProblems(), provider.role()) }
+            // A standby is ready (it takes over on its own); a disconnected instance is not.
+            return problems.isEmpty ? Self.text(.ok, "hackwatch is ready" + (role.map { " (\($0))" } ?? "") + "\n")
                 : Self.text(.serviceUnavailable, "not ready: " + problems.joined(separator: "; ") + "\n")
         }
         router.post("/-/reload") { request, _ in

@@ -16,6 +16,14 @@ package protocol WebStatusProviding: AnyObject, Sendable {
     func feeds() -> [WebFeed]
     /// Runs the SIGHUP reload now and says whether the new config was taken.
     func reload() -> ReloadOutcome
+    /// On a shared store: `leader (epoch N)`, `standby (leader H, epoch N)` or why it is
+    /// disconnected; nil on SQLite.
+    func role() -> String?
+}
+
+extension WebStatusProviding {
+    /// No shared store.
+    package func role() -> String? { nil }
 }
 
 /// A configured feed as the API shows it (the URL with credentials and query removed).

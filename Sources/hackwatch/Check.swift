@@ -30,13 +30,22 @@ struct Check: ParsableCommand {
             throw ExitCode.failure
         }
         // `run` would exit 78 on these; say so now rather than after the service is enabled.
-        let stateProblems = StateDirectory.problems(runtime.config.stateDir)
+        let stateProblems = runtime.config.postgres.map(Self.sharedStoreProblems) ?? StateDirectory.problems(runtime.config.stateDir)
         for problem in stateProblems { printError(problem) }
         guard stateProblems.isEmpty else { throw ExitCode.failure }
         let sinks = runtime.config.sinks.filter(\.enabled).count
         let exposure = runtime.overlays.entries.count
         let watchlist = exposure == 0 ? "" : ", \(exposure) exposure \(exposure == 1 ? "entry" : "entries")"
         print("\(config): OK — \(runtime.feeds.count) feeds, \(sinks) sinks, \(runtime.ruleSet.rules.count) rules\(watchlist)")
+    }
+}
+
+extension Check {
+    /// Connects to `store.postgres` and prints what it found; the problems `run` would stop on.
+    static func sharedStoreProblems(_ config: PostgresStoreConfig) -> [String] {
+        let result = SharedStore.check(config)
+        for line in result.report { print(line) }
+        return result.problems
     }
 }
 

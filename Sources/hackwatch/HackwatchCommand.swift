@@ -10,7 +10,7 @@ struct HackwatchCommand: ParsableCommand {
         version: HTTPClient.version,
         subcommands: [Run.self, Once.self, Check.self, TestRules.self, Replay.self, Stats.self, Status.self, Presets.self, Exposure.self,
                       Silence.self,
-                      Preview.self, NotifyTestCommand.self]
+                      Preview.self, NotifyTestCommand.self, StoreCommand.self]
     )
 
     /// What `--help` and the man page say about the process as a whole: the contract a unit

@@ -36,6 +36,11 @@ struct Run: ParsableCommand {
             logger.critical("cannot start:\n\(error)")
             if case .inUse = error { throw ExitCode.failure }
             throw ExitCode(Self.configErrorExitCode)
+        } catch let error as SharedStoreError {
+            // An unreadable conninfo is a config problem; an unreachable database may come back.
+            logger.critical("cannot start: \(error)")
+            if case .conninfo = error { throw ExitCode(Self.configErrorExitCode) }
+            throw ExitCode.failure
         } catch {
             logger.critical("cannot start: \(error)")
             throw ExitCode.failure

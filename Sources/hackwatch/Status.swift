@@ -15,6 +15,20 @@ struct Status: ParsableCommand {
 
     func run() throws {
         let decoded = try loadConfigOrExit(config)
+        if let shared = decoded.postgres {
+            do {
+                let store = try SharedStore.open(shared)
+                defer { store.close() }
+                var text = try StatusReport.render(config: decoded, store: store)
+                text = text.replacingOccurrences(of: "state: \(StateStore.path(stateDir: decoded.stateDir))",
+                                                 with: (["state: PostgreSQL (store.postgres)"] + SharedStore.leaderLines(store)).joined(separator: "\n"))
+                print(text)
+            } catch {
+                printError("\(error)")
+                throw ExitCode.failure
+            }
+            return
+        }
         let path = StateStore.path(stateDir: decoded.stateDir)
         guard FileManager.default.fileExists(atPath: path) else {
             if json {
