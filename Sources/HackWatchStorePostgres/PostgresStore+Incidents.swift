@@ -123,10 +123,15 @@ extension PostgresStore {
 
     static func insertIncidents(_ incidents: [Incident], seenAt: Date, epoch: Int64, db: PGConnection,
                                 hash: (Incident) -> Int64? = { _ in nil }) throws(StoreError) {
+        // A batch naming one incident twice keeps the last, as a loop of upserts would (and one
+        // INSERT … ON CONFLICT may not touch a row twice).
+        var last: [String: Int] = [:]
+        for (index, incident) in incidents.enumerated() { last[incident.source + "\u{0}" + incident.id] = index }
+        let unique = incidents.indices.filter { last[incidents[$0].source + "\u{0}" + incidents[$0].id] == $0 }.map { incidents[$0] }
         // Several rows per statement: one round trip per 500 incidents, not one each.
         var start = 0
-        while start < incidents.count {
-            let chunk = incidents[start..<min(incidents.count, start + 500)]
+        while start < unique.count {
+            let chunk = unique[start..<min(unique.count, start + 500)]
             start += chunk.count
             var values: [PGValue] = []
             var tuples: [String] = []
@@ -136,11 +141,9 @@ extension PostgresStore {
                 values += [.text(incident.source), .text(incident.id), .optional(incident.date), .date(seenAt),
                            .text(StateStore.storedPayload(incident)), .integer(epoch), hash(incident).map(PGValue.integer) ?? .null]
             }
-            // A batch naming one incident twice keeps the last, as a loop of upserts would.
             try db.query("""
                 INSERT INTO incidents (source, id, date, seen_at, payload, epoch, content_hash)
-                SELECT DISTINCT ON (source, id) source, id, date, seen_at, payload, epoch, content_hash FROM (VALUES \(tuples.joined(separator: ", ")))
-                    WITH ORDINALITY AS v(source, id, date, seen_at, payload, epoch, content_hash, ord) ORDER BY source, id, ord DESC
+                VALUES \(tuples.joined(separator: ", "))
                 ON CONFLICT (source, id) DO UPDATE SET date = EXCLUDED.date, payload = EXCLUDED.payload, epoch = EXCLUDED.epoch,
                     content_hash = COALESCE(EXCLUDED.content_hash, incidents.content_hash)
                 """, values)
