@@ -55,7 +55,7 @@ let package = Package(
         // State: incidents, feed state, fired pairs and the outbox (SQLite) behind `StateStoring`.
         .target(name: "HackWatchStore", dependencies: [model, "CSQLite"]),
         // Figures over many incidents: periods, breakdowns, comparisons (stats; aggregates, digests).
-        .target(name: "HackWatchStats", dependencies: [model, "HackWatchFeeds"]),
+        .target(name: "HackWatchStats", dependencies: [model, "HackWatchFeeds", "HackWatchRules"]),
         // Sinks, retry policy and the outbox worker.
         .target(
             name: "HackWatchNotify",
@@ -80,7 +80,7 @@ let package = Package(
             name: "HackWatchDaemon",
             dependencies: [
                 model, "HackWatchHTTP", "HackWatchConfiguration", "HackWatchRules", "HackWatchTemplates",
-                "HackWatchFeeds", "HackWatchStore", "HackWatchNotify", "HackWatchWeb",
+                "HackWatchFeeds", "HackWatchStore", "HackWatchNotify", "HackWatchWeb", "HackWatchStats",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

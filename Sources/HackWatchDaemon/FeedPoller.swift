@@ -21,15 +21,16 @@ package struct PollReport: Sendable {
 /// counters and health (one alert when failing longer than `feed_stale_after`, one recovery).
 /// Called on the feed's own queue; state shared between feeds lives in the store and behind a lock.
 package final class FeedPoller: @unchecked Sendable {
-    private let store: any StateStoring
+    let store: any StateStoring
     private let fetcher: FeedFetcher
     private let pipeline: IncidentPipeline
-    private let logger: Logger
+    let logger: Logger
     private let lock = NSLock()
     private var health: [String: FeedHealth] = [:]
     /// Feeds fetch in parallel but process one at a time: two feeds reporting the same hack at
     /// once must see each other's record, or both would alert.
     private let processing = NSLock()
+    var processingLock: NSLock { processing }
 
     /// Incidents processed per hold of the correlation lock.
     static let chunkSize = 2_000
@@ -87,6 +88,10 @@ package final class FeedPoller: @unchecked Sendable {
                         "new": "\(stats.new)", "changed": "\(stats.changed)", "baselined": "\(stats.baselined)",
                         "alerts": "\(stats.alerts.count)",
                     ])
+                    // New or changed incidents can start an aggregate's episode.
+                    if !dryRun, stats.new + stats.changed > 0 {
+                        stats.alerts += evaluateAggregates(runtime: runtime, now: now)
+                    }
                     report = PollReport(result: .succeeded, stats: stats, error: nil, notModified: false)
                 } catch {
                     // The store failed mid-way: keep the old validators so the next poll refetches.

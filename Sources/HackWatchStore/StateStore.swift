@@ -9,7 +9,7 @@ import Foundation
 /// them consistent.
 package final class StateStore: @unchecked Sendable {
     /// The schema version this build writes (`PRAGMA user_version`).
-    package static let schemaVersion = 2
+    package static let schemaVersion = 4
 
     private let lock = NSLock()
     private let connection: SQLiteConnection
@@ -130,6 +130,7 @@ package final class StateStore: @unchecked Sendable {
             // Additive steps: a version-1 file gains the story tables and keeps every row.
             if version < 1 { try connection.execute(Self.schemaV1) }
             if version < 2 { try connection.execute(Self.schemaV2) }
+            if version < 4 { try connection.execute(Self.schemaV4) }
             try connection.execute("PRAGMA user_version = \(Self.schemaVersion)")
         }
     }

@@ -20,7 +20,7 @@ import HackWatchFixtures
         defer { reopened.close() }
         var version = 0
         try reopened.db.query("PRAGMA user_version") { row in version = Int(row.int(0)) }
-        #expect(version == StateStore.schemaVersion && version == 2)
+        #expect(version == StateStore.schemaVersion && version == 4)
         let pending = try reopened.pendingDeliveries(limit: 10)
         #expect(pending.count == 1 && pending.first?.alert.revision == 0 && pending.first?.alert.story == pending.first?.alert.id)
         #expect(try reopened.story("nothing") == nil)

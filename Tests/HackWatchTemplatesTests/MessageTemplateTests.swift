@@ -75,6 +75,13 @@ import HackWatchModel
         alert.incident.previousLoss = Money(usd: 540_000_000)
         alert.revision = 1
         alert.changes = [AlertChange(field: "loss", from: "$540M", to: "$624M")]
+        let incidentNames = Set(MessageTemplate.variables(for: alert).keys)
+        #expect(incidentNames == Set(MessageTemplate.variableNames).subtracting(MessageTemplate.summaryVariableNames))
+        // A message about many incidents adds the summary variables (its builders set them all:
+        // HackWatchStatsTests check each against `summaryVariableNames`).
+        let names = MessageTemplate.summaryVariableNames.filter { $0 != "top" }
+        alert.summary = AlertSummary(kind: "aggregate", headline: "h", lines: [],
+                                     variables: Dictionary(uniqueKeysWithValues: names.map { ($0, "x") }), top: [["name": "Ronin"]])
         #expect(Set(MessageTemplate.variables(for: alert).keys) == Set(MessageTemplate.variableNames))
     }
 
