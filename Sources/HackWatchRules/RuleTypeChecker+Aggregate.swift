@@ -30,12 +30,12 @@ extension RuleTypeChecker {
             error("'when' needs a condition (bool), got \(type); compare it, e.g. 'count >= 3'", at: term.span)
             return nil
         case .compare(let op, let lhs, let rhs, let opSpan):
-            let left = figure(lhs, file: file, shares: &shares), right = figure(rhs, file: file, shares: &shares)
-            guard let (a, aType) = left, let (b, bType) = right else { return nil }
             guard [.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual].contains(op) else {
                 error("'\(op.rawValue)' cannot compare figures; use ==, !=, <, <=, > or >=", at: opSpan)
                 return nil
             }
+            let left = figure(lhs, file: file, shares: &shares), right = figure(rhs, file: file, shares: &shares)
+            guard let (a, aType) = left, let (b, bType) = right else { return nil }
             guard aType.isNumeric, bType.isNumeric else {
                 error("cannot compare \(aType) with \(bType) using '\(op.rawValue)'", at: lhs.span.union(rhs.span))
                 return nil
