@@ -39,12 +39,16 @@ package struct HackWatchConfig: Hashable, Sendable {
     package var alertLateReports: Bool = false
     /// The HTTP listener (`http`), if configured.
     package var http: HTTPListenerConfig?
+    /// `time_zone`: digests' schedules are read in it (default UTC).
+    package var timeZone: TimeZone = TimeZone(identifier: "UTC")!
+    /// Scheduled summaries (`digests`), in file order.
+    package var digests: [DigestConfig] = []
 
     /// Every top-level key.
     package static let topLevelKeys = [
         "state_dir", "rules", "baseline", "feeds", "sinks", "log_level", "metrics_textfile",
         "feed_stale_after", "correlation_window", "delivery_deadline", "ca_file", "http",
-        "update_loss_share", "alert_late_reports",
+        "update_loss_share", "alert_late_reports", "time_zone", "digests",
     ]
     /// `log_level` values (swift-log's `Logger.Level`).
     package static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
@@ -148,6 +152,7 @@ extension ConfigReader {
         rejectDuplicateNames(config.feeds.map(\.name), key: "feeds", what: "feed", in: members)
         config.sinks = list(members, "sinks", at: root) { reader, value, path in reader.sink(value, at: path, resolver: resolver) }
         rejectDuplicateNames(config.sinks.map(\.name), key: "sinks", what: "sink", in: members)
+        digests(members, into: &config, at: root)
         return config
     }
 

@@ -262,19 +262,24 @@ package final class Daemon: @unchecked Sendable {
             + "\(counts.pending) pending, \(counts.dead) dead deliveries"
     }
 
-    /// (Re)arms the aggregate timer: every minute, or half the shortest cooldown when that is
+    /// (Re)arms the aggregate and digest timer: every minute, or half the shortest cooldown when that is
     /// shorter (at least 1 s); the first run is now, recording new aggregates' state silently.
     private func startAggregateTimer() {
         aggregateTimer?.cancel()
         aggregateTimer = nil
-        let aggregates = currentRuntime().ruleSet.aggregates.filter(\.enabled)
-        guard !aggregates.isEmpty else { return }
+        let current = currentRuntime()
+        let aggregates = current.ruleSet.aggregates.filter(\.enabled)
+        guard !aggregates.isEmpty || current.digests.contains(where: \.config.enabled) else { return }
         let interval = min(60, max(1, (aggregates.map(\.cooldown).min() ?? 60) / 2))
         let timer = DispatchSource.makeTimerSource(queue: control)
         timer.schedule(deadline: .now(), repeating: interval, leeway: .milliseconds(200))
         timer.setEventHandler { [weak self] in
             guard let self, !self.lock.withLock({ self.stopping }) else { return }
-            let alerts = self.lock.withLock { self.poller }.evaluateAggregates(runtime: self.currentRuntime())
+            let runtime = self.currentRuntime()
+            var alerts = self.lock.withLock { self.poller }.evaluateAggregates(runtime: runtime)
+            do { alerts += try DigestRunner(store: self.store).run(runtime: runtime) } catch {
+                self.logger.error("cannot send digests", metadata: ["error": "\(error)"])
+            }
             if !alerts.isEmpty { self.lock.withLock { self.outbox }.wake() }
         }
         timer.resume()

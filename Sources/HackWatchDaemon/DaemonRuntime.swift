@@ -23,6 +23,8 @@ package struct DaemonRuntime: Sendable {
     package var sinkConfigs: [String: SinkConfig]
     /// Names of enabled sinks with `"default": true` (rules without `notify`).
     package var defaultSinks: [String]
+    /// The config's digests, checked (README "Digests").
+    package var digests: [DigestPlan] = []
 
     /// A runtime from parts (tests, tools); `load` is the normal way.
     package init(config: HackWatchConfig, ruleSet: RuleSet, ruleWarnings: String = "", sinks: [String: any Sink] = [:],
@@ -102,6 +104,7 @@ extension DaemonRuntime {
         let result = RuleLoader.load(paths: config.rules, sinkNames: config.sinks.map(\.name),
                                      validateTemplate: MessageTemplate.validate)
         guard let ruleSet = result.ruleSet, !result.hasErrors else { throw .rules(result.diagnostics) }
+        let digests = try DigestPlan.plans(config)
         var client = client
         if let caFile = config.caFile { client.caFile = caFile }
         let enabled = config.sinks.filter(\.enabled)
@@ -117,7 +120,9 @@ extension DaemonRuntime {
             }
         }
         guard errors.isEmpty else { throw .sinks(errors) }
-        return DaemonRuntime(config: config, ruleSet: ruleSet, ruleWarnings: result.diagnostics.isEmpty ? "" : result.render(),
-                             sinks: sinks, sinkConfigs: config.sinks)
+        var runtime = DaemonRuntime(config: config, ruleSet: ruleSet, ruleWarnings: result.diagnostics.isEmpty ? "" : result.render(),
+                                    sinks: sinks, sinkConfigs: config.sinks)
+        runtime.digests = digests
+        return runtime
     }
 }
