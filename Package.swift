@@ -134,7 +134,8 @@ let package = Package(
             name: "HackWatchDaemonTests",
             dependencies: [
                 model, "HackWatchHTTP", "HackWatchConfiguration", "HackWatchRules", "HackWatchFeeds", "HackWatchStore",
-                "HackWatchNotify", "HackWatchDaemon", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                "HackWatchNotify", "HackWatchDaemon", "HackWatchStats", "HackWatchTemplates", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "HackWatchWebTests", dependencies: ["HackWatchWeb"]),

@@ -7,6 +7,7 @@ import TestSupport
 @testable import HackWatchModel
 @testable import HackWatchNotify
 @testable import HackWatchRules
+@testable import HackWatchStats
 @testable import HackWatchStore
 @testable import HackWatchTemplates
 
@@ -164,5 +165,27 @@ import TestSupport
         } catch {
             #expect(error.lines == ["c.json: " + expected])
         }
+    }
+}
+
+/// The summary variables templates may name are exactly what aggregate and digest messages set.
+@Suite struct SummaryVariableTests {
+    @Test func aggregateAndDigestMessagesSetEverySummaryVariable() throws {
+        let loaded = RuleLoader.load(sources: [("t.rules", Array("aggregate a { window 7d when change(count, 1y) >= 0 }".utf8))], sinkNames: nil)
+        let aggregate = try #require(loaded.ruleSet?.aggregates.first, "\(loaded.render())")
+        let now = DigestDeliveryTests.at("2026-11-30T09:00:00Z")
+        let incidents = [Incident(id: "a", source: "llama", name: "A", date: DigestDeliveryTests.at("2026-11-29"), loss: Money(usd: 5e6)),
+                         Incident(id: "b", source: "llama", name: "B", date: DigestDeliveryTests.at("2025-11-29"), loss: Money(usd: 1e6))]
+        let result = try #require(AggregateEvaluation.evaluate(aggregate, incidents: incidents, now: now).first)
+        #expect(result.holds && result.change == 0)
+        let aggregateAlert = AggregateMessage.alert(aggregate, group: result, episode: 1, now: now)
+        #expect(aggregateAlert.id == "aggregate:a:all:1")
+        let report = StatsReport.make(StatsQuery(period: StatsPeriod.window("7d", now: now)!, compare: StatsShift("1y")), incidents: incidents)
+        let digestAlert = try #require(DigestMessage.alert(digest: "weekly", report: report, severity: .info, skipEmpty: false, now: now))
+        let keys = Set(MessageTemplate.variables(for: aggregateAlert).keys).union(MessageTemplate.variables(for: digestAlert).keys)
+        #expect(Set(MessageTemplate.summaryVariableNames).isSubset(of: keys))
+        #expect(keys.isSubset(of: Set(MessageTemplate.variableNames)))
+        #expect(MessageTemplate.render("{{count}} in {{window_label}}: {{sum_loss_human}} ({{change_pct}}, {{coverage_pct}} known){{#top}} {{name}}{{/top}}",
+                                       alert: aggregateAlert) == "1 in 7d (2026-11-24..2026-11-30): $5M (+0%, 100% known) A")
     }
 }
