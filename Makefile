@@ -20,7 +20,7 @@ BINDIR     := $(DESTDIR)$(PREFIX)/bin
 UNITDIR    ?= /etc/systemd/system
 SHAREDIR   := $(DESTDIR)$(PREFIX)/share
 APT_DEPS   := libcurl4-openssl-dev libsqlite3-dev libssl-dev libxml2-dev
-TEST_DEPS  := rsyslog python3 systemd openssl util-linux make dpkg-dev fakeroot e2fsprogs prometheus chromium
+TEST_DEPS  := rsyslog python3 systemd openssl util-linux make dpkg-dev fakeroot e2fsprogs prometheus chromium tzdata
 BENCH_DEPS := prometheus-alertmanager python3 wrk
 DEB_DEPS   := dpkg-dev fakeroot lintian
 

@@ -32,6 +32,12 @@ package struct HackWatchConfig: Hashable, Sendable {
     /// A PEM CA bundle to trust instead of the system's for every HTTPS request (absolute), if any:
     /// pass it as `HTTPClient(caFile:)`.
     package var caFile: String?
+    /// Exposure watchlist files (absolute; README "Exposure"), read at load and on every reload.
+    package var exposure: [String] = []
+    /// Attribution overlay files (absolute): name or address → group.
+    package var attribution: [String] = []
+    /// Sanctions lists (absolute): OFAC SDN XML files whose digital currency addresses name a group.
+    package var sanctions: [String] = []
     /// An alerted incident whose loss moves by more than this share (default 0.10) gets an update.
     package var updateLossShare: Double = 0.10
     /// A new, late record (past a feed's first poll, older than `baseline`) that matches no known
@@ -39,6 +45,8 @@ package struct HackWatchConfig: Hashable, Sendable {
     package var alertLateReports: Bool = false
     /// The HTTP listener (`http`), if configured.
     package var http: HTTPListenerConfig?
+    /// Mute windows (`time_intervals`), in file order.
+    package var timeIntervals: [MuteWindow] = []
     /// `time_zone`: digests' schedules are read in it (default UTC).
     package var timeZone: TimeZone = TimeZone(identifier: "UTC")!
     /// Scheduled summaries (`digests`), in file order.
@@ -48,7 +56,7 @@ package struct HackWatchConfig: Hashable, Sendable {
     package static let topLevelKeys = [
         "state_dir", "rules", "baseline", "feeds", "sinks", "log_level", "metrics_textfile",
         "feed_stale_after", "correlation_window", "delivery_deadline", "ca_file", "http",
-        "update_loss_share", "alert_late_reports", "time_zone", "digests",
+        "update_loss_share", "alert_late_reports", "exposure", "attribution", "sanctions", "time_intervals", "time_zone", "digests",
     ]
     /// `log_level` values (swift-log's `Logger.Level`).
     package static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
@@ -148,10 +156,14 @@ extension ConfigReader {
         }
         config.http = httpListener(members, at: root, resolver: resolver)
 
+        config.exposure = overlayPaths(members, "exposure", at: root).map(resolver.resolve)
+        config.attribution = overlayPaths(members, "attribution", at: root).map(resolver.resolve)
+        config.sanctions = overlayPaths(members, "sanctions", at: root).map(resolver.resolve)
         config.feeds = list(members, "feeds", at: root) { reader, value, path in reader.feed(value, at: path, resolver: resolver) }
         rejectDuplicateNames(config.feeds.map(\.name), key: "feeds", what: "feed", in: members)
         config.sinks = list(members, "sinks", at: root) { reader, value, path in reader.sink(value, at: path, resolver: resolver) }
         rejectDuplicateNames(config.sinks.map(\.name), key: "sinks", what: "sink", in: members)
+        config.timeIntervals = muteWindows(members, sinks: config.sinks.map(\.name), at: root)
         digests(members, into: &config, at: root)
         return config
     }
@@ -167,6 +179,24 @@ extension ConfigReader {
         return items.enumerated().compactMap { index, item in
             guard case .string(let text) = item, !text.isEmpty else {
                 report(root.key("rules").index(index), item.stringValue == nil ? "expected a path string, got \(item.typeName)" : "must not be empty")
+                return nil
+            }
+            return text
+        }
+    }
+
+    /// `exposure`/`attribution`/`sanctions`: one path or a list of them; default none. The files
+    /// themselves are read by the daemon's runtime load, which reports their problems.
+    private mutating func overlayPaths(_ members: [String: JSONValue], _ key: String, at root: ConfigPath) -> [String] {
+        guard let value = members[key] else { return [] }
+        if case .string = value { return string(members, key, at: root).map { [$0] } ?? [] }
+        guard case .array(let items) = value else {
+            report(root.key(key), "expected a list of paths, got \(value.typeName)")
+            return []
+        }
+        return items.enumerated().compactMap { index, item in
+            guard case .string(let text) = item, !text.isEmpty else {
+                report(root.key(key).index(index), item.stringValue == nil ? "expected a path string, got \(item.typeName)" : "must not be empty")
                 return nil
             }
             return text

@@ -65,7 +65,8 @@ package final class Daemon: @unchecked Sendable {
         }
         self.web = web
         do { (store, stateLock) = try StateDirectory.openStore(runtime.config.stateDir) } catch { web?.stop(); throw error }
-        outbox = OutboxWorker(store: store, sinks: TimedSink.wrap(runtime.sinks, metrics: liveMetrics), logger: logger)
+        outbox = OutboxWorker(store: store, sinks: TimedSink.wrap(runtime.sinks, metrics: liveMetrics), logger: logger,
+                              gate: DeliveryControls(store: store, windows: runtime.config.timeIntervals, logger: logger))
         poller = FeedPoller(store: store, fetcher: FeedFetcher(client: HTTPClient(caFile: runtime.config.caFile)), logger: logger)
         // The scheduler is built before `self` exists; the box hands it `self` once it does.
         let box = WeakBox()
@@ -170,7 +171,8 @@ package final class Daemon: @unchecked Sendable {
             let old = outbox
             // The new worker inherits the old one's blocks (Retry-After, store failures) and its
             // acknowledged-but-unstored deliveries, so a reload neither hammers nor re-sends.
-            outbox = OutboxWorker(store: store, sinks: TimedSink.wrap(next.sinks, metrics: liveMetrics), logger: logger, state: old.state)
+            outbox = OutboxWorker(store: store, sinks: TimedSink.wrap(next.sinks, metrics: liveMetrics), logger: logger, state: old.state,
+                                  gate: DeliveryControls(store: store, windows: next.config.timeIntervals, logger: logger))
             return old
         }
         if let oldOutbox {

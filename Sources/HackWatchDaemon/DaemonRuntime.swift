@@ -1,5 +1,6 @@
 import Foundation
 import HackWatchConfiguration
+import HackWatchFeeds
 import HackWatchHTTP
 import HackWatchModel
 import HackWatchNotify
@@ -23,6 +24,9 @@ package struct DaemonRuntime: Sendable {
     package var sinkConfigs: [String: SinkConfig]
     /// Names of enabled sinks with `"default": true` (rules without `notify`).
     package var defaultSinks: [String]
+    /// The exposure watchlist and attribution overlays (README "Exposure"), applied to each
+    /// incident before rules are evaluated; empty when the config names none.
+    package var overlays = ExposureOverlays()
     /// The config's digests, checked (README "Digests").
     package var digests: [DigestPlan] = []
 
@@ -60,6 +64,8 @@ package enum RuntimeError: Error, CustomStringConvertible {
     case rules([Diagnostic])
     /// A sink could not be built (e.g. its `url_env` variable is unset).
     case sinks([SinkError])
+    /// Exposure, attribution or sanctions files have problems (all of them, with JSON paths).
+    case overlays(ExposureOverlays.LoadError)
     /// The HTTP listener could not start (address in use, unreadable token file).
     case http(WebServerError)
 
@@ -68,6 +74,7 @@ package enum RuntimeError: Error, CustomStringConvertible {
         case .config(let error): "\(error)"
         case .rules(let diagnostics): diagnostics.map(\.rendered).joined(separator: "\n")
         case .sinks(let errors): errors.map { "\($0)" }.joined(separator: "\n")
+        case .overlays(let error): error.description
         case .http(let error): "\(error)"
         }
     }
@@ -80,6 +87,7 @@ package enum RuntimeError: Error, CustomStringConvertible {
         case .rules(let diagnostics): diagnostics.map(\.description)
         case .sinks(let errors): errors.map(\.description)
         case .http(let error): ["\(error)"]
+        case .overlays(let error): error.description.split(separator: "\n").map(String.init)
         }
     }
 }
@@ -104,6 +112,13 @@ extension DaemonRuntime {
         let result = RuleLoader.load(paths: config.rules, sinkNames: config.sinks.map(\.name),
                                      validateTemplate: MessageTemplate.validate)
         guard let ruleSet = result.ruleSet, !result.hasErrors else { throw .rules(result.diagnostics) }
+        if let error = unknownWindowRules(config, ruleNames: ruleSet.rules.map(\.name)) { throw .config(error) }
+        let overlays: ExposureOverlays
+        do throws(ExposureOverlays.LoadError) {
+            overlays = try ExposureOverlays.load(exposure: config.exposure, attribution: config.attribution, sanctions: config.sanctions)
+        } catch {
+            throw .overlays(error)
+        }
         let digests = try DigestPlan.plans(config)
         var client = client
         if let caFile = config.caFile { client.caFile = caFile }
@@ -122,6 +137,7 @@ extension DaemonRuntime {
         guard errors.isEmpty else { throw .sinks(errors) }
         var runtime = DaemonRuntime(config: config, ruleSet: ruleSet, ruleWarnings: result.diagnostics.isEmpty ? "" : result.render(),
                                     sinks: sinks, sinkConfigs: config.sinks)
+        runtime.overlays = overlays
         runtime.digests = digests
         return runtime
     }

@@ -108,6 +108,9 @@ package struct IncidentPipeline: Sendable {
                 evaluated.update = wasUpdate || merge.lossRevisedUp
                 correlated = true
             }
+            // Exposure + attribution overlays (README "Exposure") before stories and rules, so
+            // both see the overlaid fields.
+            evaluated = runtime.overlays.apply(to: evaluated)
             let storyID = Alert.storyID(incidentID: evaluated.id, source: evaluated.source)
             let known: StoryState?
             if let cached = stories[storyID] { known = cached } else { known = try store.story(storyID) }
@@ -151,7 +154,7 @@ package struct IncidentPipeline: Sendable {
     func matches(_ incident: Incident, runtime: DaemonRuntime, now: Date) -> [IncidentStory.Match] {
         runtime.ruleSet.matches(incident, now: now).map { rule in
             IncidentStory.Match(rule: rule.name, severity: rule.severity, template: rule.message,
-                                sinks: runtime.destinations(notify: rule.notify, severity: rule.severity))
+                                sinks: runtime.destinations(notify: rule.notify, severity: rule.severity, incident: incident))
         }
     }
 

@@ -19,6 +19,8 @@ package enum OncePoll {
         package var pending = 0
         /// Deliveries that went dead during this run (a permanent failure, or past the 24 h limit).
         package var dead = 0
+        /// The config, rules and sinks the poll ran with (`--dry-run --show` routes with them).
+        package var runtime: DaemonRuntime?
 
         /// The documented exit status (`hackwatch --help`): bits 1 a feed failed, 2 deliveries
         /// still pending, 4 a delivery went dead; 0 when everything polled and was acknowledged.
@@ -56,13 +58,15 @@ package enum OncePoll {
             reports.set(index, poller.poll(feeds[index], runtime: runtime, dryRun: dryRun))
         }
         var outcome = Outcome()
+        outcome.runtime = runtime
         for (feed, report) in zip(feeds, reports.all) {
             if let error = report?.error { outcome.failures[feed.name] = error }
             outcome.alerts += report?.stats.alerts ?? []
         }
         outcome.alerts.sort { ($0.incident.date ?? .distantPast, $0.rule) < ($1.incident.date ?? .distantPast, $1.rule) }
         guard !dryRun else { return outcome }
-        let worker = OutboxWorker(store: store, sinks: runtime.sinks, logger: logger)
+        let worker = OutboxWorker(store: store, sinks: runtime.sinks, logger: logger,
+                                  gate: DeliveryControls(store: store, windows: runtime.config.timeIntervals, logger: logger))
         _ = worker.drain(deadline: Date().addingTimeInterval(runtime.config.deliveryDeadline.seconds))
         let counts = try? store.outboxCounts()
         outcome.pending = counts?.pending ?? 0

@@ -24,7 +24,10 @@ package enum StatusReport {
         }
         let counts = try store.outboxCounts()
         lines += ["", "incidents seen: \(try store.incidentCount())",
-                  "deliveries: \(counts.pending) pending, \(counts.delivered) delivered, \(counts.dead) dead"]
+                  "deliveries: \(counts.pending) pending, \(counts.delivered) delivered, \(counts.dead) dead, "
+                    + "\(counts.silenced) silenced, \(counts.held) held"]
+        lines += try sinkLines(config: config, store: store)
+        lines += try silenceLines(store: store, now: now)
         // During an outage the pending rows are the news: say why each is still waiting.
         let pending = try store.pendingDeliveries(limit: 10).filter { $0.attempts > 0 || $0.lastError != nil }
         if !pending.isEmpty {

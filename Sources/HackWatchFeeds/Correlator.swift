@@ -87,6 +87,9 @@ package struct Correlator: Sendable {
         merged.bridge = pick(known.bridge, incoming.bridge)
         merged.target = pick(known.target, incoming.target)
         merged.attribution = pick(known.attribution, incoming.attribution)
+        merged.defillamaId = pick(known.defillamaId, incoming.defillamaId)
+        merged.parentProtocolId = pick(known.parentProtocolId, incoming.parentProtocolId)
+        merged.addresses = Self.union(known.addresses, incoming.addresses)
         merged.chains = sameRecord && !incoming.chains.isEmpty ? Self.union(incoming.chains, known.chains) : Self.union(known.chains, incoming.chains)
         merged.tags = sameRecord && !incoming.tags.isEmpty ? Self.union(incoming.tags, known.tags) : Self.union(known.tags, incoming.tags)
         // Addresses and transactions from every report: one feed lists the attacker, another the txs.

@@ -6,8 +6,8 @@ import HackWatchModel
 ///
 /// Fields used: `name`, `date` (unix seconds), `amount` (USD or null), `returnedFunds`,
 /// `chain` (list, null or []), `bridgeHack`, `targetType`, `classification`, `technique`,
-/// `source` ("" → no url), `language` (→ tags). Other fields (`defillamaId`, `parentProtocolId`,
-/// anything new) are ignored. A record with a field of the wrong type is skipped with a warning.
+/// `source` ("" → no url), `language` (→ tags), `defillamaId` (number or string) and
+/// `parentProtocolId` (kept for exposure matching). Other fields (anything new) are ignored. A record with a field of the wrong type is skipped with a warning.
 enum DefiLlamaFormat {
     static func parse(_ bytes: [UInt8], config: FeedConfig) throws(FeedError) -> FeedParseResult {
         var root: JSONValue
@@ -55,13 +55,16 @@ enum DefiLlamaFormat {
         let url = try record.string("source").flatMap(nonEmpty)
         let language = try record.string("language").flatMap(nonEmpty)
 
-        return Incident(
+        var incident = Incident(
             id: "", source: source, name: name,
             title: FeedAssembly.title(name: name, loss: loss, classification: classification),
             summary: FeedAssembly.summary(technique: technique, chains: chains, target: target, returned: returned), url: url,
             date: Date(timeIntervalSince1970: seconds), loss: loss, returned: returned, chains: chains,
             classification: classification, technique: technique, bridge: bridge, target: target,
             attribution: nil, tags: language.map { [$0] } ?? [])
+        incident.defillamaId = record.identifier("defillamaId")
+        incident.parentProtocolId = record.identifier("parentProtocolId")
+        return incident
     }
 
     /// True when the bytes look like DefiLlama's array (for `auto`): an array whose first
@@ -120,6 +123,20 @@ struct RecordReader {
         case nil, .null?: return nil
         case .bool(let value)?: return value
         case let other?: throw wrongType(key, "a boolean", other)
+        }
+    }
+
+    /// An id given as a string or an integral number (`1541` → "1541"); nil when absent or
+    /// empty. Any other type is ignored rather than skipping the record: the id only helps
+    /// exposure matching.
+    func identifier(_ key: String) -> String? {
+        switch members[key] {
+        case .string(let text)?:
+            let trimmed = FeedText.trimmed(text)
+            return trimmed.isEmpty ? nil : trimmed
+        case .number(let value)? where value.isFinite && value == value.rounded() && abs(value) < 1e15:
+            return String(Int64(value))
+        default: return nil
         }
     }
 

@@ -45,6 +45,13 @@ extension Incident {
             "attribution": string(attribution),
             "tags": .array(tags.map(JSONValue.string)),
             "update": .bool(update),
+            "defillama_id": string(defillamaId),
+            "parent_protocol_id": string(parentProtocolId),
+            "exposed": .bool(exposed),
+            "exposure": .array(exposure.map(JSONValue.string)),
+            "exposure_usd": money(exposureUSD),
+            "exposure_owner": string(exposureOwner),
+            "attribution_source": string(attributionSource),
             "addresses": .array(addresses.map(JSONValue.string)),
             "transactions": .array(transactions.map(JSONValue.string)),
         ])
@@ -107,6 +114,12 @@ extension Incident {
             update: object["update"]?.boolValue ?? false,
             addresses: try strings("addresses"), transactions: try strings("transactions")
         )
+        defillamaId = try optionalString("defillama_id")
+        parentProtocolId = try optionalString("parent_protocol_id")
+        exposure = try strings("exposure")
+        exposureUSD = try money("exposure_usd")
+        exposureOwner = try optionalString("exposure_owner")
+        attributionSource = try optionalString("attribution_source")
     }
 
     /// The UTC day of `date` as `2022-03-23`, how alerts and listings show an incident's date.

@@ -51,6 +51,18 @@ public struct Incident: Hashable, Sendable {
     /// During an update's evaluation: what changed since the last alert — `loss`, `returned`,
     /// `attribution`, `sources` (rule field `change`). Never stored; empty outside updates.
     public var changes: [String] = []
+    /// DefiLlama's protocol id (`defillamaId`), kept so exposure entries can match by id.
+    public var defillamaId: String?
+    /// DefiLlama's parent protocol id (`parentProtocolId`, e.g. `parent#venus-finance`).
+    public var parentProtocolId: String?
+    /// Names of the exposure entries this incident matched (set per evaluation, not by feeds).
+    public var exposure: [String] = []
+    /// Holdings at risk: the sum of the matched entries' `holdings_usd`; nil when none says.
+    public var exposureUSD: Money?
+    /// Owner of the matched entry with the largest holdings (the first matched on a tie).
+    public var exposureOwner: String?
+    /// Where `attribution` came from when an overlay set it: `attribution.json`, `tags`, `sanctions`.
+    public var attributionSource: String?
 
     /// Creates an incident; only `id`, `source` and `name` are required.
     public init(
@@ -82,6 +94,9 @@ public struct Incident: Hashable, Sendable {
         self.addresses = addresses
         self.transactions = transactions
     }
+
+    /// True when any exposure entry matched.
+    package var exposed: Bool { !exposure.isEmpty }
 
     /// `title` + `summary`, for free-text matching.
     package var text: String {

@@ -32,23 +32,20 @@ protocol HTTPSink: Sink {
     func request(for alert: Alert, now: Date) -> HTTPRequest
     /// What a response means for this destination.
     func verdict(for response: HTTPResponse, now: Date) -> SinkResult
+    /// Every request one send of `alert` makes, in order, given the story's `thread` reference
+    /// (`preview` prints them). Threading sinks override it; the default is `request(for:now:)`.
+    func requests(for alert: Alert, thread: String?, now: Date) -> [HTTPRequest]
 }
 
 extension HTTPSink {
     package var name: String { endpoint.name }
     package var minimumInterval: TimeInterval { endpoint.minimumInterval }
 
-    package func send(_ alert: Alert) -> SinkResult {
-        let now = Date()
-        do {
-            let response = try endpoint.client.send(request(for: alert, now: now))
-            return verdict(for: response, now: now)
-        } catch {
-            return HTTPVerdict.transport(error)
-        }
-    }
+    package func send(_ alert: Alert) -> SinkResult { exchange(alert).result }
 
     func verdict(for response: HTTPResponse, now: Date) -> SinkResult { HTTPVerdict.standard(response, now: now) }
+
+    func requests(for alert: Alert, thread: String?, now: Date) -> [HTTPRequest] { [request(for: alert, now: now)] }
 
     /// A JSON POST to `url` (the endpoint's by default).
     func jsonRequest(_ body: String, url: String? = nil, headers: [(name: String, value: String)] = []) -> HTTPRequest {

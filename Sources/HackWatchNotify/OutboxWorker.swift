@@ -12,6 +12,10 @@ package struct DrainStats: Sendable, Hashable {
     package var dead = 0
     /// Due deliveries left for later (their sink was backing off, or the deadline passed).
     package var deferred = 0
+    /// Deliveries a silence or mute window matched (recorded, not sent).
+    package var silenced = 0
+    /// Deliveries kept back by a hold window.
+    package var held = 0
 
     package init() {}
 
@@ -21,6 +25,8 @@ package struct DrainStats: Sendable, Hashable {
         retried += other.retried
         dead += other.dead
         deferred += other.deferred
+        silenced += other.silenced
+        held += other.held
     }
 }
 
@@ -33,7 +39,9 @@ package final class OutboxWorker: @unchecked Sendable {
     private let store: any StateStoring
     private let sinks: [String: any Sink]
     private let policy: RetryPolicy
-    private let logger: Logger
+    let logger: Logger
+    /// Silences and mute windows, consulted once per drain (nil: send everything).
+    private let gate: (any DeliveryGate)?
 
     /// Rate-limit, backoff and unstored-acknowledgement state; a reload hands it to the next worker.
     package let state: OutboxState
@@ -51,8 +59,9 @@ package final class OutboxWorker: @unchecked Sendable {
     /// `state` carries one worker's sink blocks and unstored acknowledgements over to its
     /// successor (a reload that rebuilds the sinks must not forget a `Retry-After`).
     package init(store: any StateStoring, sinks: [String: any Sink], policy: RetryPolicy = .default, logger: Logger,
-                 state: OutboxState = OutboxState()) {
+                 state: OutboxState = OutboxState(), gate: (any DeliveryGate)? = nil) {
         self.state = state
+        self.gate = gate
         self.store = store
         self.sinks = sinks
         self.policy = policy
@@ -68,6 +77,11 @@ package final class OutboxWorker: @unchecked Sendable {
         var stats = DrainStats()
         // A timer drain that queued up behind `stop` must not touch a store about to close.
         if let stop = lock.withLock({ stopDeadline }), Date() >= stop { return stats }
+        // Hold windows that ended let their rows go; silences are read once for the whole drain.
+        if gate != nil {
+            do { try store.releaseHeld(now: now) } catch { logger.error("outbox: cannot release held deliveries: \(error)") }
+        }
+        let decide = gate?.prepare(now: now)
         var afterID: Int64 = 0
         while true {
             let batch: [Delivery]
@@ -79,7 +93,8 @@ package final class OutboxWorker: @unchecked Sendable {
             }
             guard !batch.isEmpty else { break }
             afterID = batch[batch.count - 1].id
-            stats.add(run(batch, deadline: deadline))
+            let sendable = gated(batch, decide, store: store, stats: &stats)
+            stats.add(run(sendable, deadline: deadline))
             if batch.count < batchSize || deadlinePassed(deadline) { break }
         }
         return stats
@@ -125,7 +140,8 @@ package final class OutboxWorker: @unchecked Sendable {
                 }
                 continue
             }
-            if policy.isExpired(firedAt: row.alert.firedAt, now: Date()) {
+            // A row kept back by a hold window (or released from a silence) counts from then.
+            if policy.isExpired(firedAt: max(row.alert.firedAt, row.heldUntil ?? .distantPast), now: Date()) {
                 finishDead(row, reason: "gave up after \(row.attempts) attempts: \(row.lastError ?? "expired")", stats: &stats)
                 continue
             }

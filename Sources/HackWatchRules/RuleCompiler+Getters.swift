@@ -19,6 +19,7 @@ extension RuleCompiler {
             case .loss: return { $0.pointer.pointee.loss?.usd }
             case .returned: return { $0.pointer.pointee.returned?.usd }
             case .netLoss: return { $0.pointer.pointee.netLoss?.usd }
+            case .exposureUSD: return { $0.pointer.pointee.exposureUSD?.usd }
             case .previousLoss: return { $0.pointer.pointee.previousLoss?.usd }
             case .date: return { $0.pointer.pointee.date?.timeIntervalSince1970 }
             case .age: return { ctx in ctx.pointer.pointee.date.map { ctx.now - $0.timeIntervalSince1970 } }
@@ -79,6 +80,7 @@ extension RuleCompiler {
             let value: Bool? = if case .bool(let b) = literal { b } else { nil }
             return { _ in value }
         case .field(.update): return { $0.pointer.pointee.update }
+        case .field(.exposed): return { $0.pointer.pointee.exposed }
         case .field: return { $0.pointer.pointee.bridge }
         }
     }

@@ -119,7 +119,7 @@ struct RuleCompiler {
         case .string: return { ctx in !(ctx.raw(field)?.isEmpty ?? true) }
         case .list: return { ctx in !ctx.rawList(field).isEmpty }
         case .bool:
-            if field == .update { return { _ in true } }
+            if field == .update || field == .exposed { return { _ in true } }
             return { $0.pointer.pointee.bridge != nil }
         default:
             let get = numberGetter(.field(field))

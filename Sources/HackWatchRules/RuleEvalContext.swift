@@ -90,6 +90,8 @@ package final class RuleEvalContext {
         case .technique: return incident.pointee.technique
         case .target: return incident.pointee.target
         case .attribution: return incident.pointee.attribution
+        case .exposureOwner: return incident.pointee.exposureOwner
+        case .attributionSource: return incident.pointee.attributionSource
         default: return nil
         }
     }
@@ -99,6 +101,7 @@ package final class RuleEvalContext {
         case .sources: pointer.pointee.sources
         case .chains: pointer.pointee.chains
         case .tags: pointer.pointee.tags
+        case .exposure: pointer.pointee.exposure
         case .addresses: pointer.pointee.addresses
         case .transactions: pointer.pointee.transactions
         case .change: pointer.pointee.changes

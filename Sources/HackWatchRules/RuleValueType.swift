@@ -59,15 +59,21 @@ enum RuleField: String, CaseIterable, Sendable {
     /// Updates (README "Incidents and updates"): the loss the last alert showed, and what changed.
     case previousLoss = "previous_loss"
     case change
+    // Exposure watchlists and attribution overlays (README "Exposure").
+    case exposed, exposure
+    case exposureUSD = "exposure_usd"
+    case exposureOwner = "exposure_owner"
+    case attributionSource = "attribution_source"
 
     var type: RuleValueType {
         switch self {
-        case .id, .source, .name, .title, .summary, .text, .url, .classification, .technique, .target, .attribution: .string
-        case .sources, .chains, .tags, .addresses, .transactions, .change: .list(.string)
+        case .id, .source, .name, .title, .summary, .text, .url, .classification, .technique, .target, .attribution,
+             .exposureOwner, .attributionSource: .string
+        case .sources, .chains, .tags, .addresses, .transactions, .change, .exposure: .list(.string)
         case .date: .time
         case .age: .duration
-        case .loss, .returned, .netLoss, .previousLoss: .money
-        case .bridge, .update: .bool
+        case .loss, .returned, .netLoss, .previousLoss, .exposureUSD: .money
+        case .bridge, .update, .exposed: .bool
         }
     }
 

@@ -53,11 +53,12 @@ extension StateStore {
         try deliveries(where: "status = 'dead'", [], order: "id DESC", limit: limit)
     }
 
-    /// The earliest next attempt of each sink's pending deliveries.
+    /// The earliest next attempt of each sink's pending (or held) deliveries.
     package func pendingSchedule() throws(StoreError) -> [String: Date] {
         try locked { () throws(StoreError) in
             var schedule: [String: Date] = [:]
-            try db.query("SELECT sink, MIN(next_attempt) FROM outbox WHERE status = 'pending' GROUP BY sink") { row in
+            // Held rows too: the worker wakes when a hold window ends.
+            try db.query("SELECT sink, MIN(next_attempt) FROM outbox WHERE status IN ('pending', 'held') GROUP BY sink") { row in
                 schedule[row.string(0) ?? ""] = row.date(1)
             }
             return schedule
@@ -87,13 +88,7 @@ extension StateStore {
         try locked { () throws(StoreError) in
             var counts = OutboxCounts()
             try db.query("SELECT status, COUNT(*) FROM outbox GROUP BY status") { row in
-                let n = Int(row.int(1))
-                switch row.string(0) {
-                case "pending": counts.pending = n
-                case "delivered": counts.delivered = n
-                case "dead": counts.dead = n
-                default: break
-                }
+                counts.add(status: row.string(0) ?? "", count: Int(row.int(1)))
             }
             return counts
         }
@@ -121,7 +116,7 @@ extension StateStore {
             var result: [Delivery] = []
             var corrupt: [(Int64, String)] = []
             try db.query("""
-                SELECT id, payload, sink, attempts, next_attempt, last_error, created_at FROM outbox
+                SELECT id, payload, sink, attempts, next_attempt, last_error, created_at, \(fileVersion >= 3 ? "held_until" : "NULL") FROM outbox
                 WHERE \(condition) ORDER BY \(order) LIMIT ?
                 """, values + [.integer(Int64(max(0, limit)))]) { (row: SQLiteRow) throws(StoreError) in
                 do throws(StoreError) {
@@ -129,9 +124,11 @@ extension StateStore {
                     do throws(JSONParseError) { json = try JSONValue.parse(row.string(1) ?? "") } catch {
                         throw .corruptRow(table: "outbox", detail: error.description)
                     }
-                    result.append(Delivery(
+                    var delivery = Delivery(
                         id: row.int(0), alert: try Alert(stored: json), sink: row.string(2) ?? "", attempts: Int(row.int(3)),
-                        nextAttempt: row.date(4) ?? Date(), lastError: row.string(5), createdAt: row.date(6) ?? Date()))
+                        nextAttempt: row.date(4) ?? Date(), lastError: row.string(5), createdAt: row.date(6) ?? Date())
+                    delivery.heldUntil = row.date(7)
+                    result.append(delivery)
                 } catch {
                     corrupt.append((row.int(0), error.description))
                 }

@@ -13,6 +13,9 @@ package final class StateStore: @unchecked Sendable {
 
     private let lock = NSLock()
     private let connection: SQLiteConnection
+    /// The file's schema version: `schemaVersion` once migrated; a read-only open (`status`)
+    /// may see an older file, whose missing tables and columns read as empty.
+    private(set) var fileVersion = StateStore.schemaVersion
 
     /// `state_dir/hackwatch.sqlite`.
     package static func path(stateDir: String) -> String {
@@ -86,6 +89,7 @@ package final class StateStore: @unchecked Sendable {
         var version = 0
         try connection.query("PRAGMA user_version") { row in version = Int(row.int(0)) }
         if version > Self.schemaVersion { throw .newerSchema(found: version, supported: Self.schemaVersion) }
+        fileVersion = version
     }
 
     /// Closes the connection; later calls throw `StoreError.closed`.
@@ -130,6 +134,7 @@ package final class StateStore: @unchecked Sendable {
             // Additive steps: a version-1 file gains the story tables and keeps every row.
             if version < 1 { try connection.execute(Self.schemaV1) }
             if version < 2 { try connection.execute(Self.schemaV2) }
+            if version < 3 { try connection.execute(Self.schemaV3) }
             if version < 4 { try connection.execute(Self.schemaV4) }
             try connection.execute("PRAGMA user_version = \(Self.schemaVersion)")
         }

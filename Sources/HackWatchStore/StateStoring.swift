@@ -74,6 +74,26 @@ package protocol StateStoring: AnyObject, Sendable {
     /// The newest outbox rows (any state, or only `status`), newest first (HTTP API, status page).
     func recentOutbox(status: String?, limit: Int) throws(StoreError) -> [OutboxEntry]
 
+    // MARK: Silences and mute windows (README "Silences and mute windows")
+
+    /// Stores a new silence (`hackwatch silence add`; a running daemon reads it at its next drain).
+    func addSilence(_ silence: StoredSilence) throws(StoreError)
+    /// Silences active at `now`, or with `includeExpired` every one ever added; newest first.
+    func silences(activeAt now: Date, includeExpired: Bool) throws(StoreError) -> [StoredSilence]
+    /// Ends silence `id` at `now`; with `release`, the deliveries it silenced become pending again
+    /// (due at once). Returns how many were released.
+    func expireSilence(_ id: String, at now: Date, release: Bool) throws(StoreError) -> Int
+    /// Records a pending delivery as silenced by `silence` (a silence id or `window:NAME`): kept,
+    /// never sent.
+    func markSilenced(_ id: Int64, silence: String) throws(StoreError)
+    /// Holds a pending delivery until `until`, the end of hold window `window`.
+    func markHeld(_ id: Int64, until: Date, window: String) throws(StoreError)
+    /// Held deliveries due by `now` become pending; returns how many.
+    @discardableResult
+    func releaseHeld(now: Date) throws(StoreError) -> Int
+    /// Per sink with outbox rows: counts by state and the newest recorded error (`status`).
+    func sinkOutboxSummaries() throws(StoreError) -> [SinkOutboxSummary]
+
     // MARK: Aggregates and digests (schema 4)
 
     /// The stored edge-trigger state of aggregate `name`.

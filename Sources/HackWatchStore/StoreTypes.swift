@@ -53,6 +53,9 @@ package struct Delivery: Sendable {
     package var lastError: String?
     /// When the row was written (the alert fired).
     package var createdAt: Date
+    /// When a hold window (or `silence expire --release`) last let it go: the give-up window
+    /// counts from here, since the row was kept back, not failing.
+    package var heldUntil: Date?
 
     package init(id: Int64, alert: Alert, sink: String, attempts: Int, nextAttempt: Date, lastError: String?,
                 createdAt: Date) {
@@ -74,10 +77,16 @@ package struct OutboxCounts: Sendable, Hashable {
     package var delivered: Int
     /// Given up (permanent error or retry window exhausted); kept for `status`.
     package var dead: Int
+    /// Matched by a silence or a mute window: recorded, not sent.
+    package var silenced: Int
+    /// Kept back by a hold window, sent when it ends.
+    package var held: Int
 
-    package init(pending: Int = 0, delivered: Int = 0, dead: Int = 0) {
+    package init(pending: Int = 0, delivered: Int = 0, dead: Int = 0, silenced: Int = 0, held: Int = 0) {
         self.pending = pending
         self.delivered = delivered
         self.dead = dead
+        self.silenced = silenced
+        self.held = held
     }
 }

@@ -9,6 +9,7 @@ extension MessageTemplate {
         "source", "sources", "severity", "severity_upper", "rule", "url", "id", "update",
         "addresses", "address_list", "transactions", "transaction_list", "rules", "revision", "changes",
         "previous_loss_human",
+        "exposed", "exposure", "exposure_usd", "exposure_usd_human", "exposure_owner", "attribution_source",
     ] + summaryVariableNames
 
     /// Variables of messages about many incidents (aggregate episodes, digests), set from

@@ -10,7 +10,9 @@ import HackWatchModel
 /// `returned`, `returned_human`, `net_loss_human`, `chains` (joined with ", "), `chain_list`
 /// (for sections), `technique`, `classification`, `target`, `attribution`, `bridge`, `date`
 /// (YYYY-MM-DD), `source`, `sources`, `severity`, `severity_upper`, `rule`, `url`, `id`, `update`,
-/// `addresses`/`transactions` (joined) and `address_list`/`transaction_list` (for sections).
+/// `addresses`/`transactions` (joined) and `address_list`/`transaction_list` (for sections);
+/// from the exposure overlays `exposed`, `exposure` (joined), `exposure_usd`, `exposure_usd_human`,
+/// `exposure_owner`, `attribution_source`.
 /// Unknown values are absent, so `{{#technique}}…{{/technique}}` renders only when known.
 package enum MessageTemplate {
     /// nil when `source` is a valid template; otherwise the parser's error with its position, or
@@ -132,6 +134,17 @@ package enum MessageTemplate {
         }
         if let bridge = incident.bridge { vars["bridge"] = bridge }
         if let date = incident.date { vars["date"] = Incident.formatDay(date) }
+        // Exposure overlays (README "Exposure"): absent when nothing matched, so sections skip.
+        if incident.exposed {
+            vars["exposed"] = true
+            vars["exposure"] = incident.exposure.joined(separator: ", ")
+        }
+        if let usd = incident.exposureUSD {
+            vars["exposure_usd"] = String(format: "%.0f", usd.usd)
+            vars["exposure_usd_human"] = usd.human
+        }
+        put("exposure_owner", incident.exposureOwner)
+        put("attribution_source", incident.attributionSource)
         if let summary = alert.summary {
             for (key, value) in summary.variables { vars[key] = value }
             vars["top"] = summary.top

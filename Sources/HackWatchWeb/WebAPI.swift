@@ -9,7 +9,7 @@ enum WebAPI {
     /// Outbox rows joined to incidents (per-sink delivery state) come from this many newest rows.
     static let outboxWindow = 2000
     /// `?status=` values of `/api/v1/alerts`.
-    static let outboxStates = ["pending", "delivered", "dead"]
+    static let outboxStates = ["pending", "delivered", "dead", "silenced", "held"]
 
     static func error(_ message: String) -> JSONValue { .object(["error": .string(message)]) }
 
@@ -80,7 +80,8 @@ enum WebAPI {
         return .object([
             "alerts": .array(rows.map(alertJSON)),
             "counts": .object(["pending": .number(Double(counts.pending)), "delivered": .number(Double(counts.delivered)),
-                               "dead": .number(Double(counts.dead))]),
+                               "dead": .number(Double(counts.dead)), "silenced": .number(Double(counts.silenced)),
+                               "held": .number(Double(counts.held))]),
         ])
     }
 

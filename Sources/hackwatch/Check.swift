@@ -34,7 +34,9 @@ struct Check: ParsableCommand {
         for problem in stateProblems { printError(problem) }
         guard stateProblems.isEmpty else { throw ExitCode.failure }
         let sinks = runtime.config.sinks.filter(\.enabled).count
-        print("\(config): OK — \(runtime.feeds.count) feeds, \(sinks) sinks, \(runtime.ruleSet.rules.count) rules")
+        let exposure = runtime.overlays.entries.count
+        let watchlist = exposure == 0 ? "" : ", \(exposure) exposure \(exposure == 1 ? "entry" : "entries")"
+        print("\(config): OK — \(runtime.feeds.count) feeds, \(sinks) sinks, \(runtime.ruleSet.rules.count) rules\(watchlist)")
     }
 }
 

@@ -8,7 +8,9 @@ struct HackwatchCommand: ParsableCommand {
         abstract: "Watch crypto/DeFi hack feeds and alert when an incident matches your rules.",
         discussion: HackwatchCommand.discussion,
         version: HTTPClient.version,
-        subcommands: [Run.self, Once.self, Check.self, TestRules.self, Replay.self, Stats.self, Status.self, Presets.self]
+        subcommands: [Run.self, Once.self, Check.self, TestRules.self, Replay.self, Stats.self, Status.self, Presets.self, Exposure.self,
+                      Silence.self,
+                      Preview.self, NotifyTestCommand.self]
     )
 
     /// What `--help` and the man page say about the process as a whole: the contract a unit

@@ -19,7 +19,12 @@ struct Once: ParsableCommand {
 
     @Flag(help: "Print the alerts that would fire; write and send nothing.") var dryRun = false
 
-    func validate() throws { try ConfigFile.validate(config) }
+    @Flag(help: "With --dry-run: also print, per sink, the message it would be sent (as 'hackwatch preview').") var show = false
+
+    func validate() throws {
+        try ConfigFile.validate(config)
+        if show, !dryRun { throw ValidationError("--show needs --dry-run") }
+    }
 
     func run() throws {
         DaemonLogging.bootstrap()
@@ -42,6 +47,11 @@ struct Once: ParsableCommand {
                 let changes = alert.changes.map(\.summary).joined(separator: "; ")
                 print("would \(alert.isUpdate ? "update" : "alert"): [\(alert.severity.rawValue)] \(alert.rules.joined(separator: ", ")): "
                       + "\(alert.incident.name) (\(loss), \(alert.incident.source))" + (changes.isEmpty ? "" : " — \(changes)"))
+            }
+            if show, let runtime = outcome.runtime {
+                for (alert, sinks) in MessagePreview.routed(outcome.alerts, runtime: runtime) {
+                    print("\n" + MessagePreview.render(alert, sinks: sinks), terminator: "")
+                }
             }
             print("\(outcome.alerts.count) alerts would fire")
         }

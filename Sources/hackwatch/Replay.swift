@@ -43,7 +43,9 @@ struct Replay: ParsableCommand {
             throw ExitCode.failure
         }
         for warning in parsed.warnings { printError("\(input): \(warning)") }
-        let report = ReplayReport.make(ruleSet: runtime.ruleSet, incidents: parsed.incidents, since: sinceDate) { rule in
+        // The exposure watchlist and attribution overlays apply as in the daemon (README "Exposure").
+        let incidents = parsed.incidents.map(runtime.overlays.apply)
+        let report = ReplayReport.make(ruleSet: runtime.ruleSet, incidents: incidents, since: sinceDate) { rule in
             runtime.destinations(notify: rule.notify, severity: rule.severity)
         }
         print(report.render())

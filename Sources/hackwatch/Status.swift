@@ -2,12 +2,14 @@ import ArgumentParser
 import Foundation
 import HackWatchConfiguration
 import HackWatchDaemon
+import HackWatchModel
 import HackWatchStore
 
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "status", abstract: "Show feed and delivery state from the state database.")
 
     @Option(name: [.customShort("c"), .long], help: ConfigFile.help) var config = ConfigFile.defaultPath
+    @Flag(name: .long, help: "One JSON object (feeds, deliveries, per-sink counts, silences) for scripts.") var json = false
 
     func validate() throws { try ConfigFile.validate(config) }
 
@@ -15,6 +17,12 @@ struct Status: ParsableCommand {
         let decoded = try loadConfigOrExit(config)
         let path = StateStore.path(stateDir: decoded.stateDir)
         guard FileManager.default.fileExists(atPath: path) else {
+            if json {
+                // Same shape as with state, so a script need not special-case a first install.
+                print(JSONValue.object(["state": .string(path), "exists": .bool(false), "feeds": .array([]), "sinks": .array([]),
+                                        "silences": .array([])]).serialized())
+                return
+            }
             print("no state yet (\(path) does not exist): the daemon has not run")
             if let hint = Self.stateDirectoryHint(decoded) { print(hint) }
             return
@@ -23,7 +31,7 @@ struct Status: ParsableCommand {
             // Read-only: status needs no write access (it may run as another user than the daemon).
             let store = try StateDirectory.openStore(path: path, readOnly: true)
             defer { store.close() }
-            print(try StatusReport.render(config: decoded, store: store))
+            print(json ? try StatusReport.json(config: decoded, store: store).serialized() : try StatusReport.render(config: decoded, store: store))
         } catch {
             printError("\(error)")
             throw ExitCode.failure

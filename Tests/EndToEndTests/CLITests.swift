@@ -11,7 +11,7 @@ import TestSupport
 
     @Test func listsEveryCommandInHelp() throws {
         let result = try Binary.run(["--help"])
-        for command in ["run", "once", "check", "test", "replay", "status"] {
+        for command in ["run", "once", "check", "test", "replay", "status", "preview", "notify-test"] {
             #expect(result.stdout.contains("  \(command) "), "help lacks \(command)")
         }
     }

@@ -75,6 +75,11 @@ import HackWatchModel
         alert.incident.previousLoss = Money(usd: 540_000_000)
         alert.revision = 1
         alert.changes = [AlertChange(field: "loss", from: "$540M", to: "$624M")]
+        // ... and one the exposure overlays marked (README "Exposure").
+        alert.incident.exposure = ["Ronin"]
+        alert.incident.exposureUSD = Money(usd: 2_000_000)
+        alert.incident.exposureOwner = "treasury"
+        alert.incident.attributionSource = "sanctions"
         let incidentNames = Set(MessageTemplate.variables(for: alert).keys)
         #expect(incidentNames == Set(MessageTemplate.variableNames).subtracting(MessageTemplate.summaryVariableNames))
         // A message about many incidents adds the summary variables (its builders set them all:

@@ -20,29 +20,44 @@ extension DiscordSink {
                       let message = (try? JSONValue.parse(response.body)), let id = message["id"]?.stringValue else { return SinkReply(result) }
                 return SinkReply(result, reference: reference(id: id, channel: message["channel_id"]?.stringValue))
             }
-            let parts = thread.split(separator: "/").map(String.init)
-            let messageID = parts[0]
-            // The edit: the first message now shows the incident as it stands (still headed as
-            // the first alert, so the channel's top message reads as the story's current state).
-            var current = alert
-            current.revision = 0
-            current.changes = []
-            let edit = HTTPRequest(url: Self.messageURL(endpoint.url, id: messageID), method: .patch,
-                                   headers: [("Content-Type", "application/json; charset=utf-8")],
-                                   body: Array(Self.payload(for: current, username: username).serialized().utf8),
-                                   connectTimeout: TimeSpan(seconds: min(10, endpoint.timeout.seconds)), timeout: endpoint.timeout,
-                                   maxBodyBytes: 64 << 10, maxRedirects: 0)
+            let (edit, followUp) = updateRequests(for: alert, thread: thread)
             let edited = verdict(for: try endpoint.client.send(edit), now: now)
             // A first message deleted by a moderator (404) is not a reason to lose the update.
             if case .retry = edited { return SinkReply(edited) }
-            let separator = endpoint.url.contains("?") ? "&" : "?"
-            let link = parts.count == 3 ? "https://discord.com/channels/\(parts[2])/\(parts[1])/\(messageID)" : nil
-            let followUp = jsonRequest(Self.followUp(for: alert, link: link, username: username).serialized(),
-                                       url: endpoint.url + separator + "wait=true")
             return SinkReply(verdict(for: try endpoint.client.send(followUp), now: now))
         } catch {
             return SinkReply(HTTPVerdict.transport(error))
         }
+    }
+
+    func requests(for alert: Alert, thread: String?, now: Date) -> [HTTPRequest] {
+        guard alert.isUpdate, let thread, let head = thread.split(separator: "/").first, head.allSatisfy(\.isNumber) else {
+            return [request(for: alert, now: now)]
+        }
+        let (edit, followUp) = updateRequests(for: alert, thread: thread)
+        return [edit, followUp]
+    }
+
+    /// An update's two requests: the edit of the first message (`thread`: `id` or
+    /// `id/channel/guild`) and the follow-up saying what changed.
+    func updateRequests(for alert: Alert, thread: String) -> (edit: HTTPRequest, followUp: HTTPRequest) {
+        let parts = thread.split(separator: "/").map(String.init)
+        let messageID = parts[0]
+        // The edit: the first message now shows the incident as it stands (still headed as
+        // the first alert, so the channel's top message reads as the story's current state).
+        var current = alert
+        current.revision = 0
+        current.changes = []
+        let edit = HTTPRequest(url: Self.messageURL(endpoint.url, id: messageID), method: .patch,
+                               headers: [("Content-Type", "application/json; charset=utf-8")],
+                               body: Array(Self.payload(for: current, username: username).serialized().utf8),
+                               connectTimeout: TimeSpan(seconds: min(10, endpoint.timeout.seconds)), timeout: endpoint.timeout,
+                               maxBodyBytes: 64 << 10, maxRedirects: 0)
+        let separator = endpoint.url.contains("?") ? "&" : "?"
+        let link = parts.count == 3 ? "https://discord.com/channels/\(parts[2])/\(parts[1])/\(messageID)" : nil
+        let followUp = jsonRequest(Self.followUp(for: alert, link: link, username: username).serialized(),
+                                   url: endpoint.url + separator + "wait=true")
+        return (edit, followUp)
     }
 
     /// `id/channel/guild` when the webhook tells its guild (`GET` on the webhook URL), else `id`.

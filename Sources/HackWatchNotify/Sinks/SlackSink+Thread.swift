@@ -45,6 +45,10 @@ package struct SlackBotSink: HTTPSink {
 
     func request(for alert: Alert, now: Date) -> HTTPRequest { request(for: alert, thread: nil) }
 
+    func requests(for alert: Alert, thread: String?, now: Date) -> [HTTPRequest] {
+        [request(for: alert, thread: alert.isUpdate ? thread : nil)]
+    }
+
     func request(for alert: Alert, thread: String?) -> HTTPRequest {
         guard case .object(var body) = SlackSink.payload(for: alert) else { return jsonRequest("{}") }
         body["channel"] = .string(channel)

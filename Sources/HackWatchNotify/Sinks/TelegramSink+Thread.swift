@@ -9,14 +9,8 @@ import HackWatchModel
 extension TelegramSink {
     package func send(_ alert: Alert, thread: String?) -> SinkReply {
         let now = Date()
-        var payload = Self.payload(for: alert, chatID: chatID)
-        if let thread, let messageID = Int(thread), case .object(var members) = payload {
-            members["reply_parameters"] = .object(["message_id": .number(Double(messageID)),
-                                                   "allow_sending_without_reply": .bool(true)])
-            payload = .object(members)
-        }
         do {
-            let response = try endpoint.client.send(jsonRequest(payload.serialized()))
+            let response = try endpoint.client.send(request(for: alert, thread: thread))
             let result = verdict(for: response, now: now)
             guard result == .delivered else { return SinkReply(result) }
             let id = (try? JSONValue.parse(response.body))?["result"]?["message_id"]?.numberValue
@@ -25,4 +19,17 @@ extension TelegramSink {
             return SinkReply(HTTPVerdict.transport(error))
         }
     }
+
+    /// `sendMessage`, a reply to `thread` (the first message's id) when there is one.
+    func request(for alert: Alert, thread: String?) -> HTTPRequest {
+        var payload = Self.payload(for: alert, chatID: chatID)
+        if let thread, let messageID = Int(thread), case .object(var members) = payload {
+            members["reply_parameters"] = .object(["message_id": .number(Double(messageID)),
+                                                   "allow_sending_without_reply": .bool(true)])
+            payload = .object(members)
+        }
+        return jsonRequest(payload.serialized())
+    }
+
+    func requests(for alert: Alert, thread: String?, now: Date) -> [HTTPRequest] { [request(for: alert, thread: thread)] }
 }
