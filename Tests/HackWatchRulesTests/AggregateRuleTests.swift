@@ -7,7 +7,7 @@ import Testing
 @Suite struct AggregateRuleTests {
     static let errorCases: [(source: String, expected: [String])] = [
         ("aggregate a { window 7d when count >= \"three\" }", ["1:39: expected a number, money amount or percentage, got string"]),
-        ("aggregate a { window 7d when sum(name) > $1M }", ["1:34: 'sum' needs a money field (loss, returned, net_loss), got 'name' (string)"]),
+        ("aggregate a { window 7d when sum(name) > $1M }", ["1:34: 'sum' needs a money field (loss, returned, net_loss, exposure_usd), got 'name' (string)"]),
         ("aggregate a { window 7d when avg(los) > $1M }", ["1:34: unknown field 'los'; did you mean 'loss'?"]),
         ("aggregate a { window 7d when distinct(loss) >= 3 }", ["1:39: 'distinct' needs a string or list field, got 'loss' (money)"]),
         ("aggregate a { window 7d when cont >= 3 }", ["1:30: unknown figure 'cont'; did you mean 'count'?"]),
@@ -38,7 +38,7 @@ import Testing
     @Test func compilerFormShowsTheLineAndCaret() {
         let result = RuleFixtures.load("aggregate wave {\n    window 7d\n    when sum(name) >= $1M\n}\n")
         #expect(result.render() == """
-            t.rules:3:14: error: 'sum' needs a money field (loss, returned, net_loss), got 'name' (string)
+            t.rules:3:14: error: 'sum' needs a money field (loss, returned, net_loss, exposure_usd), got 'name' (string)
                 when sum(name) >= $1M
                          ^~~~
             """)
