@@ -59,7 +59,7 @@ let package = Package(
         // The optional shared store: PostgreSQL behind `StateStoring`, with the leader lease and fencing.
         .target(name: "HackWatchStorePostgres", dependencies: [model, "HackWatchStore", "CLibPQ"]),
         // Figures over many incidents: periods, breakdowns, comparisons (stats; aggregates, digests).
-        .target(name: "HackWatchStats", dependencies: [model, "HackWatchFeeds"]),
+        .target(name: "HackWatchStats", dependencies: [model, "HackWatchFeeds", "HackWatchRules"]),
         // Sinks, retry policy and the outbox worker.
         .target(
             name: "HackWatchNotify",
@@ -84,7 +84,7 @@ let package = Package(
             name: "HackWatchDaemon",
             dependencies: [
                 model, "HackWatchHTTP", "HackWatchConfiguration", "HackWatchRules", "HackWatchTemplates",
-                "HackWatchFeeds", "HackWatchStore", "HackWatchStorePostgres", "HackWatchNotify", "HackWatchWeb",
+                "HackWatchFeeds", "HackWatchStore", "HackWatchStorePostgres", "HackWatchNotify", "HackWatchWeb", "HackWatchStats",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -140,7 +140,8 @@ let package = Package(
             name: "HackWatchDaemonTests",
             dependencies: [
                 model, "HackWatchHTTP", "HackWatchConfiguration", "HackWatchRules", "HackWatchFeeds", "HackWatchStore",
-                "HackWatchNotify", "HackWatchDaemon", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                "HackWatchNotify", "HackWatchDaemon", "HackWatchStats", "HackWatchTemplates", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "HackWatchWebTests", dependencies: ["HackWatchWeb"]),

@@ -49,12 +49,16 @@ package struct HackWatchConfig: Hashable, Sendable {
     package var timeIntervals: [MuteWindow] = []
     /// The shared PostgreSQL store (`store.postgres`), if configured; else SQLite in `state_dir`.
     package var postgres: PostgresStoreConfig?
+    /// `time_zone`: digests' schedules are read in it (default UTC).
+    package var timeZone: TimeZone = TimeZone(identifier: "UTC")!
+    /// Scheduled summaries (`digests`), in file order.
+    package var digests: [DigestConfig] = []
 
     /// Every top-level key.
     package static let topLevelKeys = [
         "state_dir", "rules", "baseline", "feeds", "sinks", "log_level", "metrics_textfile",
         "feed_stale_after", "correlation_window", "delivery_deadline", "ca_file", "http",
-        "update_loss_share", "alert_late_reports", "exposure", "attribution", "sanctions", "time_intervals", "store",
+        "update_loss_share", "alert_late_reports", "exposure", "attribution", "sanctions", "time_intervals", "store", "time_zone", "digests",
     ]
     /// `log_level` values (swift-log's `Logger.Level`).
     package static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
@@ -163,6 +167,7 @@ extension ConfigReader {
         config.sinks = list(members, "sinks", at: root) { reader, value, path in reader.sink(value, at: path, resolver: resolver) }
         rejectDuplicateNames(config.sinks.map(\.name), key: "sinks", what: "sink", in: members)
         config.timeIntervals = muteWindows(members, sinks: config.sinks.map(\.name), at: root)
+        digests(members, into: &config, at: root)
         return config
     }
 

@@ -39,6 +39,8 @@ package final class Daemon: @unchecked Sendable {
     private var signals: SignalWatcher?
     private var watchdog: WatchdogPinger?
     private var metricsTimer: DispatchSourceTimer?
+    /// Aggregate rules whose conditions time alone changes (windows slide, cooldowns end).
+    private var aggregateTimer: DispatchSourceTimer?
     private let finished = DispatchSemaphore(value: 0)
     private var stopping = false
     /// Delivery latency, poll duration, rule evaluations: the live half of `/metrics`.
@@ -123,6 +125,7 @@ package final class Daemon: @unchecked Sendable {
             watchdog = pinger
         }
         startMetrics()
+        startAggregateTimer()
         logger.info("hackwatch started", metadata: [
             "feeds": "\(current.feeds.count)", "rules": "\(current.ruleSet.rules.count)", "sinks": "\(current.sinks.count)",
         ])
@@ -219,6 +222,7 @@ package final class Daemon: @unchecked Sendable {
             lock.withLock { outbox }.start(queue: outboxQueue)
         }
         reconcileFeeds(old: previous.feeds, new: next.feeds)
+        startAggregateTimer()
         if !next.ruleWarnings.isEmpty { logger.warning("rule warnings:\n\(next.ruleWarnings)") }
         for problem in next.unroutableRules { logger.warning("\(problem)") }
         logger.info("reloaded", metadata: ["feeds": "\(next.feeds.count)", "rules": "\(next.ruleSet.rules.count)"])
@@ -276,6 +280,7 @@ package final class Daemon: @unchecked Sendable {
         leadership?.stop(release: false)
         watchdog?.stop()
         metricsTimer?.cancel()
+        aggregateTimer?.cancel()
         // The outbox finishes in-flight sends; past the deadline (plus a grace for one send's own
         // timeout to fire) exit anyway — undelivered rows stay pending in SQLite for the restart.
         let worker = lock.withLock { outbox }
@@ -307,6 +312,30 @@ package final class Daemon: @unchecked Sendable {
         let role = leadership.map { "\($0.role); " } ?? ""
         return role + "\(current.feeds.count) feeds (\(failing.count) failing), \(current.ruleSet.rules.count) rules, "
             + "\(counts.pending) pending, \(counts.dead) dead deliveries"
+    }
+
+    /// (Re)arms the aggregate and digest timer: every minute, or half the shortest cooldown when that is
+    /// shorter (at least 1 s); the first run is now, recording new aggregates' state silently.
+    private func startAggregateTimer() {
+        aggregateTimer?.cancel()
+        aggregateTimer = nil
+        let current = currentRuntime()
+        let aggregates = current.ruleSet.aggregates.filter(\.enabled)
+        guard !aggregates.isEmpty || current.digests.contains(where: \.config.enabled) else { return }
+        let interval = min(60, max(1, (aggregates.map(\.cooldown).min() ?? 60) / 2))
+        let timer = DispatchSource.makeTimerSource(queue: control)
+        timer.schedule(deadline: .now(), repeating: interval, leeway: .milliseconds(200))
+        timer.setEventHandler { [weak self] in
+            guard let self, !self.lock.withLock({ self.stopping }) else { return }
+            let runtime = self.currentRuntime()
+            var alerts = self.lock.withLock { self.poller }.evaluateAggregates(runtime: runtime)
+            do { alerts += try DigestRunner(store: self.store).run(runtime: runtime) } catch {
+                self.logger.error("cannot send digests", metadata: ["error": "\(error)"])
+            }
+            if !alerts.isEmpty { self.lock.withLock { self.outbox }.wake() }
+        }
+        timer.resume()
+        aggregateTimer = timer
     }
 
     private func startMetrics() {

@@ -27,6 +27,8 @@ package struct DaemonRuntime: Sendable {
     /// The exposure watchlist and attribution overlays (README "Exposure"), applied to each
     /// incident before rules are evaluated; empty when the config names none.
     package var overlays = ExposureOverlays()
+    /// The config's digests, checked (README "Digests").
+    package var digests: [DigestPlan] = []
 
     /// A runtime from parts (tests, tools); `load` is the normal way.
     package init(config: HackWatchConfig, ruleSet: RuleSet, ruleWarnings: String = "", sinks: [String: any Sink] = [:],
@@ -117,6 +119,7 @@ extension DaemonRuntime {
         } catch {
             throw .overlays(error)
         }
+        let digests = try DigestPlan.plans(config)
         var client = client
         if let caFile = config.caFile { client.caFile = caFile }
         let enabled = config.sinks.filter(\.enabled)
@@ -135,6 +138,7 @@ extension DaemonRuntime {
         var runtime = DaemonRuntime(config: config, ruleSet: ruleSet, ruleWarnings: result.diagnostics.isEmpty ? "" : result.render(),
                                     sinks: sinks, sinkConfigs: config.sinks)
         runtime.overlays = overlays
+        runtime.digests = digests
         return runtime
     }
 }

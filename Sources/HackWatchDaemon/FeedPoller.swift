@@ -21,16 +21,17 @@ package struct PollReport: Sendable {
 /// counters and health (one alert when failing longer than `feed_stale_after`, one recovery).
 /// Called on the feed's own queue; state shared between feeds lives in the store and behind a lock.
 package final class FeedPoller: @unchecked Sendable {
-    private let store: any StateStoring
+    let store: any StateStoring
     private let fetcher: FeedFetcher
     private let pipeline: IncidentPipeline
-    private let logger: Logger
+    let logger: Logger
     private let lock = NSLock()
     private var health: [String: FeedHealth] = [:]
     /// Feeds fetch in parallel but process one at a time: two feeds reporting the same hack at
     /// once must see each other's record, or both would alert. Fair, so a big feed's chunks
     /// take turns with the other feeds (`FairLock`).
     private let processing = FairLock()
+    var processingLock: FairLock { processing }
 
     /// Incidents processed per hold of the correlation lock.
     static let chunkSize = 2_000
@@ -82,7 +83,7 @@ package final class FeedPoller: @unchecked Sendable {
                     report = PollReport(result: .succeeded, stats: PipelineStats(), error: nil, notModified: false)
                 } else {
                     do {
-                        let stats = try process(parsed.incidents, feed: feed, firstPoll: !state.firstPollDone, runtime: runtime,
+                        var stats = try process(parsed.incidents, feed: feed, firstPoll: !state.firstPollDone, runtime: runtime,
                                                 now: now, dryRun: dryRun, committed: committed)
                         state.validators = validators.isEmpty ? nil : validators
                         state.firstPollDone = true
@@ -92,6 +93,10 @@ package final class FeedPoller: @unchecked Sendable {
                             "new": "\(stats.new)", "changed": "\(stats.changed)", "unchanged": "\(stats.unchanged)",
                             "baselined": "\(stats.baselined)", "alerts": "\(stats.alerts.count)",
                         ])
+                        // New or changed incidents can start an aggregate's episode.
+                        if !dryRun, stats.new + stats.changed > 0 {
+                            stats.alerts += evaluateAggregates(runtime: runtime, now: now)
+                        }
                         report = PollReport(result: .succeeded, stats: stats, error: nil, notModified: false)
                     } catch {
                         // The store failed mid-way: keep the old validators (and body hash) so the

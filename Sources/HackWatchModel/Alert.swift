@@ -32,6 +32,9 @@ package struct Alert: Hashable, Sendable {
     package var incident: Incident
     /// When the rule matched.
     package var firedAt: Date
+    /// Set for a message about many incidents (aggregate episode, digest): the body sinks show
+    /// instead of the incident's fields. `incident` then stands for the group as a whole.
+    package var summary: AlertSummary?
 
     /// Creates an alert; `id` defaults to `Alert.makeID(incident:rule:)`.
     package init(id: String? = nil, rule: String, severity: Severity, template: String? = nil,

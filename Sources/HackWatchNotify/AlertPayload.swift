@@ -24,6 +24,11 @@ package enum AlertPayload {
             "message": .string(SafeText.fit(MessageTemplate.text(for: alert, sinkType: sinkType), limit: 4000)),
             "incident": incident(alert.incident),
         ]
+        if let summary = alert.summary {
+            // `aggregate.fired` / `digest`: the figures, cleaned like the incident's strings.
+            members["type"] = .string(summary.kind == "digest" ? "digest" : "aggregate.fired")
+            members["summary"] = sanitize(summary.jsonValue)
+        }
         if alert.isUpdate {
             var changes: [String: JSONValue] = [:]
             for change in alert.changes {

@@ -89,6 +89,13 @@ struct AlertFacts {
     init(_ alert: Alert) {
         let incident = alert.incident
         var facts: [(String, String)] = []
+        if let summary = alert.summary {
+            // A message about many incidents: its own facts, then severity and rule.
+            self.facts = summary.factPairs.filter { !SafeText.isBlank($0.value) }
+                + [("Severity", alert.severity.rawValue), ("Rule", alert.rule)]
+            self.url = nil
+            return
+        }
         if let loss = incident.loss { facts.append(("Loss", loss.human)) }
         if let returned = incident.returned { facts.append(("Returned", returned.human)) }
         let chains = incident.chains.filter { !SafeText.isBlank($0) }

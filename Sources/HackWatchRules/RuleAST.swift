@@ -73,4 +73,5 @@ struct RuleFileAST: Sendable {
     var lets: [LetDecl] = []
     var macros: [MacroDecl] = []
     var rules: [RuleDecl] = []
+    var aggregates: [AggregateDecl] = []
 }

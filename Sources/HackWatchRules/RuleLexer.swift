@@ -241,19 +241,21 @@ struct RuleLexer {
             return
         }
         let moneyScale: [String: Double] = ["": 1, "k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "bn": 1e9]
-        let durationScale: [String: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800]
+        let durationScale: [String: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800, "y": 31_536_000]
         if money {
             // After '$' a lowercase m or b can only mean millions or billions.
             let scale = moneyScale[suffix] ?? ["m": 1e6, "b": 1e9][suffix]
             if let scale { add(.money(base * scale), start); return }
         } else if suffix.isEmpty {
+            // `60%`: a fraction (aggregate shares and changes are fractions).
+            if i < s.count, s[i] == "%" { i += 1; add(.number(base / 100), start); return }
             add(.number(base), start); return
         } else if let scale = moneyScale[suffix] {
             add(.money(base * scale), start); return
         } else if let scale = durationScale[suffix] {
             add(.duration(base * scale), start); return
         }
-        error("unknown suffix '\(suffix)' on a number; use k, M, B or bn for money, s, m, h, d or w for durations",
+        error("unknown suffix '\(suffix)' on a number; use k, M, B or bn for money, s, m, h, d, w or y for durations",
               suffixStart, i)
         add(.invalid, start)
     }

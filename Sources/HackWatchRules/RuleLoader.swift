@@ -81,6 +81,7 @@ public enum RuleLoader {
         var resolver = RuleResolver(sources: files, files: asts)
         resolver.run()
         diagnostics += resolver.diagnostics
+        let resolvedCount = resolver.diagnostics.count
         // Pass 3: types, and the rules' own settings.
         var checker = RuleTypeChecker(resolver: resolver)
         checker.checkLets()
@@ -94,6 +95,10 @@ public enum RuleLoader {
                 checkSettings(rule, source: files[fileIndex], sinkNames: sinkNames, validateTemplate: validateTemplate, into: &diagnostics)
             }
         }
+        var aggregates = AggregateLoading()
+        aggregates.check(asts, files: files, resolver: &resolver, checker: &checker, sinkNames: sinkNames,
+                         validateTemplate: validateTemplate, into: &diagnostics)
+        diagnostics += resolver.diagnostics.dropFirst(resolvedCount)
         diagnostics += checker.diagnostics
         diagnostics = capped(diagnostics.sorted(by: Diagnostic.sortedOrder))
         guard !diagnostics.contains(where: { $0.severity == .error }) else {
@@ -113,7 +118,9 @@ public enum RuleLoader {
                 notify: decl.notify?.map(\.0), message: decl.message?.0, enabled: decl.enabled,
                 location: "\(files[fileIndex].path):\(line):\(column)", predicate: compiler.compile(condition)))
         }
-        return RuleLoadResult(ruleSet: RuleSet(rules: rules), diagnostics: diagnostics)
+        var ruleSet = RuleSet(rules: rules)
+        ruleSet.aggregates = aggregates.compile(compiler, files: files)
+        return RuleLoadResult(ruleSet: ruleSet, diagnostics: diagnostics)
     }
 
     /// Most errors reported per file, as compilers cap them (a binary file would give thousands).

@@ -10,12 +10,12 @@ struct ParseAbort: Error {}
 struct RuleParser {
     /// Deepest parenthesis nesting accepted in one expression.
     static let maxDepth = 200
-    static let topKeywords: Set<String> = ["let", "macro", "rule"]
+    static let topKeywords: Set<String> = ["let", "macro", "rule", "aggregate"]
     static let propertyKeywords = ["when", "severity", "notify", "message", "enabled"]
     /// Words that cannot name a field, `let` or `macro`.
     static let reserved: Set<String> = [
         "and", "or", "not", "in", "contains", "startswith", "endswith", "matches", "exists", "true", "false",
-        "let", "macro", "rule", "when", "severity", "notify", "message", "enabled",
+        "let", "macro", "rule", "when", "severity", "notify", "message", "enabled", "aggregate",
     ]
 
     let source: RuleSource
@@ -85,6 +85,7 @@ struct RuleParser {
                 case "let": try parseLet()
                 case "macro": try parseMacro()
                 case "rule": try parseRule()
+                case "aggregate": try parseAggregate()
                 default:
                     if case .invalid = current.kind {} else {
                         var message = "expected 'let', 'macro' or 'rule', found \(current.display)"

@@ -37,6 +37,8 @@ public struct CompiledRule: Sendable {
 public struct RuleSet: Sendable {
     /// The rules in load order (disabled ones included; `matches` skips them).
     public var rules: [CompiledRule] { didSet { enabled = Self.enabledPredicates(rules) } }
+    /// Aggregate rules (README "Aggregate rules"), in load order; evaluated by HackWatchStats.
+    package var aggregates: [CompiledAggregate] = []
     /// Enabled rules' predicates and indices into `rules`: the hot loop touches only these.
     private var enabled: [EnabledRule]
 

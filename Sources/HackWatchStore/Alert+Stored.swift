@@ -23,6 +23,7 @@ extension Alert {
         }
         if let storyStarted { object["story_started"] = .number(storyStarted.timeIntervalSince1970) }
         if let storyHeadline { object["story_headline"] = .string(storyHeadline) }
+        if let summary { object["summary"] = summary.jsonValue }
         return .object(object)
     }
 
@@ -46,5 +47,6 @@ extension Alert {
         }
         storyStarted = object["story_started"]?.numberValue.map(Date.init(timeIntervalSince1970:))
         storyHeadline = object["story_headline"]?.stringValue
+        summary = object["summary"].flatMap(AlertSummary.init(json:))
     }
 }

@@ -9,7 +9,7 @@ import Foundation
 /// them consistent.
 package final class StateStore: @unchecked Sendable {
     /// The schema version this build writes (`PRAGMA user_version`).
-    package static let schemaVersion = 5
+    package static let schemaVersion = 6
 
     private let lock = NSLock()
     private let connection: SQLiteConnection
@@ -141,6 +141,7 @@ package final class StateStore: @unchecked Sendable {
                 try addColumn("incidents", "content_hash INTEGER")
                 try addColumn("feed_state", "body_hash TEXT")
             }
+            if version < 6 { try connection.execute(Self.schemaV6) }
             try connection.execute("PRAGMA user_version = \(Self.schemaVersion)")
         }
     }

@@ -98,6 +98,19 @@ package protocol StateStoring: AnyObject, Sendable {
     func releaseHeld(now: Date) throws(StoreError) -> Int
     /// Per sink with outbox rows: counts by state and the newest recorded error (`status`).
     func sinkOutboxSummaries() throws(StoreError) -> [SinkOutboxSummary]
+
+    // MARK: Aggregates and digests (schema 6)
+
+    /// The stored edge-trigger state of aggregate `name`.
+    func aggregateState(_ name: String) throws(StoreError) -> AggregateState?
+    /// Replaces an aggregate's state and records its new episodes, in one transaction.
+    func saveAggregateState(_ state: AggregateState, episodes: [AggregateEpisode]) throws(StoreError)
+    /// Recorded episodes, newest first (`aggregate` nil: every aggregate's).
+    func aggregateEpisodes(aggregate: String?, limit: Int) throws(StoreError) -> [AggregateEpisode]
+    /// The end of the last period digest `name` was done for.
+    func digestPeriodEnd(_ name: String) throws(StoreError) -> Date?
+    /// Records digest `name` as done up to `end`.
+    func saveDigestPeriodEnd(_ name: String, end: Date) throws(StoreError)
 }
 
 extension StateStoring {

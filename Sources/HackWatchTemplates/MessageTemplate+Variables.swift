@@ -10,6 +10,13 @@ extension MessageTemplate {
         "addresses", "address_list", "transactions", "transaction_list", "rules", "revision", "changes",
         "previous_loss_human",
         "exposed", "exposure", "exposure_usd", "exposure_usd_human", "exposure_owner", "attribution_source",
+    ] + summaryVariableNames
+
+    /// Variables of messages about many incidents (aggregate episodes, digests), set from
+    /// `AlertSummary.variables` and `top` (a list of incident variables: name, loss_human, date, url, …).
+    package static let summaryVariableNames = [
+        "aggregate", "digest", "group", "episode", "count", "known_loss_count", "coverage_pct", "sum_loss", "sum_loss_human",
+        "window_label", "period", "change_pct", "top",
     ]
 
     /// A variable tag naming something no alert has, with its 1-based position.

@@ -44,6 +44,7 @@ package enum MessageTemplate {
     package static func text(for alert: Alert, sinkType: String) -> String {
         let body: String
         if let template = alert.template, !template.isEmpty { body = render(template, alert: alert) }
+        else if let summary = alert.summary { body = summary.text(limit: summaryLimit(for: sinkType)) }
         else { body = renderCached(layout(for: sinkType), alert: alert) }
         guard alert.isUpdate else { return body }
         return updateLine(for: alert) + "\n" + body
@@ -61,6 +62,7 @@ package enum MessageTemplate {
 
     /// A one-line headline: `[HIGH] Ronin: $624M stolen`.
     package static func headline(for alert: Alert) -> String {
+        if let summary = alert.summary { return "[\(alert.severity.rawValue.uppercased())] \(summary.headline)" }
         let incident = alert.incident
         var line = (alert.isUpdate ? "[UPDATE] " : "") + "[\(alert.severity.rawValue.uppercased())] \(incident.name)"
         if let loss = incident.loss { line += ": \(loss.human) stolen" }
@@ -143,6 +145,10 @@ package enum MessageTemplate {
         }
         put("exposure_owner", incident.exposureOwner)
         put("attribution_source", incident.attributionSource)
+        if let summary = alert.summary {
+            for (key, value) in summary.variables { vars[key] = value }
+            vars["top"] = summary.top
+        }
         return vars
     }
 

@@ -46,8 +46,8 @@ func benchStats(_ report: inout BenchReport) {
         }
         report.record("stats_53800_ms", best * 1000, "ms",
                       note: "\(stored) stored incidents: load + canonical + by month + compare 1y, best of 3; \(count) in 2022-01..07")
+        benchAggregates(store: store, now: snapshot.compactMap(\.date).max() ?? Date(), &report)
     } catch {
         report.note("stats: cannot open a store in \(dir): \(error)")
     }
-    report.note("aggregate evaluation per new incident (20 aggregate rules): not measured, aggregate rules are not implemented yet")
 }

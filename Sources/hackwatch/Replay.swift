@@ -49,5 +49,9 @@ struct Replay: ParsableCommand {
             runtime.destinations(notify: rule.notify, severity: rule.severity)
         }
         print(report.render())
+        if !runtime.ruleSet.aggregates.isEmpty {
+            let episodes = ReplayReport.episodes(ruleSet: runtime.ruleSet, incidents: parsed.incidents, since: sinceDate)
+            print(ReplayReport.renderEpisodes(episodes, aggregates: runtime.ruleSet.aggregates))
+        }
     }
 }

@@ -50,7 +50,7 @@ import Testing
         ("rule a { when name == \"a\\u{D800}\" }", ["1:25: invalid unicode escape; write \\u{1F600} with 1 to 8 hex digits of a valid scalar"]),
         ("rule a { when date > 2022-13-01 }", ["1:22: invalid date '2022-13-01'; write 2022-03-23 or 2022-03-23T10:00:00Z"]),
         ("rule a { when date > 2022-02-30 }", ["1:22: invalid date '2022-02-30'; write 2022-03-23 or 2022-03-23T10:00:00Z"]),
-        ("rule a { when loss > 5q }", ["1:23: unknown suffix 'q' on a number; use k, M, B or bn for money, s, m, h, d or w for durations"]),
+        ("rule a { when loss > 5q }", ["1:23: unknown suffix 'q' on a number; use k, M, B or bn for money, s, m, h, d, w or y for durations"]),
         ("rule a { when loss > $ }", ["1:22: expected an amount after '$'"]),
         ("rule a { when name in [\"a\", 5] }", ["1:29: list mixes string and number elements"]),
         ("rule a { when name in [2022-01-01] }", ["1:24: list elements must be strings or numbers, got time"]),

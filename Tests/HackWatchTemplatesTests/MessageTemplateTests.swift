@@ -80,6 +80,13 @@ import HackWatchModel
         alert.incident.exposureUSD = Money(usd: 2_000_000)
         alert.incident.exposureOwner = "treasury"
         alert.incident.attributionSource = "sanctions"
+        let incidentNames = Set(MessageTemplate.variables(for: alert).keys)
+        #expect(incidentNames == Set(MessageTemplate.variableNames).subtracting(MessageTemplate.summaryVariableNames))
+        // A message about many incidents adds the summary variables (its builders set them all:
+        // HackWatchStatsTests check each against `summaryVariableNames`).
+        let names = MessageTemplate.summaryVariableNames.filter { $0 != "top" }
+        alert.summary = AlertSummary(kind: "aggregate", headline: "h", lines: [],
+                                     variables: Dictionary(uniqueKeysWithValues: names.map { ($0, "x") }), top: [["name": "Ronin"]])
         #expect(Set(MessageTemplate.variables(for: alert).keys) == Set(MessageTemplate.variableNames))
     }
 
