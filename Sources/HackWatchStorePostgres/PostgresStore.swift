@@ -92,6 +92,14 @@ package final class PostgresStore: @unchecked Sendable {
         do {
             connection?.close()
             let fresh = try PGConnection(conninfo: conninfo, redact: Self.redactor(secrets))
+            // A process frozen inside a transaction (SIGSTOP, a stalled VM) would hold its row
+            // locks — the lease row's FOR SHARE among them — and block the standby's takeover
+            // until it resumed. Every transaction here is a few statements issued back to back,
+            // so the server may end a session idle in one for a third of the lease; the frozen
+            // process finds its connection gone when it resumes, and fencing does the rest.
+            // lock_timeout keeps a lease attempt from waiting on a lock past the renewal interval.
+            let third = max(100, Int(leaseSeconds * 1000 / 3))
+            try fresh.execute("SET idle_in_transaction_session_timeout = \(third); SET lock_timeout = \(third)")
             connection = fresh
             connectBackoff = 0.25
             return fresh

@@ -34,7 +34,7 @@ struct SharedStoreEndToEndTests {
         let check = try Binary.run(["check", "--config", harness.dir(standby).appendingPathComponent("config.json").path])
         #expect(check.status == 0, "\(check.stderr)")
         #expect(check.stdout.contains("store: PostgreSQL database \(harness.database) on 127.0.0.1:\(harness.cluster.port)"))
-        #expect(check.stdout.contains("schema version 1"))
+        #expect(check.stdout.contains("schema version 2"))
         for text in [status.stdout, status.stderr, check.stdout, check.stderr, harness.log("a"), harness.log("b")] {
             #expect(!text.contains(SharedStoreHarness.password))
         }
