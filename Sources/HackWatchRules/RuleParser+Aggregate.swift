@@ -45,21 +45,8 @@ extension RuleParser {
     }
 
     mutating func parseAggregateProperty(_ decl: inout AggregateDecl, seen: inout [String: SourceSpan]) throws(ParseAbort) {
-        guard let word = current.identifier, Self.aggregateProperties.contains(word) else {
-            var message = "expected an aggregate property (over, window, group by, when, severity, cooldown, notify, message, enabled) or '}', found \(current.display)"
-            if let word = current.identifier {
-                message = "unknown aggregate property '\(word)'"
-                if let near = Suggest.nearest(word, in: Self.aggregateProperties) { message += "; did you mean '\(near)'?" }
-            }
-            try fail(message)
-        }
-        let keywordSpan = current.span
-        if let first = seen[word] {
-            let (line, column) = source.location(of: first.start)
-            error("duplicate '\(word)' in aggregate '\(decl.name)' (first at line \(line), column \(column))", at: keywordSpan)
-        }
-        seen[word] = keywordSpan
-        advance()
+        let word = try propertyKeyword(of: "aggregate", owner: decl.name, allowed: Self.aggregateProperties,
+                                       listing: "over, window, group by, when, severity, cooldown, notify, message, enabled", seen: &seen)
         switch word {
         case "over":
             decl.over = try parseExpression(depth: 0)

@@ -191,22 +191,33 @@ struct RuleParser {
         return Self.propertyKeywords.contains(word) || Self.topKeywords.contains(word)
     }
 
-    mutating func parseProperty(_ rule: inout RuleDecl, seen: inout [String: SourceSpan]) throws(ParseAbort) {
-        guard let word = current.identifier, Self.propertyKeywords.contains(word) else {
-            var message = "expected a rule property (when, severity, notify, message, enabled) or '}', found \(current.display)"
+    /// Reads the keyword that opens a property of a `kind` block ("rule", "aggregate") named
+    /// `owner`, one of `allowed` (`listing` spells them for the message). An unknown word aborts
+    /// with a suggestion; a repeated one is reported and parsed again, so later errors still show.
+    mutating func propertyKeyword(of kind: String, owner: String, allowed: [String], listing: String,
+                                  seen: inout [String: SourceSpan]) throws(ParseAbort) -> String {
+        guard let word = current.identifier, allowed.contains(word) else {
+            let article = kind.first.map { "aeiou".contains($0) } == true ? "an" : "a"
+            var message = "expected \(article) \(kind) property (\(listing)) or '}', found \(current.display)"
             if let word = current.identifier {
-                message = "unknown rule property '\(word)'"
-                if let near = Suggest.nearest(word, in: Self.propertyKeywords) { message += "; did you mean '\(near)'?" }
+                message = "unknown \(kind) property '\(word)'"
+                if let near = Suggest.nearest(word, in: allowed) { message += "; did you mean '\(near)'?" }
             }
             try fail(message)
         }
         let keywordSpan = current.span
         if let first = seen[word] {
             let (line, column) = source.location(of: first.start)
-            error("duplicate '\(word)' in rule '\(rule.name)' (first at line \(line), column \(column))", at: keywordSpan)
+            error("duplicate '\(word)' in \(kind) '\(owner)' (first at line \(line), column \(column))", at: keywordSpan)
         }
         seen[word] = keywordSpan
         advance()
+        return word
+    }
+
+    mutating func parseProperty(_ rule: inout RuleDecl, seen: inout [String: SourceSpan]) throws(ParseAbort) {
+        let word = try propertyKeyword(of: "rule", owner: rule.name, allowed: Self.propertyKeywords,
+                                       listing: "when, severity, notify, message, enabled", seen: &seen)
         switch word {
         case "when":
             rule.when = try parseExpression(depth: 0)
