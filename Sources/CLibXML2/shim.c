@@ -421,6 +421,94 @@ static int hw_collapse(char *text, int n) {
     return out;
 }
 
+/* Appends `value` as UTF-8 at text[*out] (never longer than the reference it replaces). */
+static void hw_put_scalar(char *text, int *out, unsigned int value) {
+    if (value == 0 || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)) value = 0xFFFD;
+    int o = *out;
+    if (value < 0x80) text[o++] = (char)value;
+    else if (value < 0x800) { text[o++] = (char)(0xC0 | (value >> 6)); text[o++] = (char)(0x80 | (value & 0x3F)); }
+    else if (value < 0x10000) {
+        text[o++] = (char)(0xE0 | (value >> 12)); text[o++] = (char)(0x80 | ((value >> 6) & 0x3F));
+        text[o++] = (char)(0x80 | (value & 0x3F));
+    } else {
+        text[o++] = (char)(0xF0 | (value >> 18)); text[o++] = (char)(0x80 | ((value >> 12) & 0x3F));
+        text[o++] = (char)(0x80 | ((value >> 6) & 0x3F)); text[o++] = (char)(0x80 | (value & 0x3F));
+    }
+    *out = o;
+}
+
+/* The value of the reference name[0..<n] (between '&' and ';'): 1 with *value set, 0 when it
+   stays literal, -1 when only the Swift decoder can say (a signed number: UInt32("+65")). */
+static int hw_reference_value(const char *name, int n, unsigned int *value) {
+    if (n <= 0) return 0;
+    if (name[0] != '#') {
+        char copy[32];
+        for (int i = 0; i < n; i++) {
+            unsigned char c = (unsigned char)name[i];
+            if (!((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))) return 0;
+            copy[i] = (char)c;
+        }
+        copy[n] = 0;
+        const htmlEntityDesc *entity = htmlEntityLookup((const xmlChar *)copy);
+        if (entity == NULL || entity->value == 0) return 0;
+        *value = entity->value;
+        return 1;
+    }
+    int i = 1, hex = 0;
+    if (i < n && (name[i] == 'x' || name[i] == 'X')) { hex = 1; i++; }
+    if (i < n && (name[i] == '+' || name[i] == '-')) return -1;
+    if (i >= n) return 0;
+    unsigned long long total = 0;
+    for (; i < n; i++) {
+        unsigned char c = (unsigned char)name[i];
+        int digit;
+        if (c >= '0' && c <= '9') digit = c - '0';
+        else if (hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f') digit = (c | 0x20) - 'a' + 10;
+        else return 0;
+        total = total * (hex ? 16 : 10) + (unsigned long long)digit;
+        if (total > 0xFFFFFFFFull) return 0;  /* UInt32 overflow: literal */
+    }
+    *value = (unsigned int)total;
+    return 1;
+}
+
+/* FeedText.decodeReferences in place, for text already collapsed: `&name;` / `&#N;` / `&#xH;`
+   (the ';' within 32 characters) become their character, anything else stays as written.
+   Returns the new length, or -1 when a reference needs the Swift decoder (grapheme clusters
+   around the ';', a signed number), leaving the text untouched. */
+static int hw_decode_references(char *text, int n) {
+    /* First pass: can every reference be decided here? */
+    for (int i = 0; i < n; i++) {
+        if (text[i] != '&') continue;
+        int limit = i + 1 + 32 < n ? i + 1 + 32 : n;
+        for (int j = i + 1; j < limit; j++) {
+            if (text[j] != ';') continue;
+            /* A combining mark after ';' makes one Character of it, which Swift does not match. */
+            if (j + 1 < n && (unsigned char)text[j + 1] >= 0x80) return -1;
+            unsigned int value;
+            if (hw_reference_value(text + i + 1, j - i - 1, &value) < 0) return -1;
+            break;
+        }
+        /* A non-ASCII byte within the 32 means fewer than 32 Characters: the ';' may lie further.
+           Such a name never decodes (it is not an entity name nor digits), so '&' stays literal. */
+    }
+    int out = 0;
+    for (int i = 0; i < n;) {
+        if (text[i] != '&') { text[out++] = text[i++]; continue; }
+        int limit = i + 1 + 32 < n ? i + 1 + 32 : n, semi = -1;
+        for (int j = i + 1; j < limit; j++) if (text[j] == ';') { semi = j; break; }
+        unsigned int value;
+        if (semi > 0 && hw_reference_value(text + i + 1, semi - i - 1, &value) == 1) {
+            hw_put_scalar(text, &out, value);
+            i = semi + 1;
+            continue;
+        }
+        text[out++] = text[i++];
+    }
+    text[out] = 0;
+    return out;
+}
+
 char *hw_field_text(xmlNodePtr node, int html, int *length, int *references) {
     /* Collected behind a BOM, so that markup can go to the HTML parser without another copy. */
     hw_buffer buffer = {malloc(256), 0, 256};
@@ -435,9 +523,14 @@ char *hw_field_text(xmlNodePtr node, int html, int *length, int *references) {
         char *plain = hw_html_text_marked(text, n + 3, &parsed);
         if (plain != NULL) { free(text); *length = hw_collapse(plain, parsed); return plain; }
     }
-    if (html && n > 0 && memchr(text + 3, '&', (size_t)n) != NULL) *references = 1;
     memmove(text, text + 3, (size_t)n + 1);
     *length = hw_collapse(text, n);
+    if (html && *length > 0 && memchr(text, '&', (size_t)*length) != NULL) {
+        /* References only (no markup): decoded here, without a parser or a Swift pass. */
+        int decoded = hw_decode_references(text, *length);
+        if (decoded < 0) *references = 1;
+        else *length = hw_collapse(text, decoded);
+    }
     return text;
 }
 

@@ -57,7 +57,10 @@ enum FeedText {
 
     /// Cuts `text` to `limit` characters, marking the cut with "…".
     static func capped(_ text: String, _ limit: Int) -> String {
-        text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"
+        // A character is at least one UTF-8 byte: within the limit in bytes is within it in
+        // characters, without counting grapheme clusters (most titles and summaries).
+        if text.utf8.count <= limit { return text }
+        return text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"
     }
 
     /// `&name;` references HTML names (`&eacute;`) replaced by their character; others stay as
