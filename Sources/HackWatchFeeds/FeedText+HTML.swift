@@ -24,6 +24,19 @@ enum FeedText {
         }
     }
 
+    /// What `hw_field_text`'s parser-free path makes of an HTML fragment (collapsed), or nil when
+    /// the fragment is left to the parser. Tests hold it to `stripHTML` on generated fragments.
+    static func fastHTMLText(_ html: String) -> String? {
+        var html = html
+        return html.withUTF8 { bytes -> String? in
+            var length: Int32 = 0
+            let text = bytes.withMemoryRebound(to: CChar.self) { hw_html_fast_text($0.baseAddress, Int32($0.count), &length) }
+            guard let text else { return nil }
+            defer { hw_free(text) }
+            return collapse(String(decoding: UnsafeRawBufferPointer(start: text, count: Int(length)), as: UTF8.self))
+        }
+    }
+
     /// HTML character references (`&eacute;`, `&#233;`, `&#xE9;`) decoded as the HTML parser
     /// would; anything else (`AT&T`, `&unknown;`) stays as written.
     static func decodeReferences(_ text: String) -> String {

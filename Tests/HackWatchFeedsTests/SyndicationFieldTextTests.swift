@@ -144,3 +144,57 @@ import Testing
         #expect(!feed.incidents.contains { $0.text.contains("root:") })
     }
 }
+
+/// The parser-free HTML path against libxml2's HTML parser: on every generated fragment it
+/// accepts, the same text; what it does not know it leaves to the parser.
+@Suite struct HTMLFastPathTests {
+    static let pieces = [
+        "<p>", "</p>", "<div>", "</div>", "<b>", "</b>", "<i>", "</i>", "<em>", "</em>", "<strong>", "</strong>",
+        "<span>", "</span>", "<code>", "</code>", "<u>", "</u>", "<small>", "</small>", "<br>", "Text", "x y", " ",
+        "  ", "\n", "\t", "é", "’s", "a>b", "$5M", "😀", "<li>", "</li>", "<a href=\"x\">", "</a>", "<P>", "<br/>",
+        "<script>", "</script>", "&amp;", "a < b", "<!-- c -->", "<ul>", "</ul>", "<h2>", "</h2>",
+    ]
+
+    /// A fixed pseudo-random sequence (SplitMix64), so a failure names a reproducible fragment.
+    static func fragments(count: Int, seed: UInt64) -> [String] {
+        var state = seed
+        func next() -> Int {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Int(truncatingIfNeeded: (z ^ (z >> 31)) >> 1)
+        }
+        return (0..<count).map { _ in
+            (0..<(1 + next() % 12)).map { _ in pieces[next() % pieces.count] }.joined()
+        }
+    }
+
+    @Test func agreesWithTheParserOnGeneratedFragments() {
+        var accepted = 0
+        for fragment in Self.fragments(count: 20_000, seed: 19) {
+            guard let fast = FeedText.fastHTMLText(fragment) else { continue }
+            accepted += 1
+            let parsed = FeedText.stripHTML(fragment)
+            #expect(fast == parsed, "fragment: \(String(reflecting: fragment))")
+            if fast != parsed { break }
+        }
+        #expect(accepted > 1_000)  // about 1,400 of these 20,000 fragments
+    }
+
+    @Test(arguments: [
+        ("<p>Attackers drained <b>$5M</b> from the bridge.</p>", "Attackers drained $5M from the bridge."),
+        ("<b>Korea</b>'s exchange", "Korea 's exchange"),  // the parser's implied <p> around top-level text
+        ("one<br>two<p>three</p>four", "one two three four"),
+        ("<p>a<p>b", "a b"),
+    ])
+    func knownShapes(html: String, text: String) {
+        #expect(FeedText.fastHTMLText(html) == text)
+        #expect(FeedText.stripHTML(html) == text)
+    }
+
+    @Test(arguments: ["a &amp; b", "<p class=\"x\">a</p>", "<li>a", "<P>a</P>", "<b>a</i>", "a < b", "<br/>", "<script>x</script>", "<!-- c -->"])
+    func leavesOtherFragmentsToTheParser(html: String) {
+        #expect(FeedText.fastHTMLText(html) == nil)
+    }
+}
