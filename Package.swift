@@ -141,6 +141,7 @@ let package = Package(
             dependencies: [
                 model, "HackWatchHTTP", "HackWatchConfiguration", "HackWatchRules", "HackWatchFeeds", "HackWatchStore",
                 "HackWatchNotify", "HackWatchDaemon", "HackWatchStats", "HackWatchTemplates", "TestSupport",
+                "HackWatchWeb",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

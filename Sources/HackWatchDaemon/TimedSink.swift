@@ -11,6 +11,9 @@ struct TimedSink: Sink {
 
     var name: String { base.name }
     var minimumInterval: TimeInterval { base.minimumInterval }
+    /// Forwarded too: the protocol's default (1) would quietly turn a sink's pool of senders
+    /// into one sender in the daemon (issue 19: the 1,000-alert fan-out used one connection).
+    var senders: Int { base.senders }
 
     func send(_ alert: Alert) -> SinkResult { send(alert, thread: nil).result }
 

@@ -8,13 +8,15 @@ extension StateStore {
     /// Returns the alerts newly recorded, in input order.
     package func recordFiring(_ alerts: [(alert: Alert, sinks: [String])]) throws(StoreError) -> [Alert] {
         guard !alerts.isEmpty else { return [] }
+        // Serialised outside the lock, as in `recordStories`: the senders mark deliveries under it.
+        let payloads = alerts.map { $0.alert.storedJSON.serialized() }
         return try locked { () throws(StoreError) in
             try db.transaction { () throws(StoreError) in
                 var recorded: [Alert] = []
-                for (alert, sinks) in alerts {
+                for ((alert, sinks), payload) in zip(alerts, payloads) {
                     try insertFired(alert.id, incident: alert.incident, rule: alert.rule, at: alert.firedAt)
                     guard db.changes == 1 else { continue }
-                    try insertOutbox(alert, sinks: sinks)
+                    try insertOutbox(alert, sinks: sinks, payload: payload)
                     recorded.append(alert)
                 }
                 return recorded
@@ -109,35 +111,47 @@ extension StateStore {
     }
 
     /// Rows whose payload no longer decodes (hand-edited, or from a broken build) are marked
-    /// dead with the reason instead of blocking the outbox forever.
+    /// dead with the reason instead of blocking the outbox forever. The payloads are decoded
+    /// after the lock is released: a 500-row batch of JSON held up the ingest's saves (and they
+    /// the senders) for as long as it took.
     private func deliveries(where condition: String, _ values: [SQLiteValue], order: String,
                             limit: Int) throws(StoreError) -> [Delivery] {
-        try locked { () throws(StoreError) in
-            var result: [Delivery] = []
-            var corrupt: [(Int64, String)] = []
+        let rows = try locked { () throws(StoreError) in
+            var rows: [(id: Int64, payload: String, sink: String, attempts: Int, next: Date, lastError: String?,
+                        created: Date, heldUntil: Date?)] = []
             try db.query("""
                 SELECT id, payload, sink, attempts, next_attempt, last_error, created_at, \(fileVersion >= 3 ? "held_until" : "NULL") FROM outbox
                 WHERE \(condition) ORDER BY \(order) LIMIT ?
                 """, values + [.integer(Int64(max(0, limit)))]) { (row: SQLiteRow) throws(StoreError) in
-                do throws(StoreError) {
-                    let json: JSONValue
-                    do throws(JSONParseError) { json = try JSONValue.parse(row.string(1) ?? "") } catch {
-                        throw .corruptRow(table: "outbox", detail: error.description)
-                    }
-                    var delivery = Delivery(
-                        id: row.int(0), alert: try Alert(stored: json), sink: row.string(2) ?? "", attempts: Int(row.int(3)),
-                        nextAttempt: row.date(4) ?? Date(), lastError: row.string(5), createdAt: row.date(6) ?? Date())
-                    delivery.heldUntil = row.date(7)
-                    result.append(delivery)
-                } catch {
-                    corrupt.append((row.int(0), error.description))
-                }
+                rows.append((row.int(0), row.string(1) ?? "", row.string(2) ?? "", Int(row.int(3)), row.date(4) ?? Date(),
+                             row.string(5), row.date(6) ?? Date(), row.date(7)))
             }
+            return rows
+        }
+        var result: [Delivery] = []
+        result.reserveCapacity(rows.count)
+        var corrupt: [(Int64, String)] = []
+        for row in rows {
+            do throws(StoreError) {
+                let json: JSONValue
+                do throws(JSONParseError) { json = try JSONValue.parse(row.payload) } catch {
+                    throw .corruptRow(table: "outbox", detail: error.description)
+                }
+                var delivery = Delivery(id: row.id, alert: try Alert(stored: json), sink: row.sink, attempts: row.attempts,
+                                        nextAttempt: row.next, lastError: row.lastError, createdAt: row.created)
+                delivery.heldUntil = row.heldUntil
+                result.append(delivery)
+            } catch {
+                corrupt.append((row.id, error.description))
+            }
+        }
+        guard !corrupt.isEmpty else { return result }
+        try locked { () throws(StoreError) in
             for (id, reason) in corrupt {
                 try db.query("UPDATE outbox SET status = 'dead', finished_at = ?, last_error = ? WHERE id = ? AND status = 'pending'",
                              [.date(Date()), .text(reason), .integer(id)])
             }
-            return result
         }
+        return result
     }
 }

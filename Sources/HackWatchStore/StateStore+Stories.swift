@@ -106,13 +106,21 @@ extension StateStore {
     /// second process, or a replayed batch) is skipped. Returns the alerts recorded.
     package func recordStories(_ firings: [StoryFiring]) throws(StoreError) -> [Alert] {
         guard !firings.isEmpty else { return [] }
+        // The JSON text is written before the lock is taken: it was most of a big chunk's
+        // transaction, and the outbox's senders wait on the same lock to mark each delivery
+        // (issue 19: a 2,000-firing chunk held every sender up for seconds).
+        let stored = firings.map { firing in
+            (snapshot: Self.storedPayload(firing.state.snapshot),
+             rules: JSONValue.array(firing.state.rules.map(JSONValue.string)).serialized(),
+             payloads: firing.alerts.map { $0.alert.storedJSON.serialized() })
+        }
         return try locked { () throws(StoreError) in
             try db.transaction { () throws(StoreError) in
                 var recorded: [Alert] = []
-                for firing in firings {
+                for (firing, stored) in zip(firings, stored) {
                     let state = firing.state
-                    let snapshot = Self.storedPayload(state.snapshot)
-                    let rules = JSONValue.array(state.rules.map(JSONValue.string)).serialized()
+                    let snapshot = stored.snapshot
+                    let rules = stored.rules
                     if state.revision == 0 {
                         try db.query("""
                             INSERT OR IGNORE INTO stories (story, incident_source, incident_id, revision, snapshot, rules, started_at, headline)
@@ -129,8 +137,8 @@ extension StateStore {
                         let pair = Alert.makeID(incidentID: firing.incident.id, source: firing.incident.source, rule: rule)
                         try insertFired(pair, incident: firing.incident, rule: rule, at: state.startedAt)
                     }
-                    for (alert, sinks) in firing.alerts {
-                        try insertOutbox(alert, sinks: sinks)
+                    for ((alert, sinks), payload) in zip(firing.alerts, stored.payloads) {
+                        try insertOutbox(alert, sinks: sinks, payload: payload)
                         recorded.append(alert)
                     }
                 }
@@ -181,9 +189,9 @@ extension StateStore {
             """, [.text(pairID), .text(incident.source), .text(incident.id), .text(rule), .date(date)])
     }
 
-    /// One outbox row per sink for `alert`; inside a transaction, under the lock.
-    func insertOutbox(_ alert: Alert, sinks: [String]) throws(StoreError) {
-        let payload = alert.storedJSON.serialized()
+    /// One outbox row per sink for `alert`; inside a transaction, under the lock. `payload` is
+    /// `alert.storedJSON.serialized()`, written by the caller before it took the lock.
+    func insertOutbox(_ alert: Alert, sinks: [String], payload: String) throws(StoreError) {
         for sink in Set(sinks).sorted() {
             try db.query("""
                 INSERT OR IGNORE INTO outbox (alert_id, sink, payload, next_attempt, created_at)
