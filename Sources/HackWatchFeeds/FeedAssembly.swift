@@ -74,9 +74,9 @@ enum FeedAssembly {
     /// `plausibleDates` and an absurd or non-finite amount become unknown with a warning (a
     /// `date: 1e308` once trapped converting to Int). Titles and summaries built from a dropped
     /// amount are rebuilt without it.
-    static func checkValues(_ incident: inout Incident, label: String, warnings: inout [String]) {
+    static func checkValues(_ incident: inout Incident, label: @autoclosure () -> String, warnings: inout [String]) {
         if let date = incident.date, !plausibleDates.contains(date.timeIntervalSince1970) {
-            warnings.append("\(label): date \(date.timeIntervalSince1970) (unix seconds) is outside 1970–9999; kept as unknown")
+            warnings.append("\(label()): date \(date.timeIntervalSince1970) (unix seconds) is outside 1970–9999; kept as unknown")
             incident.date = nil
         }
         func implausible(_ money: Money?) -> Bool { money.map { !$0.usd.isFinite || abs($0.usd) > plausibleUSD } ?? false }
@@ -84,7 +84,7 @@ enum FeedAssembly {
         let oldTitle = title(name: incident.name, loss: incident.loss, classification: incident.classification)
         let oldSummary = summary(technique: incident.technique, chains: incident.chains, target: incident.target, returned: incident.returned)
         for (field, path) in [("loss", \Incident.loss), ("returned", \Incident.returned)] where implausible(incident[keyPath: path]) {
-            warnings.append("\(label): \(field) \(incident[keyPath: path]?.usd ?? 0) is not a plausible USD amount; kept as unknown")
+            warnings.append("\(label()): \(field) \(incident[keyPath: path]?.usd ?? 0) is not a plausible USD amount; kept as unknown")
             incident[keyPath: path] = nil
         }
         if incident.title == oldTitle {
@@ -101,10 +101,10 @@ enum FeedAssembly {
     static func title(name: String, loss: Money?, classification: String?) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(name.utf8.count + 64)
-        out += name.utf8
-        out += " hacked".utf8
-        if let loss { out += ": ".utf8; out += loss.human.utf8; out += " lost".utf8 }
-        if let classification { out += " (".utf8; out += classification.utf8; out += ")".utf8 }
+        out.appendUTF8(name)
+        out.appendUTF8(" hacked")
+        if let loss { out.appendUTF8(": "); out.appendUTF8(loss.human); out.appendUTF8(" lost") }
+        if let classification { out.appendUTF8(" ("); out.appendUTF8(classification); out.append(UInt8(ascii: ")")) }
         return String(decoding: out, as: UTF8.self)
     }
 
@@ -114,10 +114,10 @@ enum FeedAssembly {
         out.reserveCapacity(160)
         func part(_ label: String, _ values: [String], separator: String = "") {
             if !out.isEmpty { out.append(0x20) }
-            out += label.utf8
+            out.appendUTF8(label)
             for (offset, value) in values.enumerated() {
-                if offset > 0 { out += separator.utf8 }
-                out += value.utf8
+                if offset > 0 { out.appendUTF8(separator) }
+                out.appendUTF8(value)
             }
             out.append(UInt8(ascii: "."))
         }
