@@ -19,10 +19,11 @@ enum DefiLlamaFormat {
         var incidents: [Incident] = []
         var indices: [Int] = []
         // Records are streamed: each becomes an incident as soon as it is read, so no parse tree
-        // of the whole feed (nor a dictionary per record) is ever built.
+        // of the whole feed (nor a dictionary, nor a `JSONValue` per record) is ever built: the
+        // members are decoded from the bytes straight into the incident's fields.
         let other: JSONValue?
         do {
-            other = try JSONValue.forEachRecord(bytes, options: .feed, keys: keys, skipped: &skipped) { index, record in
+            other = try JSONValue.forEachRecordFields(bytes, options: .feed, keys: keys, skipped: &skipped) { index, record in
                 do throws(RecordError) {
                     incidents.append(try makeIncident(record, source: config.name))
                     indices.append(index)
@@ -44,9 +45,9 @@ enum DefiLlamaFormat {
         return result
     }
 
-    static func makeIncident(_ value: JSONRecord, source: String) throws(RecordError) -> Incident {
+    static func makeIncident(_ value: JSONFieldRecord, source: String) throws(RecordError) -> Incident {
         let record = try RecordReader(value)
-        let name = try record.string(.name).map(FeedText.trimmed) ?? ""
+        let name = try record.string(.name) ?? ""
         guard !name.isEmpty else { throw RecordError(reason: "missing or empty 'name'") }
         guard let seconds = try record.number(.date) else { throw RecordError(reason: "'\(name)': missing 'date'") }
         let loss = try record.number(.amount).map { Money(usd: $0) }
@@ -79,9 +80,8 @@ enum DefiLlamaFormat {
         return head.contains("\"bridgeHack\"") && head.contains("\"technique\"")
     }
 
-    private static func nonEmpty(_ text: String) -> String? {
-        let trimmed = FeedText.trimmed(text)
-        return trimmed.isEmpty ? nil : trimmed
+    private static func nonEmpty(_ trimmed: String) -> String? {
+        trimmed.isEmpty ? nil : trimmed
     }
 }
 
@@ -90,7 +90,8 @@ struct RecordError: Error {
     var reason: String
 }
 
-/// Typed access to one record's members: absent or null → nil; a wrong type → `RecordError`.
+/// Typed access to one record's members, decoded from the bytes: absent or null → nil; a wrong
+/// type → `RecordError`. Strings come trimmed (Unicode whitespace, as `FeedText.trimmed`).
 struct RecordReader {
     /// The members DefiLlama records have that hackwatch reads, in the order they are checked.
     enum Field: Int, CaseIterable {
@@ -100,43 +101,55 @@ struct RecordReader {
         var key: String { "\(self)" }
     }
 
-    let slots: [JSONValue?]
+    let fields: JSONFields
 
-    init(_ record: JSONRecord) throws(RecordError) {
+    init(_ record: JSONFieldRecord) throws(RecordError) {
         switch record {
-        case .object(let slots): self.slots = slots
+        case .object(let fields): self.fields = fields
         case .value(let value): throw RecordError(reason: "expected an object, found \(value.typeName)")
         }
     }
 
-    private subscript(_ field: Field) -> JSONValue? { slots[field.rawValue] }
+    private subscript(_ field: Field) -> JSONField { fields[field.rawValue] }
 
-    private func wrongType(_ field: Field, _ expected: String, _ found: JSONValue) -> RecordError {
-        let label = self[.name]?.stringValue.map { "'\(FeedText.trimmed($0))': " } ?? ""
+    private func wrongType(_ field: Field, _ expected: String, _ found: JSONField) -> RecordError {
+        let name = self[.name]
+        let label = name.kind == .string ? "'\(text(name))': " : ""
         return RecordError(reason: "\(label)'\(field.key)' should be \(expected), found \(found.typeName)")
     }
 
+    /// A string field's text, trimmed; unescaped strings are trimmed on their bytes, so only
+    /// the kept text becomes a `String`.
+    private func text(_ field: JSONField) -> String {
+        fields.withContent(field) { bytes in
+            String(decoding: UnsafeBufferPointer(rebasing: bytes[FeedText.trimmedRange(bytes)]), as: UTF8.self)
+        } ?? FeedText.trimmed(fields.string(field))
+    }
+
     func string(_ key: Field) throws(RecordError) -> String? {
-        switch self[key] {
-        case nil, .null?: return nil
-        case .string(let text)?: return text
-        case let other?: throw wrongType(key, "a string", other)
+        let field = self[key]
+        switch field.kind {
+        case .absent, .null: return nil
+        case .string: return text(field)
+        default: throw wrongType(key, "a string", field)
         }
     }
 
     func number(_ key: Field) throws(RecordError) -> Double? {
-        switch self[key] {
-        case nil, .null?: return nil
-        case .number(let value)?: return value
-        case let other?: throw wrongType(key, "a number", other)
+        let field = self[key]
+        switch field.kind {
+        case .absent, .null: return nil
+        case .number: return field.number
+        default: throw wrongType(key, "a number", field)
         }
     }
 
     func bool(_ key: Field) throws(RecordError) -> Bool? {
-        switch self[key] {
-        case nil, .null?: return nil
-        case .bool(let value)?: return value
-        case let other?: throw wrongType(key, "a boolean", other)
+        let field = self[key]
+        switch field.kind {
+        case .absent, .null: return nil
+        case .bool: return field.bool
+        default: throw wrongType(key, "a boolean", field)
         }
     }
 
@@ -144,30 +157,37 @@ struct RecordReader {
     /// empty. Any other type is ignored rather than skipping the record: the id only helps
     /// exposure matching.
     func identifier(_ key: Field) -> String? {
-        switch self[key] {
-        case .string(let text)?:
-            let trimmed = FeedText.trimmed(text)
+        let field = self[key]
+        switch field.kind {
+        case .string:
+            let trimmed = text(field)
             return trimmed.isEmpty ? nil : trimmed
-        case .number(let value)? where value.isFinite && value == value.rounded() && abs(value) < 1e15:
-            return String(Int64(value))
+        case .number where field.number.isFinite && field.number == field.number.rounded() && abs(field.number) < 1e15:
+            return String(Int64(field.number))
         default: return nil
         }
     }
 
-    /// A list of strings; a single string is accepted as a one-element list.
+    /// A list of strings; a single string is accepted as a one-element list (kept as given).
     func strings(_ key: Field) throws(RecordError) -> [String] {
-        switch self[key] {
-        case nil, .null?: return []
-        case .string(let text)?: return text.isEmpty ? [] : [text]
-        case .array(let elements)?:
+        let field = self[key]
+        switch field.kind {
+        case .absent, .null: return []
+        case .string:
+            let text = fields.string(field)
+            return text.isEmpty ? [] : [text]
+        case .array:
             var result: [String] = []
-            for element in elements {
-                guard case .string(let text) = element else { throw wrongType(key, "a list of strings", element) }
-                let trimmed = FeedText.trimmed(text)
+            var wrong: JSONField?
+            fields.forEachElement(of: field) { element in
+                guard element.kind == .string else { wrong = element; return false }
+                let trimmed = text(element)
                 if !trimmed.isEmpty { result.append(trimmed) }
+                return true
             }
+            if let wrong { throw wrongType(key, "a list of strings", wrong) }
             return result
-        case let other?: throw wrongType(key, "a list of strings", other)
+        default: throw wrongType(key, "a list of strings", field)
         }
     }
 }

@@ -120,10 +120,10 @@ enum FeedAssembly {
     static func title(name: String, loss: Money?, classification: String?) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(name.utf8.count + 64)
-        out += name.utf8
-        out += " hacked".utf8
-        if let loss { out += ": ".utf8; out += loss.human.utf8; out += " lost".utf8 }
-        if let classification { out += " (".utf8; out += classification.utf8; out += ")".utf8 }
+        out.appendUTF8(name)
+        out.appendUTF8(" hacked")
+        if let loss { out.appendUTF8(": "); out.appendUTF8(loss.human); out.appendUTF8(" lost") }
+        if let classification { out.appendUTF8(" ("); out.appendUTF8(classification); out.append(UInt8(ascii: ")")) }
         return String(decoding: out, as: UTF8.self)
     }
 
@@ -133,10 +133,10 @@ enum FeedAssembly {
         out.reserveCapacity(160)
         func part(_ label: String, _ values: [String], separator: String = "") {
             if !out.isEmpty { out.append(0x20) }
-            out += label.utf8
+            out.appendUTF8(label)
             for (offset, value) in values.enumerated() {
-                if offset > 0 { out += separator.utf8 }
-                out += value.utf8
+                if offset > 0 { out.appendUTF8(separator) }
+                out.appendUTF8(value)
             }
             out.append(UInt8(ascii: "."))
         }

@@ -71,22 +71,31 @@ extension FeedText {
     /// `text` without leading and trailing whitespace (returns `text` itself when there is none).
     static func trimmed(_ text: String) -> String {
         var copy = text
-        let (start, end) = copy.withUTF8 { b -> (Int, Int) in
-            var start = 0, end = b.count
-            while start < end, whitespaceLength(b, start) > 0 { start += whitespaceLength(b, start) }
-            // Back up over trailing whitespace: try each possible encoded length.
-            backing: while end > start {
-                for length in [1, 2, 3] where end - length >= start && whitespaceLength(b, end - length) == length {
-                    end -= length
-                    continue backing
-                }
-                break
-            }
-            return (start, end)
-        }
-        if start == 0 && end == text.utf8.count { return text }
+        let range = copy.withUTF8(trimmedRange)
+        if range.lowerBound == 0 && range.upperBound == text.utf8.count { return text }
         let utf8 = text.utf8
-        return String(decoding: utf8[utf8.index(utf8.startIndex, offsetBy: start)..<utf8.index(utf8.startIndex, offsetBy: end)], as: UTF8.self)
+        return String(decoding: utf8[utf8.index(utf8.startIndex, offsetBy: range.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: range.upperBound)], as: UTF8.self)
+    }
+
+    /// The offsets of `b` without leading and trailing Unicode whitespace. On bytes that are not
+    /// all valid UTF-8 it trims what decoding first and trimming then would: whitespace's lead
+    /// bytes are never continuation bytes, so an invalid sequence cannot swallow them.
+    static func trimmedRange(_ b: UnsafeBufferPointer<UInt8>) -> Range<Int> {
+        var start = 0, end = b.count
+        while start < end {
+            let length = whitespaceLength(b, start)
+            guard length > 0 else { break }
+            start += length
+        }
+        // Back up over trailing whitespace: try each possible encoded length.
+        backing: while end > start {
+            for length in 1...3 where end - length >= start && whitespaceLength(b, end - length) == length {
+                end -= length
+                continue backing
+            }
+            break
+        }
+        return start..<end
     }
 
     /// The UTF-8 of `text` with ASCII letters lowercased (other bytes unchanged, so offsets match).
@@ -123,5 +132,14 @@ extension FeedText {
 
     static func contains(_ needle: String, in lowercased: [UInt8]) -> Bool {
         find(Array(needle.utf8), in: lowercased) != nil
+    }
+}
+
+extension [UInt8] {
+    /// Appends the UTF-8 of `text` in one copy (`+= text.utf8` goes byte by byte through the
+    /// generic sequence path: a third of building a DefiLlama record's title and summary).
+    mutating func appendUTF8(_ text: String) {
+        var text = text
+        text.withUTF8 { append(contentsOf: $0) }
     }
 }

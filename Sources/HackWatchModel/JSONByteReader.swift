@@ -62,7 +62,7 @@ struct JSONByteReader {
         }
     }
 
-    private mutating func literal(_ word: StaticString) throws(JSONParseError) {
+    mutating func literal(_ word: StaticString) throws(JSONParseError) {
         let count = word.utf8CodeUnitCount
         guard index + count <= bytes.count else { throw .unexpectedEnd }
         for offset in 0..<count where bytes[index + offset] != word.utf8Start[offset] {
@@ -148,82 +148,108 @@ struct JSONByteReader {
     }
 
     /// A string starting at the opening quote. The common case (no escapes) decodes the slice
-    /// in one go; escapes switch to building a byte buffer.
+    /// in one go; escapes are decoded in a second pass over the checked bytes.
     mutating func string() throws(JSONParseError) -> String {
         let quote = index
+        let escaped = try scanString(checkingUTF8: false)
+        let content = quote + 1..<index - 1
+        if !escaped { return try text(UnsafeBufferPointer(rebasing: bytes[content]), quote: quote) }
+        return try text(unescaped(content), quote: quote)
+    }
+
+    /// Moves past the string starting at the opening quote, checking it as `string()` reads it
+    /// (escapes, control characters and, with `checkingUTF8` and `.reject`, its UTF-8) without
+    /// building it; true when it holds an escape. Its content is `quote + 1 ..< index - 1`.
+    mutating func scanString(checkingUTF8: Bool) throws(JSONParseError) -> Bool {
+        let quote = index
         index += 1
-        let start = index
+        var escaped = false
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                let text = try text(UnsafeBufferPointer(rebasing: bytes[start..<index]), quote: quote)
                 index += 1
-                return text
+                if checkingUTF8, options.invalidUTF8 == .reject,
+                   String(validating: UnsafeBufferPointer(rebasing: bytes[quote + 1..<index - 1]), as: UTF8.self) == nil {
+                    throw .invalidString(offset: quote)
+                }
+                return escaped
             }
-            if byte == UInt8(ascii: "\\") { return try escapedString(from: start) }
+            if byte == UInt8(ascii: "\\") {
+                escaped = true
+                index += 1
+                guard index < bytes.count else { throw .unexpectedEnd }
+                switch bytes[index] {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                     UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    index += 1
+                case UInt8(ascii: "u"):
+                    index += 1
+                    _ = try hex4()
+                default:
+                    throw .invalidString(offset: index)
+                }
+                continue
+            }
             guard byte >= 0x20 else { throw .invalidString(offset: index) }
             index += 1
         }
         throw .unexpectedEnd
     }
 
-    private mutating func escapedString(from start: Int) throws(JSONParseError) -> String {
-        var buffer = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
-        while index < bytes.count {
-            let byte = bytes[index]
-            switch byte {
-            case UInt8(ascii: "\""):
-                index += 1
-                return try text(buffer, quote: start - 1)
-            case UInt8(ascii: "\\"):
-                index += 1
-                guard index < bytes.count else { throw .unexpectedEnd }
-                let escape = bytes[index]
-                switch escape {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): buffer.append(escape)
-                case UInt8(ascii: "b"): buffer.append(0x08)
-                case UInt8(ascii: "f"): buffer.append(0x0C)
-                case UInt8(ascii: "n"): buffer.append(0x0A)
-                case UInt8(ascii: "r"): buffer.append(0x0D)
-                case UInt8(ascii: "t"): buffer.append(0x09)
-                case UInt8(ascii: "u"):
-                    index += 1
-                    UTF8.encode(try unicodeEscape()) { buffer.append($0) }
-                    continue
-                default:
-                    throw .invalidString(offset: index)
-                }
-                index += 1
-            case 0..<0x20:
-                throw .invalidString(offset: index)
-            default:
+    /// The bytes of string content that `scanString` accepted, escapes decoded. A high surrogate
+    /// escape followed by a low one is joined; lone surrogates become U+FFFD (feeds have them),
+    /// and an escape after a lone high surrogate is read on its own.
+    func unescaped(_ content: Range<Int>) -> [UInt8] {
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(content.count)
+        var i = content.lowerBound
+        while i < content.upperBound {
+            let byte = bytes[i]
+            guard byte == UInt8(ascii: "\\") else {
                 buffer.append(byte)
-                index += 1
+                i += 1
+                continue
             }
-        }
-        throw .unexpectedEnd
-    }
-
-    /// After `\u`: four hex digits, joining a surrogate pair when one follows; lone surrogates
-    /// become U+FFFD rather than an error (feeds have them), and an escape after a lone high
-    /// surrogate is read on its own.
-    private mutating func unicodeEscape() throws(JSONParseError) -> Unicode.Scalar {
-        let high = try hex4()
-        if (0xD800..<0xDC00).contains(high) {
-            if index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
-                let save = index
-                index += 2
-                let low = try hex4()
-                if (0xDC00..<0xE000).contains(low) {
-                    return Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)) ?? "\u{FFFD}"
+            let escape = bytes[i + 1]
+            i += 2
+            switch escape {
+            case UInt8(ascii: "b"): buffer.append(0x08)
+            case UInt8(ascii: "f"): buffer.append(0x0C)
+            case UInt8(ascii: "n"): buffer.append(0x0A)
+            case UInt8(ascii: "r"): buffer.append(0x0D)
+            case UInt8(ascii: "t"): buffer.append(0x09)
+            case UInt8(ascii: "u"):
+                let high = checkedHex4(at: i)
+                i += 4
+                var scalar = Unicode.Scalar(high) ?? "\u{FFFD}"
+                if (0xD800..<0xDC00).contains(high) {
+                    scalar = "\u{FFFD}"
+                    if i + 6 <= content.upperBound, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") {
+                        let low = checkedHex4(at: i + 2)
+                        if (0xDC00..<0xE000).contains(low) {
+                            scalar = Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)) ?? "\u{FFFD}"
+                            i += 6
+                        }
+                    }
                 }
-                index = save
+                UTF8.encode(scalar) { buffer.append($0) }
+            default: buffer.append(escape)  // `"`, `\`, `/`: the only others `scanString` lets through
             }
-            return "\u{FFFD}"
         }
-        return Unicode.Scalar(high) ?? "\u{FFFD}"
+        return buffer
     }
 
+    /// Four hex digits `scanString` already checked.
+    private func checkedHex4(at start: Int) -> UInt32 {
+        var value: UInt32 = 0
+        for byte in UnsafeBufferPointer(rebasing: bytes[start..<start + 4]) {
+            let digit = byte <= UInt8(ascii: "9") ? byte &- UInt8(ascii: "0") : (byte | 0x20) &- UInt8(ascii: "a") &+ 10
+            value = value << 4 | UInt32(digit)
+        }
+        return value
+    }
+
+    /// Four hex digits at `index` (after `\u`), moving past them.
     private mutating func hex4() throws(JSONParseError) -> UInt32 {
         guard index + 4 <= bytes.count else { throw .unexpectedEnd }
         var value: UInt32 = 0
@@ -245,7 +271,7 @@ struct JSONByteReader {
     /// RFC 8259 number grammar (no leading zeros, digits after '.' and in the exponent). Integers
     /// of up to 15 digits are accumulated exactly; anything else goes through `Double(String)`
     /// (correctly rounded). Every problem is reported at the number's first byte.
-    private mutating func number() throws(JSONParseError) -> Double {
+    mutating func number() throws(JSONParseError) -> Double {
         let start = index
         var negative = false
         if bytes[index] == UInt8(ascii: "-") { negative = true; index += 1 }
