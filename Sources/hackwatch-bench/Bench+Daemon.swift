@@ -127,7 +127,7 @@ private func idleFigures(_ name: String, label: String, pid: Int32, idleSeconds:
     let rss = statusMiB(pid: pid, field: "VmRSS"), anon = statusMiB(pid: pid, field: "RssAnon")
     report.record("\(name) \(label)", rss, "MiB")
     report.record("\(name) \(label), anonymous", anon, "MiB")
-    SmapsBreakdown(pid: pid)?.record(name, into: &report)
+    SmapsBreakdown(pid: pid)?.record(name, pid: pid, into: &report)
     let cpuBefore = cpuSeconds(pid: pid)
     Thread.sleep(forTimeInterval: idleSeconds)
     let cpu = (cpuSeconds(pid: pid) - cpuBefore) / idleSeconds * 100
