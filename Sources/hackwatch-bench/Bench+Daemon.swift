@@ -83,6 +83,12 @@ private func benchHackwatch(binary: String, dir: URL, idleSeconds: Double, repor
     let notify = try BenchNotifySocket()
     var environment = ProcessInfo.processInfo.environment
     environment["NOTIFY_SOCKET"] = notify.name
+    // Idle as under systemd: the unit's Environment= lines (GNUTLS_NO_IMPLICIT_INIT) apply.
+    let unitEnvironment = unitEnvironmentLines()
+    for (key, value) in unitEnvironment { environment[key] = value }
+    if !unitEnvironment.isEmpty {
+        report.note("hackwatch idle run with the unit's environment: " + unitEnvironment.map { "\($0.0)=\($0.1)" }.joined(separator: " "))
+    }
     let idleConfig = try writeConfig(dir, state: "idle", feedURL: base + "/feed", hookURL: base + "/hook", baseline: "7d")
     let started = DispatchTime.now()
     let child = try BenchChild(binary, ["run", "--config", idleConfig], environment: environment)
@@ -185,4 +191,15 @@ private func benchAlertmanager(dir: URL, idleSeconds: Double, report: inout Benc
         fanOut[count] = fanSeconds
     }
     return DaemonFigures(rss: rss, anon: anon, cpu: cpu, fanOut: fanOut)
+}
+
+/// `KEY=VALUE` pairs from the `Environment=` lines of systemd/hackwatch.service (none when the
+/// file is not there), so the idle figures are the daemon's as the unit runs it.
+private func unitEnvironmentLines(_ path: String = "systemd/hackwatch.service") -> [(String, String)] {
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
+    return text.split(separator: "\n").compactMap { line in
+        guard line.hasPrefix("Environment=") else { return nil }
+        let pair = line.dropFirst("Environment=".count).split(separator: "=", maxSplits: 1)
+        return pair.count == 2 ? (String(pair[0]), String(pair[1])) : nil
+    }
 }
