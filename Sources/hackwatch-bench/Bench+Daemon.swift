@@ -21,7 +21,7 @@ func benchDaemon(_ report: inout BenchReport) {
         guard let theirs = try benchAlertmanager(dir: dir, idleSeconds: idleSeconds, report: &report) else { return }
         report.record("ratio idle RSS hackwatch/alertmanager", ours.rss / theirs.rss, "x")
         report.record("ratio idle anonymous RSS hackwatch/alertmanager", ours.anon / theirs.anon, "x",
-                      note: "heap and stacks; most of hackwatch's RSS is shared Swift/Foundation library pages")
+                      note: "heap, stacks, relocated data; the rest is file-backed pages of the binary and its shared libraries")
         if theirs.cpu > 0 {
             report.record("ratio idle CPU hackwatch/alertmanager", ours.cpu / theirs.cpu, "x")
         } else {

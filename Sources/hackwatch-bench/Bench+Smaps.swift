@@ -1,7 +1,7 @@
 import Foundation
 
 /// Where a process's resident memory is: `/proc/PID/smaps` summed per mapped object (the file a
-/// mapping maps, `[heap]`, `[stack]`, thread stacks, malloc arenas, other anonymous memory),
+/// mapping maps, `[heap]`, `[stack]`, thread stacks, heap arenas, other anonymous memory),
 /// largest first. Written into the daemon section for hackwatch and Alertmanager alike, so an
 /// idle-RSS regression names its cause (a library that started loading, ICU data pages, a heap
 /// that grew). Every mapping is summed, so the total matches `VmRSS` read at the same moment.
@@ -57,13 +57,13 @@ struct SmapsBreakdown {
     /// A file's last path component, a kernel name (`[heap]`, `[stack]`, `[vdso]`), or for unnamed
     /// memory what its neighbours say it is: glibc puts a guard page (`---p`) right below each
     /// thread stack, and reserves each malloc arena as a 64 MiB-aligned block whose unused part
-    /// stays `---p` right above it.
+    /// stays `---p` right above it (Go's heap arenas look the same, hence the neutral name).
     private static func name(of mapping: Mapping, before: Mapping?, after: Mapping?) -> String {
         if mapping.path.hasPrefix("/") { return (mapping.path as NSString).lastPathComponent }
         if !mapping.path.isEmpty { return mapping.path }
         if let before, before.end == mapping.start, before.perms.hasPrefix("---"), before.path.isEmpty { return "thread stacks" }
         if let after, after.start == mapping.end, after.perms.hasPrefix("---"), after.path.isEmpty,
-           mapping.start % (64 << 20) == 0 { return "malloc arenas" }
+           mapping.start % (64 << 20) == 0 { return "heap arenas" }
         return "anonymous (other)"
     }
 
