@@ -49,8 +49,10 @@ package struct HackWatchConfig: Hashable, Sendable {
     package var timeIntervals: [MuteWindow] = []
     /// The shared PostgreSQL store (`store.postgres`), if configured; else SQLite in `state_dir`.
     package var postgres: PostgresStoreConfig?
-    /// `time_zone`: digests' schedules are read in it (default UTC).
-    package var timeZone: TimeZone = TimeZone(identifier: "UTC")!
+    /// `time_zone`: digests' schedules are read in it (default UTC). `.gmt` rather than
+    /// `TimeZone(identifier: "UTC")`: the latter opens ICU's zone data (~1.2 MiB resident) in
+    /// every daemon, digests or not.
+    package var timeZone: TimeZone = .gmt
     /// Scheduled summaries (`digests`), in file order.
     package var digests: [DigestConfig] = []
 

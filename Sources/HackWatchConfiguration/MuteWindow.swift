@@ -31,7 +31,7 @@ package struct MuteWindow: Hashable, Sendable {
     /// Only alerts naming one of these rules (nil: every rule).
     package var rules: [String]?
     /// The zone the calendar fields are read in (`location`, default UTC).
-    package var timeZone: TimeZone = TimeZone(identifier: "UTC")!
+    package var timeZone: TimeZone = .gmt
     package var times: [Minutes] = []
     /// 0 Sunday … 6 Saturday.
     package var weekdays: [ClosedRange<Int>] = []

@@ -21,7 +21,7 @@ func benchDaemon(_ report: inout BenchReport) {
         guard let theirs = try benchAlertmanager(dir: dir, idleSeconds: idleSeconds, report: &report) else { return }
         report.record("ratio idle RSS hackwatch/alertmanager", ours.rss / theirs.rss, "x")
         report.record("ratio idle anonymous RSS hackwatch/alertmanager", ours.anon / theirs.anon, "x",
-                      note: "heap and stacks; most of hackwatch's RSS is shared Swift/Foundation library pages")
+                      note: "heap, stacks, relocated data; the rest is file-backed pages of the binary and its shared libraries")
         if theirs.cpu > 0 {
             report.record("ratio idle CPU hackwatch/alertmanager", ours.cpu / theirs.cpu, "x")
         } else {
@@ -83,6 +83,12 @@ private func benchHackwatch(binary: String, dir: URL, idleSeconds: Double, repor
     let notify = try BenchNotifySocket()
     var environment = ProcessInfo.processInfo.environment
     environment["NOTIFY_SOCKET"] = notify.name
+    // Idle as under systemd: the unit's Environment= lines (GNUTLS_NO_IMPLICIT_INIT) apply.
+    let unitEnvironment = unitEnvironmentLines()
+    for (key, value) in unitEnvironment { environment[key] = value }
+    if !unitEnvironment.isEmpty {
+        report.note("hackwatch idle run with the unit's environment: " + unitEnvironment.map { "\($0.0)=\($0.1)" }.joined(separator: " "))
+    }
     let idleConfig = try writeConfig(dir, state: "idle", feedURL: base + "/feed", hookURL: base + "/hook", baseline: "7d")
     let started = DispatchTime.now()
     let child = try BenchChild(binary, ["run", "--config", idleConfig], environment: environment)
@@ -127,7 +133,7 @@ private func idleFigures(_ name: String, label: String, pid: Int32, idleSeconds:
     let rss = statusMiB(pid: pid, field: "VmRSS"), anon = statusMiB(pid: pid, field: "RssAnon")
     report.record("\(name) \(label)", rss, "MiB")
     report.record("\(name) \(label), anonymous", anon, "MiB")
-    SmapsBreakdown(pid: pid)?.record(name, into: &report)
+    SmapsBreakdown(pid: pid)?.record(name, pid: pid, into: &report)
     let cpuBefore = cpuSeconds(pid: pid)
     Thread.sleep(forTimeInterval: idleSeconds)
     let cpu = (cpuSeconds(pid: pid) - cpuBefore) / idleSeconds * 100
@@ -185,4 +191,15 @@ private func benchAlertmanager(dir: URL, idleSeconds: Double, report: inout Benc
         fanOut[count] = fanSeconds
     }
     return DaemonFigures(rss: rss, anon: anon, cpu: cpu, fanOut: fanOut)
+}
+
+/// `KEY=VALUE` pairs from the `Environment=` lines of systemd/hackwatch.service (none when the
+/// file is not there), so the idle figures are the daemon's as the unit runs it.
+private func unitEnvironmentLines(_ path: String = "systemd/hackwatch.service") -> [(String, String)] {
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
+    return text.split(separator: "\n").compactMap { line in
+        guard line.hasPrefix("Environment=") else { return nil }
+        let pair = line.dropFirst("Environment=".count).split(separator: "=", maxSplits: 1)
+        return pair.count == 2 ? (String(pair[0]), String(pair[1])) : nil
+    }
 }

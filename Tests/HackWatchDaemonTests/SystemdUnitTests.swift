@@ -40,6 +40,7 @@ import TestSupport
         "Type=notify", "ExecReload=/bin/kill -HUP $MAINPID", "DynamicUser=yes", "StateDirectory=hackwatch",
         "ConfigurationDirectory=hackwatch", "ProtectSystem=strict", "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6",
         "SystemCallFilter=@system-service", "NoNewPrivileges=yes", "LoadCredential=hackwatch:/etc/hackwatch/credentials",
+        "Environment=GNUTLS_NO_IMPLICIT_INIT=1",
     ])
     func unitDeclares(_ directive: String) throws {
         let text = try String(contentsOf: Self.unit, encoding: .utf8)
