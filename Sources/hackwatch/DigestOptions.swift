@@ -78,19 +78,9 @@ struct DigestOptions: ParsableArguments {
                              history: label)
         }
         let path = StateStore.path(stateDir: runtime.config.stateDir)
-        guard FileManager.default.fileExists(atPath: path) else {
-            printError("hackwatch: no state yet (\(path) does not exist): run the daemon, or give --input FILE")
-            throw ExitCode(1)
+        let alert = try readStoredState(runtime.config) { store in
+            try DigestRunner(store: store).alert(plan, period: period.period, runtime: runtime, now: period.sentAt)
         }
-        do {
-            // Read-only: no migration, no WAL switch, nothing recorded (README "Testing sinks").
-            let store = try StateDirectory.openStore(path: path, readOnly: true)
-            defer { store.close() }
-            let alert = try DigestRunner(store: store).alert(plan, period: period.period, runtime: runtime, now: period.sentAt)
-            return Rendering(plan: plan, period: period.period, sentAt: period.sentAt, alert: alert, history: path)
-        } catch {
-            printError("hackwatch: \(error)")
-            throw ExitCode(1)
-        }
+        return Rendering(plan: plan, period: period.period, sentAt: period.sentAt, alert: alert, history: path)
     }
 }

@@ -15,7 +15,7 @@ struct NotifyTestCommand: ParsableCommand {
             sample, or the newest one in --incident FILE, --input FILE or --feed NAME (fetched \
             now); its name starts with [TEST] and its rule is notify-test. Prints per sink \
             the outcome, the destination's status and the start of its answer (secrets and URLs \
-            redacted). No state database is opened: the outbox and fired alerts are untouched. \
+            redacted). No state database is written (--digest only reads it): the outbox and fired alerts are untouched. \
             Exit status: 0 every sink acknowledged, 1 one failed, 78 one could not be built \
             (e.g. its url_env is unset), 64 a bad command line or an unknown sink.
 
@@ -36,7 +36,7 @@ struct NotifyTestCommand: ParsableCommand {
 
     func validate() throws {
         try ConfigFile.validate(config)
-        if sinks.isEmpty, !digestOptions.isGiven { throw ValidationError("name at least one sink to test") }
+        if sinks.isEmpty, !digestOptions.isGiven { throw ValidationError("name at least one sink to test (or --digest NAME: its own sinks)") }
         if severity != nil, digestOptions.isGiven { throw ValidationError("--severity is the test alert's: a digest has its own (severity in its config)") }
         if retries < 0 || retries > 10 { throw ValidationError("--retries must be between 0 and 10") }
         if let severity, Severity(rawValue: severity) == nil { throw ValidationError("--severity: expected info, low, medium, high or critical") }

@@ -17,8 +17,8 @@ struct Preview: ParsableCommand {
             --preset P or --feed NAME) or --feed NAME (fetched now); the newest --limit incidents \
             the rules match are shown (with --rule R, that rule's message whether it matches or \
             not). Sinks: those the rules route to, or --sink NAME, or a stand-in --type T. \
-            --update shows the incident as an update, threaded where the sink threads. No \
-            state database is opened; a secret that cannot be read here is shown with a stand-in.
+            --update shows the incident as an update, threaded where the sink threads. Nothing is \
+            written to the state database; a secret that cannot be read here is shown with a stand-in.
 
             --digest NAME shows that digest's message for one period instead: by default the \
             latest scheduled send's (the most recent period the daemon sent or would have), \

@@ -96,6 +96,16 @@ import TestSupport
         return bodies
     }
 
+    /// `preview` then `notify-test` of `digest` over `arguments`, both expected to succeed.
+    static func previewAndSend(_ harness: Harness, digest: String, _ arguments: [String],
+                               sourceLocation: SourceLocation = #_sourceLocation) throws -> (preview: Binary.Result, sent: Binary.Result) {
+        let preview = try Binary.run(["preview", "--config", harness.config, "--digest", digest] + arguments)
+        #expect(preview.status == 0, "\(preview.stderr)", sourceLocation: sourceLocation)
+        let sent = try Binary.run(["notify-test", "--config", harness.config, "--digest", digest] + arguments)
+        #expect(sent.status == 0, "\(sent.stdout)\(sent.stderr)", sourceLocation: sourceLocation)
+        return (preview, sent)
+    }
+
     static func assertNoSecrets(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) {
         for secret in ["SECRET-HOOK-PATH", "whsec_c2VjcmV0LXNpZ25pbmcta2V5"] {
             #expect(!text.contains(secret), "secret \(secret) in output: \(text)", sourceLocation: sourceLocation)
@@ -108,15 +118,10 @@ import TestSupport
         let harness = try Harness(base: server.baseURL)
         defer { harness.clean() }
         let input = try harness.write("week.json", Self.week)
-        let preview = try Binary.run(["preview", "--config", harness.config, "--digest", "weekly", "--incident", input, "--at", Self.at])
-        #expect(preview.status == 0, "\(preview.stderr)")
+        let (preview, sent) = try Self.previewAndSend(harness, digest: "weekly", ["--incident", input, "--at", Self.at])
         #expect(preview.stdout.hasPrefix(Self.heading + input + ")\n\n── sink hook (webhook) · digest:weekly · info · first message\n"), "\(preview.stdout)")
         #expect(preview.stdout.contains("webhook-id: digest:weekly:2026-11-29\n"))
         #expect(preview.stdout.contains("text:\n  3 incidents from 2026-11-23..2026-11-29 (UTC): $123.5M stolen, $123.5M net of returns\n  2 of 3 with a known loss; source: llama\n  compared with 2025-11-23..2025-11-29: 1 incidents, $50M (+147%)\n"), "\(preview.stdout)")
-        #expect(server.requests.isEmpty, "preview sends nothing")
-
-        let sent = try Binary.run(["notify-test", "--config", harness.config, "--digest", "weekly", "--incident", input, "--at", Self.at])
-        #expect(sent.status == 0, "\(sent.stderr)")
         #expect(sent.stdout == Self.heading + input + ")\nhook (webhook): delivered — HTTP 200: ok\nchat (slack): delivered — HTTP 200: ok\n")
         let bodies = Self.previewBodies(preview.stdout)
         let slack = try #require(server.requests.first { $0.path == "/slack/SECRET-HOOK-PATH" })
@@ -139,10 +144,7 @@ import TestSupport
         let harness = try Harness(base: server.baseURL)
         defer { harness.clean() }
         let input = try harness.write("big.json", Self.bigWeek)
-        let preview = try Binary.run(["preview", "--config", harness.config, "--digest", "big", "--incident", input, "--at", Self.at])
-        #expect(preview.status == 0, "\(preview.stderr)")
-        let sent = try Binary.run(["notify-test", "--config", harness.config, "--digest", "big", "--incident", input, "--at", Self.at])
-        #expect(sent.status == 0, "\(sent.stdout)\(sent.stderr)")
+        let (preview, _) = try Self.previewAndSend(harness, digest: "big", ["--incident", input, "--at", Self.at])
         let bodies = Self.previewBodies(preview.stdout)
 
         let discord = try #require(server.requests.first { $0.path == "/discord/SECRET-HOOK-PATH" })
