@@ -37,16 +37,26 @@ package struct DigestRunner: Sendable {
         return sent
     }
 
-    /// The digest of `period` (nil: empty and `skip_empty`); also what `notify-test`/`preview` can render.
+    /// The digest of `period` (nil: empty and `skip_empty`) from the stored history.
     package func alert(_ plan: DigestPlan, period: StatsPeriod, runtime: DaemonRuntime, now: Date) throws(StoreError) -> Alert? {
-        let since = plan.compare.map { period.shifted(back: $0).since } ?? period.since
-        let history = CanonicalIncidents.canonical(try store.incidents(since: since),
-                                                   correlator: Correlator(window: runtime.config.correlationWindow))
+        Self.alert(plan, period: period, history: try store.incidents(since: Self.historyStart(plan, period: period)),
+                   runtime: runtime, now: now)
+    }
+
+    /// The first day of history `period`'s digest reads (its comparison's, when it compares).
+    package static func historyStart(_ plan: DigestPlan, period: StatsPeriod) -> Date {
+        plan.compare.map { period.shifted(back: $0).since } ?? period.since
+    }
+
+    /// The digest of `period` over `history` (stored or from a file: `notify-test`/`preview
+    /// --digest` render it the same way), each hack once after correlation.
+    package static func alert(_ plan: DigestPlan, period: StatsPeriod, history: [Incident], runtime: DaemonRuntime, now: Date) -> Alert? {
+        let canonical = CanonicalIncidents.canonical(history, correlator: Correlator(window: runtime.config.correlationWindow))
         let asOf = period.end
         var filter: (@Sendable (Incident) -> Bool)?
         if let over = plan.over { filter = { over.matches($0, now: asOf) } }
         let query = StatsQuery(period: period, filter: filter, grouping: plan.grouping, compare: plan.compare, top: plan.config.top)
-        let report = StatsReport.make(query, incidents: history)
+        let report = StatsReport.make(query, incidents: canonical)
         return DigestMessage.alert(digest: plan.config.name, report: report, severity: plan.config.severity,
                                    skipEmpty: plan.config.skipEmpty, now: now)
     }

@@ -62,20 +62,7 @@ package enum MessagePreview {
         } else {
             rules = runtime.ruleSet.matches(evaluated, now: now)
         }
-        let chosen: SinkConfig?
-        switch target {
-        case .routed: chosen = nil
-        case .sink(let name):
-            guard let config = runtime.config.sinks.first(where: { $0.name == name }) else {
-                throw .unknownSink(name, suggestion: Suggest.nearest(name, in: runtime.config.sinks.map(\.name), within: 2))
-            }
-            chosen = config
-        case .type(let type):
-            guard let config = SinkFactory.standIn(type: type) else {
-                throw .unknownType(type, suggestion: Suggest.nearest(type, in: SinkFactory.types, within: 2))
-            }
-            chosen = config
-        }
+        let chosen = try sinkConfig(for: target, runtime: runtime)
         let matches = rules.map { rule in
             IncidentStory.Match(rule: rule.name, severity: rule.severity, template: rule.message,
                                 sinks: chosen.map { [$0.name] } ?? runtime.destinations(notify: rule.notify, severity: rule.severity))
@@ -91,6 +78,24 @@ package enum MessagePreview {
                 alert.storyStarted = now
             }
             return (alert, group.sinks.compactMap { chosen?.name == $0 ? chosen : configs[$0] })
+        }
+    }
+
+    /// The sink `target` names: a configured one (enabled or not) or a stand-in of a type; nil
+    /// for `.routed` (the rules' sinks).
+    package static func sinkConfig(for target: Target, runtime: DaemonRuntime) throws(PreviewError) -> SinkConfig? {
+        switch target {
+        case .routed: return nil
+        case .sink(let name):
+            guard let config = runtime.config.sinks.first(where: { $0.name == name }) else {
+                throw .unknownSink(name, suggestion: Suggest.nearest(name, in: runtime.config.sinks.map(\.name), within: 2))
+            }
+            return config
+        case .type(let type):
+            guard let config = SinkFactory.standIn(type: type) else {
+                throw .unknownType(type, suggestion: Suggest.nearest(type, in: SinkFactory.types, within: 2))
+            }
+            return config
         }
     }
 

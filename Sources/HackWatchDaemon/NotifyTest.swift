@@ -35,6 +35,16 @@ package enum NotifyTest {
         return alert
     }
 
+    /// A digest's message sent as a test: exactly the period's message (figures, layout, time),
+    /// under a fresh id, so a receiver dropping repeats by id (`webhook-id`, PagerDuty's
+    /// `dedup_key`) still takes the real digest when the daemon sends it.
+    package static func alert(forDigest digest: Alert, now: Date) -> Alert {
+        var test = digest
+        test.id = alert(for: digest.incident, severity: digest.severity, now: now).id
+        test.story = test.id
+        return test
+    }
+
     /// What one sink's test came to.
     package struct Outcome: Sendable {
         /// The last attempt's outcome and answer.
@@ -100,6 +110,16 @@ extension NotifyTest {
     package static func run(sinks names: [String], config: HackWatchConfig, incident: Incident, severity: Severity,
                             retries: Int, environment: [String: String] = ProcessInfo.processInfo.environment,
                             print: (String) -> Void) throws(TestError) -> Int32 {
+        try run(sinks: names, config: config, retries: retries, environment: environment, print: print) {
+            alert(for: incident, severity: severity, now: Date())
+        }
+    }
+
+    /// Sends the alert `make` builds (one per sink) through each of `names`, as `run` above does
+    /// for an incident; `notify-test --digest` hands it the digest's test message.
+    package static func run(sinks names: [String], config: HackWatchConfig, retries: Int,
+                            environment: [String: String] = ProcessInfo.processInfo.environment,
+                            print: (String) -> Void, alert make: () -> Alert) throws(TestError) -> Int32 {
         let known = config.sinks.map(\.name)
         var chosen: [SinkConfig] = []
         for name in names {
@@ -122,7 +142,7 @@ extension NotifyTest {
                 status = 78
                 continue
             }
-            let alert = self.alert(for: incident, severity: severity, now: Date())
+            let alert = make()
             let outcome = send(alert, through: sink, retries: retries)
             print("\(label): \(describe(outcome, secrets: secrets))")
             if !outcome.delivered, status == 0 { status = 1 }

@@ -9,7 +9,7 @@ import HackWatchModel
 struct Preview: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "preview",
-        abstract: "Show exactly what each sink would be sent for an incident; send nothing.",
+        abstract: "Show exactly what each sink would be sent for an incident or a digest; send nothing.",
         discussion: """
             Per sink: the request line (URL redacted), headers and the exact body after escaping and \
             truncation, with secrets redacted (syslog: the line; stdout: the JSON), then the plain \
@@ -17,15 +17,24 @@ struct Preview: ParsableCommand {
             --preset P or --feed NAME) or --feed NAME (fetched now); the newest --limit incidents \
             the rules match are shown (with --rule R, that rule's message whether it matches or \
             not). Sinks: those the rules route to, or --sink NAME, or a stand-in --type T. \
-            --update shows the incident as an update, threaded where the sink threads. No \
-            state database is opened; a secret that cannot be read here is shown with a stand-in.
+            --update shows the incident as an update, threaded where the sink threads. Nothing is \
+            written to the state database; a secret that cannot be read here is shown with a stand-in.
+
+            --digest NAME shows that digest's message for one period instead: by default the \
+            latest scheduled send's (the most recent period the daemon sent or would have), \
+            --period-end DATE the period ending that day, --at TIME the one a send then covers; \
+            computed from the stored history (the state database, opened read-only) or from \
+            --incident/--input/--feed. Sinks: the digest's (its notify, else the default sinks), \
+            or each --sink NAME, or --type T.
             """
     )
 
     @Option(name: [.customShort("c"), .long], help: ConfigFile.help) var config = ConfigFile.defaultPath
     @OptionGroup var source: IncidentInput
+    @OptionGroup var digestOptions: DigestOptions
     @Option(help: "Preview this rule's message (matching or not) instead of the rules that match.") var rule: String?
-    @Option(help: "Only this configured sink (routed there or not).") var sink: String?
+    @Option(help: ArgumentHelp("Only this configured sink (routed there or not); with --digest, repeatable.", valueName: "name"))
+    var sink: [String] = []
     @Option(help: "A stand-in sink of this type (slack, discord, …) instead of the config's.") var type: String?
     @Flag(help: "Show the message as an update to an earlier alert (threaded where the sink threads).") var update = false
     @Option(help: "How many incidents to preview, newest first.") var limit = 1
@@ -33,14 +42,22 @@ struct Preview: ParsableCommand {
 
     func validate() throws {
         try ConfigFile.validate(config)
-        if sink != nil, type != nil { throw ValidationError("give --sink NAME or --type T, not both") }
+        if !sink.isEmpty, type != nil { throw ValidationError("give --sink NAME or --type T, not both") }
+        if digestOptions.isGiven {
+            if rule != nil || update || limit != 1 || name != nil {
+                throw ValidationError("--rule, --update, --limit and --name choose incidents' alerts: not with --digest")
+            }
+            return
+        }
+        if sink.count > 1 { throw ValidationError("give one --sink for an incident (several with --digest)") }
         if !source.isGiven { throw ValidationError("give --incident FILE, --input FILE (--format F | --preset P | --feed NAME) or --feed NAME") }
         if limit < 1 { throw ValidationError("--limit must be at least 1") }
     }
 
     func run() throws {
         let runtime = try loadRuntimeOrExit(config)
-        let target: MessagePreview.Target = sink.map { .sink($0) } ?? type.map { .type($0) } ?? .routed
+        if digestOptions.isGiven { return try previewDigest(runtime: runtime) }
+        let target: MessagePreview.Target = sink.first.map { .sink($0) } ?? type.map { .type($0) } ?? .routed
         var incidents = try source.incidents(config: runtime.config)
         if let name { incidents = incidents.filter { $0.name.localizedCaseInsensitiveContains(name) } }
         let now = Date()
@@ -64,5 +81,21 @@ struct Preview: ParsableCommand {
             printError("hackwatch: \(what); --rule R previews a rule's message anyway, --sink/--type pick a sink")
             throw ExitCode(1)
         }
+    }
+
+    /// `--digest`: the digest's message for the chosen period, per sink.
+    func previewDigest(runtime: DaemonRuntime) throws {
+        let rendering = try digestOptions.render(runtime: runtime, source: source)
+        let targets: [MessagePreview.Target] = type.map { [.type($0)] } ?? sink.map { .sink($0) }
+        let sinks: [SinkConfig]
+        do {
+            sinks = targets.isEmpty ? try DigestPreview.sinks(rendering.plan, runtime: runtime)
+                : try targets.compactMap { target throws(MessagePreview.PreviewError) in try MessagePreview.sinkConfig(for: target, runtime: runtime) }
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        let alert = try rendering.alertOrExit()
+        print(rendering.heading + "\n")
+        print(MessagePreview.render(alert, sinks: sinks, now: rendering.sentAt), terminator: "")
     }
 }

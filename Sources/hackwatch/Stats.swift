@@ -103,19 +103,8 @@ struct Stats: ParsableCommand {
             }
         }
         let decoded = try loadedConfig ?? loadConfigOrExit(ConfigFile.defaultPath)
-        let path = StateStore.path(stateDir: decoded.stateDir)
-        guard FileManager.default.fileExists(atPath: path) else {
-            printError("hackwatch: no state yet (\(path) does not exist): run the daemon, or give --input FILE")
-            throw ExitCode(1)
-        }
-        do {
-            let store = try StateDirectory.openStore(path: path)
-            defer { store.close() }
-            return CanonicalIncidents.canonical(try store.incidents(since: .distantPast),
-                                                correlator: Correlator(window: decoded.correlationWindow))
-        } catch {
-            printError("hackwatch: \(error)")
-            throw ExitCode(1)
+        return try readStoredState(decoded) { store in
+            CanonicalIncidents.canonical(try store.incidents(since: .distantPast), correlator: Correlator(window: decoded.correlationWindow))
         }
     }
 }

@@ -131,7 +131,8 @@ import TestSupport
         (["nope"], 64, "no sink 'nope' in the config"),
         (["slak"], 64, "did you mean 'slack'?"),
         (["unset"], 78, "unset (webhook): not sent — sink 'unset': environment variable HACKWATCH_TEST_UNSET_URL is not set"),
-        ([String](), 64, "Missing expected argument '<sink> ...'"),
+        // SINK arguments are optional only with --digest (the digest's own sinks).
+        ([String](), 64, "Error: name at least one sink to test (or --digest NAME: its own sinks)"),
     ])
     func badSinksAreRefused(arguments: [String], status: Int32, message: String) throws {
         let harness = try NotifyTestHarness(base: "http://127.0.0.1:9")
