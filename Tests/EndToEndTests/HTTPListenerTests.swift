@@ -228,14 +228,22 @@ import Glibc
         // Slowloris: a header byte every 300 ms is never idle, but the request deadline closes it.
         let slow = try (0..<8).map { _ in try HTTPProbe.connect(port: harness.port) }
         for fd in slow { _ = HTTPProbe.send(fd, "GET / HTTP/1.1\r\nHost: x\r\n") }
+        // The trickle thread ends before the descriptors are closed: sending to a closed number
+        // would write into whatever descriptor another test opened under it meanwhile (a
+        // Process's termination socket, a loopback connection).
+        let trickling = ManagedFlag()
+        let trickled = DispatchSemaphore(value: 0)
         let trickle = Thread {
-            for _ in 0..<15 {
+            for _ in 0..<15 where trickling.isSet {
                 for fd in slow { _ = HTTPProbe.send(fd, "X") }
                 Thread.sleep(forTimeInterval: 0.3)
             }
+            trickled.signal()
         }
         trickle.start()
         #expect(slow.allSatisfy { HTTPProbe.closedByPeer($0, within: 4.5) }, "slowloris connections closed by the deadline")
+        trickling.clear()
+        trickled.wait()
         slow.forEach { close($0) }
 
         // 1 GB announced: 413 before the body is read, then the connection is closed.
@@ -340,4 +348,12 @@ import Glibc
         #expect(second.process?.terminationStatus == 78)
         #expect(second.stderr.contains("http.listen 127.0.0.1:\(first.port): cannot listen"), "\(second.stderr)")
     }
+}
+
+/// A flag one thread clears and another reads.
+private final class ManagedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = true
+    var isSet: Bool { lock.withLock { value } }
+    func clear() { lock.withLock { value = false } }
 }
