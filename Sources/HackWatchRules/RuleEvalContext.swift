@@ -247,15 +247,49 @@ package struct RuleEvalContext {
         guard folded else { return (start, end) }
         // Fold ASCII in place; anything else takes the Unicode path.
         if CaseFold.foldASCIIInPlace(state.pointee.arena + start, count: end - start) { return (start, end) }
+        // Start again, scalar by scalar, writing the fold straight into the arena: the same
+        // result as `CaseFold.foldUnicode` (each scalar's lowercase mapping, then ß ς ſ), with no
+        // String made (the mappings are small strings, stored inline).
         state.pointee.count = start
-        var unicode = CaseFold.foldUnicode(text)
-        return unicode.withUTF8 { append($0) }
+        for scalar in text.unicodeScalars {
+            if scalar.isASCII {
+                let byte = UInt8(scalar.value)
+                appendScalar(byte &- 65 < 26 ? byte | 0x20 : byte)
+                continue
+            }
+            for mapped in scalar.properties.lowercaseMapping.unicodeScalars {
+                switch mapped {
+                case "ß": appendScalar(0x73); appendScalar(0x73)
+                case "ſ": appendScalar(0x73)
+                case "ς": appendScalar("σ")
+                default: appendScalar(mapped)
+                }
+            }
+        }
+        return (start, state.pointee.count)
+    }
+
+    private func appendScalar(_ byte: UInt8) {
+        reserve(1)
+        state.pointee.arena[state.pointee.count] = byte
+        state.pointee.count += 1
+    }
+
+    private func appendScalar(_ scalar: Unicode.Scalar) {
+        reserve(4)
+        UTF8.encode(scalar) { byte in
+            state.pointee.arena[state.pointee.count] = byte
+            state.pointee.count += 1
+        }
     }
 
     @inline(__always)
     private func buffer(_ start: Int32, _ end: Int32) -> UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(start: state.pointee.arena + Int(start), count: Int(end - start))
     }
+
+    /// Slots of `text`'s parts, looked up once (`RuleField.slot` is a dictionary lookup).
+    private static let nameSlot = RuleField.name.slot, titleSlot = RuleField.title.slot, summarySlot = RuleField.summary.slot
 
     /// Computes (once) the arena range of a string field; start -1 when null.
     private func stringSpan(_ field: RuleField, slot: Int, folded: Bool) -> (Int32, Int32) {
@@ -264,9 +298,9 @@ package struct RuleEvalContext {
         if cached.0 != -2 { return cached }
         if field == .text {
             // text = (title or name) + "\n" + summary, built from the parts' ranges.
-            let head = pointer.pointee.title == nil ? stringSpan(.name, slot: RuleField.name.slot, folded: folded)
-                : stringSpan(.title, slot: RuleField.title.slot, folded: folded)
-            let tail = pointer.pointee.summary == nil ? (-1, -1) : stringSpan(.summary, slot: RuleField.summary.slot, folded: folded)
+            let head = pointer.pointee.title == nil ? stringSpan(.name, slot: Self.nameSlot, folded: folded)
+                : stringSpan(.title, slot: Self.titleSlot, folded: folded)
+            let tail = pointer.pointee.summary == nil ? (-1, -1) : stringSpan(.summary, slot: Self.summarySlot, folded: folded)
             let start = state.pointee.count
             let hasHead = head.0 >= 0 && head.1 > head.0, hasTail = tail.0 >= 0 && tail.1 > tail.0
             if hasHead { appendCopy(head.0, head.1) }

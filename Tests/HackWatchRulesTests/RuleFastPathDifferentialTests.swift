@@ -29,7 +29,7 @@ import TestSupport
                      loss: Money(usd: 2e6), chains: [], classification: "", target: "CEX", attribution: "lazarus group"),
             Incident(id: "c3", source: "t", name: "ΣΙΣΥΦΟΣ DEX", title: "ΣΊΣΥΦΟΣ hacked", summary: "North Korea (DPRK) σίσυφος ſtolen",
                      loss: Money(usd: 150e6), returned: Money(usd: 160e6), chains: ["Σ-chain"], bridge: false, attribution: "APT38"),
-            Incident(id: "c4", source: "t", name: "cafe\u{301} protocol", summary: "caf\u{E9} exploit\nsecond line hack",
+            Incident(id: "c4", source: "t", name: "cafe\u{301} protocol", summary: "caf\u{E9} exploit GROẞ\nsecond line hack",
                      technique: "ß", target: "DeFi Protocol", tags: ["DPRK", "test"]),
             Incident(id: "c5", source: "t", name: "", title: nil, summary: nil, loss: nil, bridge: true),
             Incident(id: "c6", source: "t", name: "x", title: "the bridge, rebridged; bridges", summary: "private key was leaked",
@@ -48,7 +48,7 @@ import TestSupport
     static let tricky: [String] = [
         #"text contains "straße""#, #"name == "STRASSE FINANCE""#, #"title contains "strasse""#, #"text matches /ß/i"#,
         #"text matches /strasse/i"#, #"name matches /^i̇stanbul/i"#, #"name contains "İSTANBUL""#, #"name startswith "i̇""#,
-        #"name matches /^σισυφοσ/i"#, #"title contains "σίσυφος""#, #"text matches /Σ+Ί/i"#, #"text contains "stolen""#,
+        #"name matches /^σισυφοσ/i"#, #"title contains "σίσυφος""#, #"text matches /Σ+Ί/i"#, #"text contains "stolen""#, #"summary contains "gross""#, #"summary matches /groß/i"#,
         #"name contains "é""#, #"name contains "e\#u{301}""#, #"summary contains "café""#, #"text matches /e\#u{301}/"#,
         #"name contains """#, #"summary == """#, #"title == """#, #"name matches /^$/"#, #"summary matches /^$/"#,
         #"text matches /^second|hack$/m"#, #"text matches /^second/"#, #"text matches /exploit$/m"#, #"text matches /hack$/"#,
