@@ -104,7 +104,7 @@ final class DaemonHarness: @unchecked Sendable {
         process.environment = environment
         process.standardOutput = FileHandle.nullDevice
         process.standardError = try FileHandle(forWritingTo: stderrURL)
-        try process.run()
+        try spawn(process)
         self.process = process
     }
 

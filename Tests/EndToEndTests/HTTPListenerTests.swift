@@ -117,7 +117,7 @@ import Glibc
             """, state.appendingPathComponent("hackwatch.sqlite").path]
         let out = Pipe()
         locker.standardOutput = out
-        try locker.run()
+        try spawn(locker)
         _ = out.fileHandleForReading.availableData  // "locked"
         try harness.start()
         var early: HTTPProbe.Response?
@@ -174,7 +174,7 @@ import Glibc
                             "--web.listen-address=127.0.0.1:\(promPort)"]
         server.standardOutput = FileHandle.nullDevice
         server.standardError = FileHandle.nullDevice
-        try server.run()
+        try spawn(server)
         defer { server.terminate(); server.waitUntilExit() }
         var health = ""
         let up = waitUntil(timeout: 30, every: 0.25) {

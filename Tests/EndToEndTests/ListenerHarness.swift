@@ -70,7 +70,7 @@ final class ListenerHarness: @unchecked Sendable {
         process.environment = environment
         process.standardOutput = FileHandle.nullDevice
         process.standardError = try FileHandle(forWritingTo: stderrURL)
-        try process.run()
+        try spawn(process)
         self.process = process
     }
 

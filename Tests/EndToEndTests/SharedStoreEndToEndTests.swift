@@ -71,7 +71,7 @@ struct SharedStoreEndToEndTests {
         #expect(waitUntil(timeout: 30) { harness.deliveries.count >= 10 })
         harness.signal("a", SIGSTOP)
         let stopped = Date()
-        #expect(harness.waitForLeader(among: ["b"]) == "b")
+        #expect(harness.waitForLeader(among: ["b"]) == "b", "b did not take over:\n\(harness.log("b"))")
         Thread.sleep(forTimeInterval: max(0, 4.5 - Date().timeIntervalSince(stopped)))
         let resumed = Date()
         harness.signal("a", SIGCONT)

@@ -82,7 +82,7 @@ final class SharedStoreHarness: @unchecked Sendable {
         let handle = try FileHandle(forWritingTo: log)
         process.standardError = handle
         process.standardOutput = handle
-        try process.run()
+        try spawn(process)
         processes[name] = process
     }
 

@@ -201,7 +201,7 @@ import TestSupport
         let handle = try FileHandle(forWritingTo: log)
         handle.seekToEndOfFile()
         process.standardError = handle
-        try process.run()
+        try spawn(process)
         return process
     }
 

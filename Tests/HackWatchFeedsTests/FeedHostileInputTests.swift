@@ -103,7 +103,7 @@ import TestSupport
         gzip.arguments = ["-c", "head -c 52428800 /dev/zero | gzip -9 -c"]
         let pipe = Pipe()
         gzip.standardOutput = pipe
-        try gzip.run()
+        try spawn(gzip)
         let compressed = [UInt8](pipe.fileHandleForReading.readDataToEndOfFile())
         gzip.waitUntilExit()
         try #require(gzip.terminationStatus == 0 && compressed.count < 200_000)

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import HackWatchHTTP
 @testable import HackWatchModel
+import TestSupport
 
 /// Connections are reused between requests of one thread when the server keeps them alive
 /// (a webhook sink posting alert after alert skips the TCP/TLS handshakes).
@@ -39,7 +40,7 @@ import Testing
         process.arguments = ["-c", script]
         let output = Pipe()
         process.standardOutput = output
-        try process.run()
+        try spawn(process)
         let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
         guard let port = Int(line.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             kill(process.processIdentifier, SIGKILL)

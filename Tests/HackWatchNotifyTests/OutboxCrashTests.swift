@@ -26,7 +26,7 @@ import HackWatchFixtures
         process.arguments = ["--db", db, "--sink", "hook", "--url", url, "--secret", HTTPSinkKind.signingSecret]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try spawn(process)
         return process
     }
 

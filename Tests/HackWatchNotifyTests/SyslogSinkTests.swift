@@ -116,7 +116,7 @@ import HackWatchFixtures
         process.standardInput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        try spawn(process)
         defer {
             // rsyslogd may take its time over SIGTERM; the test does not wait for that.
             kill(process.processIdentifier, SIGKILL)

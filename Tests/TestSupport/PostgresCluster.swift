@@ -114,7 +114,7 @@ public final class PostgresCluster: @unchecked Sendable {
         process.standardOutput = handle
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try spawn(process)
         server = process
         let ready = waitUntil(timeout: 30, every: 0.1) {
             (try? runProcess(bin + "/pg_isready", ["-h", "127.0.0.1", "-p", "\(port)", "-q"]))?.status == 0

@@ -19,7 +19,7 @@ public func runProcess(_ executable: String, _ arguments: [String], environment:
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
-    try process.run()
+    try spawn(process)
     // Read both pipes before waiting so a chatty child cannot block on a full pipe.
     let group = DispatchGroup()
     nonisolated(unsafe) var outData = Data(), errData = Data()

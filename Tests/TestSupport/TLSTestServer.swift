@@ -38,7 +38,7 @@ public final class TLSTestServer: @unchecked Sendable {
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try spawn(process)
         guard Self.waitUntilListening(port: port, timeout: 10) else {
             stop()
             throw LoopbackServerError.socket(call: "openssl s_server start", errno: ETIMEDOUT)
@@ -66,7 +66,7 @@ public final class TLSTestServer: @unchecked Sendable {
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try spawn(process)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             throw LoopbackServerError.socket(call: "openssl \(arguments.first ?? "")", errno: EINVAL)
