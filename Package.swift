@@ -124,7 +124,7 @@ let package = Package(
         .testTarget(name: "HackWatchModelTests", dependencies: [model, "HackWatchHTTP", "HackWatchConfiguration", "HackWatchFeeds"]),
         .testTarget(name: "HackWatchHTTPTests", dependencies: [model, "HackWatchHTTP", "TestSupport"]),
         .testTarget(name: "HackWatchConfigurationTests", dependencies: [model, "HackWatchConfiguration", "HackWatchNotify", "TestSupport"]),
-        .testTarget(name: "HackWatchRulesTests", dependencies: [model, "HackWatchRules", "HackWatchConfiguration", "HackWatchFeeds", "TestSupport"]),
+        .testTarget(name: "HackWatchRulesTests", dependencies: [model, "HackWatchRules", "TestSupport"]),
         .testTarget(name: "HackWatchTemplatesTests", dependencies: [model, "HackWatchTemplates", "HackWatchNotify", "HackWatchFixtures", "TestSupport"]),
         .testTarget(name: "HackWatchFeedsTests", dependencies: [model, "HackWatchHTTP", "HackWatchConfiguration", "HackWatchFeeds", "TestSupport"]),
         .testTarget(name: "HackWatchStoreTests", dependencies: [model, "HackWatchStore", "HackWatchFixtures", "TestSupport"]),

@@ -1,7 +1,5 @@
 import Foundation
 import Testing
-import HackWatchConfiguration
-import HackWatchFeeds
 @testable import HackWatchModel
 @testable import HackWatchRules
 import TestSupport
@@ -14,10 +12,34 @@ import TestSupport
 @Suite struct RuleFastPathDifferentialTests {
     static let now = Incident.parseDate("2026-01-01T00:00:00Z")!
 
+    /// The snapshot's records as incidents, built here the way the DefiLlama format does (the
+    /// rule language's tests do not link the feeds module): name, date, amounts, chains, labels,
+    /// a title and a summary made from them.
     static let snapshot: [Incident] = {
-        guard let bytes = SharedFeeds.defiLlamaSnapshot else { return [] }
-        let config = FeedConfig(name: "defillama", url: "file:///dev/null", format: .defillama)
-        return (try? FeedParser.parse(bytes, config: config).incidents) ?? []
+        guard let bytes = SharedFeeds.defiLlamaSnapshot,
+              let records = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [[String: Any]] else { return [] }
+        return records.enumerated().map { index, record in
+            func text(_ key: String) -> String? { (record[key] as? String).flatMap { $0.isEmpty ? nil : $0 } }
+            func money(_ key: String) -> Money? { (record[key] as? NSNumber).map { Money(usd: $0.doubleValue) } }
+            let name = text("name") ?? "unnamed"
+            let chains = record["chain"] as? [String] ?? []
+            let loss = money("amount"), returned = money("returnedFunds")
+            let classification = text("classification"), technique = text("technique"), target = text("targetType")
+            var title = name + " hacked"
+            if let loss { title += ": \(loss.human) lost" }
+            if let classification { title += " (\(classification))" }
+            var parts: [String] = []
+            if let technique { parts.append("Technique: \(technique).") }
+            if !chains.isEmpty { parts.append("Chains: \(chains.joined(separator: ", ")).") }
+            if let target { parts.append("Target: \(target).") }
+            if let returned { parts.append("Returned: \(returned.human).") }
+            return Incident(
+                id: "llama-\(index)", source: "defillama", name: name, title: title,
+                summary: parts.isEmpty ? nil : parts.joined(separator: " "),
+                date: (record["date"] as? NSNumber).map { Date(timeIntervalSince1970: $0.doubleValue) },
+                loss: loss, returned: returned, chains: chains, classification: classification, technique: technique,
+                bridge: record["bridgeHack"] as? Bool, target: target)
+        }
     }()
 
     /// Incidents that exercise what the snapshot lacks: non-ASCII text, empty and null fields.
