@@ -73,10 +73,9 @@ package struct IncidentPipeline: Sendable {
         var recent: [Incident]?  // loaded once, only when an incident needs correlating
         var toSave: [Incident] = []
         var hashes: [String: Int64] = [:]  // this feed's records as processed, saved with them
-        // Correlation candidates are dated within the window of the INCOMING reports' dates (a
-        // late report of a hack from weeks ago must find it), not of now.
-        let earliest = incidents.compactMap(\.date).min().map { min($0, now) } ?? now
-        let candidatesSince = earliest.addingTimeInterval(-config.correlationWindow.seconds)
+        // Pass 1: which records are new or changed (nothing of the store is written yet, so the
+        // order of the passes changes nothing but what the correlation query must cover).
+        var pending: [(incident: Incident, quietUnlessAlerted: Bool)] = []
         for var incident in incidents {
             incident.source = feed.name
             // The store keeps whole seconds (`Incident.formatDate`): a finer incoming date would
@@ -123,9 +122,21 @@ package struct IncidentPipeline: Sendable {
                 quietUnlessAlerted = !firstPoll && Baseline.isHistory(incident, baseline: config.baseline, now: now)
                 evaluated = incident
             }
+            pending.append((evaluated, quietUnlessAlerted))
+        }
+        // Correlation candidates are other feeds' reports dated within the window of the
+        // EVALUATED reports' dates (a late report of a hack from weeks ago must find it), not of
+        // now, nor of every record of the batch: a re-poll with one changed record read the whole
+        // store once per chunk. Two windows back, so the earlier report a match was itself merged
+        // into (`canonicalMatch`) is among them too.
+        let earliest = pending.compactMap(\.incident.date).min().map { min($0, now) } ?? now
+        let candidatesSince = earliest.addingTimeInterval(-2 * config.correlationWindow.seconds)
+        // Pass 2: correlation, overlays, stories and rules for the new and changed records.
+        for (incident, quietUnlessAlerted) in pending {
+            var evaluated = incident
             // The same hack already reported by another feed: evaluate the merged record under
             // the first report's identity, so it joins that incident's story.
-            if recent == nil { recent = try store.incidents(since: candidatesSince) }
+            if recent == nil { recent = try store.incidents(since: candidatesSince, excludingSource: feed.name) }
             var correlated = false
             if let canonical = canonicalMatch(for: evaluated, among: recent ?? [], correlator: correlator) {
                 let merge = correlator.merge(evaluated, into: canonical)

@@ -19,24 +19,31 @@ enum FeedAssembly {
 
     /// `finish` in place: `incidents[k]` is record `indices[k]`. Dropped records are compacted
     /// away, so a 283k-record feed's incidents exist once, not as a second, kept copy.
+    ///
+    /// Memory: per record only the 64-bit hash of its base key is kept on the side (the hash is
+    /// the id of a record without a tie); the full tie-breaking drafts are built only for the
+    /// few records sharing a base key with another (`IncidentIdentity.ids` over those alone
+    /// gives each the id it gets among the whole feed: ties never reach across base keys).
     static func finish(_ incidents: inout [Incident], indices: [Int], feed: String, noun: String = "record",
                        warnings: inout [String]) {
         var keptCount = 0  // incidents[..<keptCount] are the kept ones (written behind the reader)
-        var drafts: [IncidentIdentity.Draft] = []
-        var hashedOffsets: [Int] = []
+        var hashed: [(offset: Int, base: UInt64)] = []  // kept records without a source id
+        hashed.reserveCapacity(indices.count)
+        var tied: Set<UInt64> = []  // base keys (hashed) of more than one kept record
         var seenIDs: [String: Int] = [:]
         // Identical records share a name and day, so whole incidents are hashed only within a
         // name-and-day group that has more than one member: hashing every incident cost more than
         // the rest of a DefiLlama parse, and comparing pairwise would be quadratic on a hostile
-        // feed of one name and day repeated.
-        var sameDay: [String: (index: Int, offset: Int)] = Dictionary(minimumCapacity: indices.count)
-        var sameDayGroups: [String: [Incident: Int]] = [:]  // incident → its record index
+        // feed of one name and day repeated. Keyed by the base key's hash: two keys colliding
+        // only compare incidents that cannot be equal.
+        var sameDay: [UInt64: (index: Int, offset: Int)] = Dictionary(minimumCapacity: indices.count)
+        var sameDayGroups: [UInt64: [Incident: Int]] = [:]  // incident → its record index
         for (read, index) in indices.enumerated() {
             var incident = incidents[read]
             checkValues(&incident, label: "\(feed): \(noun) \(index)", warnings: &warnings)
             if incident.id.utf8.count > maxIDLength { incident.id = IncidentIdentity.hash(incident.id) }
             if incident.id.isEmpty {
-                let base = IncidentIdentity.baseKey(name: incident.name, date: incident.date)
+                let base = IncidentIdentity.hashValue(IncidentIdentity.baseKey(name: incident.name, date: incident.date))
                 if let first = sameDay[base] {
                     var group = sameDayGroups.removeValue(forKey: base) ?? [incidents[first.offset]: first.index]
                     if let same = group[incident] {
@@ -46,12 +53,11 @@ enum FeedAssembly {
                     }
                     group[incident] = index
                     sameDayGroups[base] = group
+                    tied.insert(base)
                 } else {
                     sameDay[base] = (index, keptCount)
                 }
-                hashedOffsets.append(keptCount)
-                drafts.append(.init(base: base, amount: incident.loss?.usd,
-                                    secondary: [incident.technique, incident.classification, incident.title]))
+                hashed.append((keptCount, base))
             } else if let first = seenIDs[incident.id] {
                 warnings.append("\(feed): \(noun) \(index) skipped: duplicate id \(FeedText.capped(incident.id, 80)) (first in \(noun) \(first))")
                 continue
@@ -61,8 +67,20 @@ enum FeedAssembly {
             incidents[keptCount] = incident
             keptCount += 1
         }
+        sameDay = [:]
+        sameDayGroups = [:]
         incidents.removeLast(incidents.count - keptCount)
-        for (offset, id) in zip(hashedOffsets, IncidentIdentity.ids(for: drafts)) { incidents[offset].id = id }
+        var tiedOffsets: [Int] = []
+        for (offset, base) in hashed {
+            if tied.contains(base) { tiedOffsets.append(offset) } else { incidents[offset].id = IncidentIdentity.hex(base) }
+        }
+        let drafts = tiedOffsets.map { offset in
+            let incident = incidents[offset]
+            return IncidentIdentity.Draft(base: IncidentIdentity.baseKey(name: incident.name, date: incident.date),
+                                          amount: incident.loss?.usd,
+                                          secondary: [incident.technique, incident.classification, incident.title])
+        }
+        for (offset, id) in zip(tiedOffsets, IncidentIdentity.ids(for: drafts)) { incidents[offset].id = id }
     }
 
     /// Dates a feed may give: 1970-01-01 to 9999-12-31 (unix seconds).
@@ -74,9 +92,10 @@ enum FeedAssembly {
     /// `plausibleDates` and an absurd or non-finite amount become unknown with a warning (a
     /// `date: 1e308` once trapped converting to Int). Titles and summaries built from a dropped
     /// amount are rebuilt without it.
-    static func checkValues(_ incident: inout Incident, label: String, warnings: inout [String]) {
+    /// `label` is built only for a warning (it was a string per record).
+    static func checkValues(_ incident: inout Incident, label: @autoclosure () -> String, warnings: inout [String]) {
         if let date = incident.date, !plausibleDates.contains(date.timeIntervalSince1970) {
-            warnings.append("\(label): date \(date.timeIntervalSince1970) (unix seconds) is outside 1970–9999; kept as unknown")
+            warnings.append("\(label()): date \(date.timeIntervalSince1970) (unix seconds) is outside 1970–9999; kept as unknown")
             incident.date = nil
         }
         func implausible(_ money: Money?) -> Bool { money.map { !$0.usd.isFinite || abs($0.usd) > plausibleUSD } ?? false }
@@ -84,7 +103,7 @@ enum FeedAssembly {
         let oldTitle = title(name: incident.name, loss: incident.loss, classification: incident.classification)
         let oldSummary = summary(technique: incident.technique, chains: incident.chains, target: incident.target, returned: incident.returned)
         for (field, path) in [("loss", \Incident.loss), ("returned", \Incident.returned)] where implausible(incident[keyPath: path]) {
-            warnings.append("\(label): \(field) \(incident[keyPath: path]?.usd ?? 0) is not a plausible USD amount; kept as unknown")
+            warnings.append("\(label()): \(field) \(incident[keyPath: path]?.usd ?? 0) is not a plausible USD amount; kept as unknown")
             incident[keyPath: path] = nil
         }
         if incident.title == oldTitle {

@@ -112,9 +112,19 @@ enum IncidentIdentity {
 
     /// FNV-1a 64 of the key's UTF-8, as 16 hex digits.
     static func hash(_ key: String) -> String {
+        hex(hashValue(key))
+    }
+
+    /// FNV-1a 64 of the key's UTF-8 (`hash` without the hex).
+    static func hashValue(_ key: String) -> UInt64 {
         var value: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in key.utf8 { value = (value ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return String(unsafeUninitializedCapacity: 16) { buffer in
+        return value
+    }
+
+    /// `value` as 16 lowercase hex digits.
+    static func hex(_ value: UInt64) -> String {
+        String(unsafeUninitializedCapacity: 16) { buffer in
             for position in 0..<16 {
                 let nibble = UInt8(truncatingIfNeeded: value >> UInt64(60 - position * 4)) & 0xF
                 buffer[position] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10

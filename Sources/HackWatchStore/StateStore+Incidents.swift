@@ -28,6 +28,22 @@ extension StateStore {
         }
     }
 
+    /// `incidents(since:)` without `source`'s incidents, filtered by the query (nothing of the
+    /// polled feed's own rows is decoded).
+    package func incidents(since: Date, excludingSource source: String) throws(StoreError) -> [Incident] {
+        try locked { () throws(StoreError) in
+            var result: [Incident] = []
+            let cutoff = SQLiteValue.date(since)
+            try db.query("""
+                SELECT payload FROM incidents
+                WHERE (date >= ? OR (date IS NULL AND seen_at >= ?)) AND source <> ? ORDER BY date, source, id
+                """, [cutoff, cutoff, .text(source)]) { (row: SQLiteRow) throws(StoreError) in
+                result.append(try Self.decodeIncident(row.string(0) ?? ""))
+            }
+            return result
+        }
+    }
+
     /// Inserts or replaces the incident (keyed by source and id). `update` is not stored: it
     /// describes one evaluation, not the incident.
     package func saveIncident(_ incident: Incident) throws(StoreError) {

@@ -27,6 +27,10 @@ package protocol StateStoring: AnyObject, Sendable {
     func incident(source: String, id: String) throws(StoreError) -> Incident?
     /// Incidents dated at or after `since` (undated ones excluded).
     func incidents(since: Date) throws(StoreError) -> [Incident]
+    /// As `incidents(since:)`, without `source`'s own incidents: a feed's correlation
+    /// candidates are other feeds' reports, and reading (decoding) its own was most of a
+    /// changed re-poll's cost.
+    func incidents(since: Date, excludingSource source: String) throws(StoreError) -> [Incident]
     /// Inserts or replaces an incident.
     func saveIncident(_ incident: Incident) throws(StoreError)
     /// Inserts or replaces several incidents, in one transaction where the backend has them.

@@ -88,6 +88,20 @@ extension PostgresStore {
         }
     }
 
+    /// `incidents(since:)` without `source`'s incidents, filtered by the query.
+    package func incidents(since: Date, excludingSource source: String) throws(StoreError) -> [Incident] {
+        try locked { (db) throws(StoreError) in
+            var result: [Incident] = []
+            try db.query("""
+                SELECT payload FROM incidents
+                WHERE (date >= $1 OR (date IS NULL AND seen_at >= $1)) AND source <> $2 ORDER BY date, source, id
+                """, [.date(since), .text(source)]) { (row: PGRow) throws(StoreError) in
+                result.append(try StateStore.decodeIncident(row.string(0) ?? ""))
+            }
+            return result
+        }
+    }
+
     /// Inserts or replaces the incident (fenced).
     package func saveIncident(_ incident: Incident) throws(StoreError) {
         try saveIncidents([incident])

@@ -20,8 +20,20 @@ struct BenchReport {
 
     mutating func note(_ text: String) { lines.append("# \(text)"); print("# \(text)") }
 
+    /// Writes the report. Atomically (a temporary file renamed over `path`) only for a regular
+    /// file or a new path: renaming over `--out /dev/null` replaced the machine's /dev/null with a
+    /// regular file, which broke `initdb` and everything else that writes to it.
     func write(to path: String) throws {
-        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let text = lines.joined(separator: "\n") + "\n"
+        var info = stat()
+        let special = stat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG
+        if special {
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            defer { try? handle.close() }
+            handle.write(Data(text.utf8))
+        } else {
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        }
     }
 }
 

@@ -75,4 +75,35 @@ import Testing
         let ronin = try FeedFixtures.parse(#"[{"date":1647993600,"name":"Ronin Bridge","amount":624000000}]"#, .defillama)
         #expect(ronin.incidents.first?.id == "c5e607105d747eb0")
     }
+
+    /// Every tie-breaking step pinned on one fixture, in feed order and reversed: a bigger
+    /// same-day record, an equal amount told apart by technique, a null amount, an exact tie
+    /// left to the index, and lone records. These ids are keys in every existing state
+    /// database; a change here re-alerts everything after an upgrade.
+    @Test func tiedIdsArePinned() throws {
+        let records = [
+            Self.record("Mirror", 1633651200, 2_000_000, technique: "Oracle"),
+            Self.record("Mirror", 1633651200, 90_000_000),
+            Self.record("Mirror", 1633651200 + 3600, 2_000_000, technique: "Flash loan"),
+            Self.record("Merlin", 1622000000, nil),
+            Self.record("Merlin", 1622000000, 680_000),
+            #"{"date":0,"name":"X","amount":1,"technique":"T","chain":["A"]}"#,
+            #"{"date":0,"name":"X","amount":1,"technique":"T","chain":["B"]}"#,
+            #"{"date":0,"name":"X","amount":1,"technique":"T","chain":["C"]}"#,
+            Self.record("Ronin Bridge", 1647993600, 624_000_000),
+            Self.record("Crème", 1700000000, nil),
+        ]
+        // Ids written by the release build before the compact identity pass (main's, read from its database).
+        let pinned = [
+            "f69045941a54c0dd", "67d79ba5087a66d4", "e889195968ebb723", "82c97017e9a6edff", "84b0a8d3d26314d6",
+            "4196bb3a04228ed4", "e6a63db373033965", "c8c7abbfb956fcbe", "c5e607105d747eb0", "2506f5d2e8116b73",
+        ]
+        let forward = try FeedFixtures.parse("[" + records.joined(separator: ",") + "]", .defillama)
+        #expect(forward.incidents.map(\.id) == pinned)
+        // Ids do not depend on feed order, except the exact tie's index (feed order among equals).
+        let reversed = try FeedFixtures.parse("[" + records.reversed().joined(separator: ",") + "]", .defillama)
+        let exactTie = Set(pinned[5...7])
+        #expect(Array(reversed.incidents.map(\.id).reversed()).filter { !exactTie.contains($0) } == pinned.filter { !exactTie.contains($0) })
+        #expect(Set(reversed.incidents.map(\.id)) == Set(pinned))
+    }
 }

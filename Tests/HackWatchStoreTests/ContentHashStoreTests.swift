@@ -25,6 +25,23 @@ import HackWatchFixtures
         #expect(try store.incidentHashes(source: "none").isEmpty)
     }
 
+    /// A feed's correlation candidates: other feeds' incidents in the date range, none of its own.
+    @Test func incidentsSinceCanExcludeOneSource() throws {
+        let (store, folder) = try NotifyFixtures.temporaryStore()
+        defer { store.close(); try? FileManager.default.removeItem(at: folder) }
+        let day = Date(timeIntervalSince1970: 1_700_000_000)
+        try store.saveIncidents([
+            Incident(id: "a", source: "feed", name: "A", date: day),
+            Incident(id: "b", source: "other", name: "B", date: day),
+            Incident(id: "c", source: "third", name: "C", date: day.addingTimeInterval(-86_400)),
+            Incident(id: "d", source: "other", name: "D", date: day.addingTimeInterval(-10 * 86_400)),
+        ])
+        let since = day.addingTimeInterval(-2 * 86_400)
+        #expect(try store.incidents(since: since).map(\.id) == ["c", "a", "b"])
+        #expect(try store.incidents(since: since, excludingSource: "feed").map(\.id) == ["c", "b"])
+        #expect(try store.incidents(since: since, excludingSource: "other").map(\.id) == ["c", "a"])
+    }
+
     @Test func bodyHashIsPartOfTheFeedState() throws {
         let (store, folder) = try NotifyFixtures.temporaryStore()
         defer { store.close(); try? FileManager.default.removeItem(at: folder) }
