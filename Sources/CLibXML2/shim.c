@@ -314,6 +314,101 @@ static char *hw_html_text_marked(const char *marked, int size, int *length) {
     return sink.buffer.data;
 }
 
+/* --- HTML fragments without the parser ------------------------------------------------------ */
+
+/* The elements the fast path knows; anything else sends the fragment to libxml2's parser. */
+enum { hw_fast_p = 1, hw_fast_div, hw_fast_br, hw_fast_inline };
+static const char *const hw_fast_inlines[] = {"b", "i", "em", "strong", "span", "code", "u", "small", NULL};
+
+static int hw_fast_kind(const char *name, int length) {
+    if (length == 1 && name[0] == 'p') return hw_fast_p;
+    if (length == 3 && memcmp(name, "div", 3) == 0) return hw_fast_div;
+    if (length == 2 && memcmp(name, "br", 2) == 0) return hw_fast_br;
+    for (int k = 0; hw_fast_inlines[k]; k++) {
+        if ((int)strlen(hw_fast_inlines[k]) == length && memcmp(name, hw_fast_inlines[k], (size_t)length) == 0) return hw_fast_inline + k;
+    }
+    return 0;
+}
+
+/* The text libxml2's HTML parser gives (through the hw_html_* callbacks) for the common shape of
+   feed HTML: bare <p>, <div>, <br> and a few inline tags, properly nested, text without
+   references. It reproduces what the parser does with such input: an implied <p> around text at
+   the top level, a <p> closing an open <p>, elements left open closed at the end. Returns 0
+   (nothing appended) for anything else, which then goes to the parser; the tests compare both
+   on generated fragments. */
+static int hw_html_fast(const char *text, int n, hw_buffer *out) {
+    int stack[32], depth = 0, inlines = 0;
+    int start_length = out->length;
+    int i = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)text[i];
+        if (c == '<') {
+            int j = i + 1, closing = 0;
+            if (j < n && text[j] == '/') { closing = 1; j++; }
+            int name = j;
+            while (j < n && text[j] >= 'a' && text[j] <= 'z') j++;
+            if (j == name || j >= n || text[j] != '>') goto decline;
+            int kind = hw_fast_kind(text + name, j - name);
+            if (kind == 0) goto decline;
+            i = j + 1;
+            if (closing) {
+                if (kind == hw_fast_br || depth == 0 || stack[depth - 1] != kind) goto decline;
+                depth--;
+                if (kind >= hw_fast_inline) inlines--;
+                else hw_append(out, " ", 1);
+                continue;
+            }
+            if (kind == hw_fast_br) {
+                if (inlines > 0) goto decline;
+                hw_append(out, "  ", 2);  /* start and end of a void block element */
+                continue;
+            }
+            if (kind >= hw_fast_inline) {
+                for (int k = 0; k < depth; k++) if (stack[k] == kind) goto decline;
+                if (depth == 32) goto decline;
+                stack[depth++] = kind;
+                inlines++;
+                continue;
+            }
+            /* <p>/<div>: at the top level, or a <p> closing the <p> that is open. */
+            if (kind == hw_fast_p && depth == 1 && stack[0] == hw_fast_p) { depth = 0; hw_append(out, " ", 1); }
+            if (depth != 0) goto decline;
+            stack[depth++] = kind;
+            hw_append(out, " ", 1);
+            continue;
+        }
+        int run = i, blank = 1;
+        while (i < n && text[i] != '<') {
+            unsigned char b = (unsigned char)text[i];
+            if (b == '&' || b == 0x7F || (b < 0x20 && b != '\t' && b != '\n')) goto decline;
+            if (b == 0xEF && i + 2 < n && (unsigned char)text[i + 1] == 0xBF && ((unsigned char)text[i + 2] & 0xFE) == 0xBE) goto decline;
+            if (b != ' ' && b != '\t' && b != '\n') blank = 0;
+            i++;
+        }
+        /* Text outside any element opens an implied <p> (blank text does not). */
+        if (!blank && depth == 0) { stack[depth++] = hw_fast_p; hw_append(out, " ", 1); }
+        hw_append(out, text + run, i - run);
+    }
+    while (depth > 0) {
+        if (stack[--depth] < hw_fast_inline) hw_append(out, " ", 1);
+    }
+    return 1;
+decline:
+    out->length = start_length;
+    if (out->data) out->data[out->length] = 0;
+    return 0;
+}
+
+char *hw_html_fast_text(const char *bytes, int size, int *length) {
+    hw_buffer buffer = {malloc(256), 0, 256};
+    *length = -1;
+    if (buffer.data == NULL) return NULL;
+    buffer.data[0] = 0;
+    if (!hw_html_fast(bytes, size, &buffer)) { free(buffer.data); return NULL; }
+    *length = buffer.length;
+    return buffer.data;
+}
+
 /* A UTF-8 BOM instead of naming the encoding: libxml2 then reads the bytes as they are, where a
    named encoding runs them through a (copying) UTF-8 → UTF-8 converter. */
 static const char hw_bom[3] = {(char)0xEF, (char)0xBB, (char)0xBF};
@@ -421,6 +516,94 @@ static int hw_collapse(char *text, int n) {
     return out;
 }
 
+/* Appends `value` as UTF-8 at text[*out] (never longer than the reference it replaces). */
+static void hw_put_scalar(char *text, int *out, unsigned int value) {
+    if (value == 0 || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)) value = 0xFFFD;
+    int o = *out;
+    if (value < 0x80) text[o++] = (char)value;
+    else if (value < 0x800) { text[o++] = (char)(0xC0 | (value >> 6)); text[o++] = (char)(0x80 | (value & 0x3F)); }
+    else if (value < 0x10000) {
+        text[o++] = (char)(0xE0 | (value >> 12)); text[o++] = (char)(0x80 | ((value >> 6) & 0x3F));
+        text[o++] = (char)(0x80 | (value & 0x3F));
+    } else {
+        text[o++] = (char)(0xF0 | (value >> 18)); text[o++] = (char)(0x80 | ((value >> 12) & 0x3F));
+        text[o++] = (char)(0x80 | ((value >> 6) & 0x3F)); text[o++] = (char)(0x80 | (value & 0x3F));
+    }
+    *out = o;
+}
+
+/* The value of the reference name[0..<n] (between '&' and ';'): 1 with *value set, 0 when it
+   stays literal, -1 when only the Swift decoder can say (a signed number: UInt32("+65")). */
+static int hw_reference_value(const char *name, int n, unsigned int *value) {
+    if (n <= 0) return 0;
+    if (name[0] != '#') {
+        char copy[32];
+        for (int i = 0; i < n; i++) {
+            unsigned char c = (unsigned char)name[i];
+            if (!((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))) return 0;
+            copy[i] = (char)c;
+        }
+        copy[n] = 0;
+        const htmlEntityDesc *entity = htmlEntityLookup((const xmlChar *)copy);
+        if (entity == NULL || entity->value == 0) return 0;
+        *value = entity->value;
+        return 1;
+    }
+    int i = 1, hex = 0;
+    if (i < n && (name[i] == 'x' || name[i] == 'X')) { hex = 1; i++; }
+    if (i < n && (name[i] == '+' || name[i] == '-')) return -1;
+    if (i >= n) return 0;
+    unsigned long long total = 0;
+    for (; i < n; i++) {
+        unsigned char c = (unsigned char)name[i];
+        int digit;
+        if (c >= '0' && c <= '9') digit = c - '0';
+        else if (hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f') digit = (c | 0x20) - 'a' + 10;
+        else return 0;
+        total = total * (hex ? 16 : 10) + (unsigned long long)digit;
+        if (total > 0xFFFFFFFFull) return 0;  /* UInt32 overflow: literal */
+    }
+    *value = (unsigned int)total;
+    return 1;
+}
+
+/* FeedText.decodeReferences in place, for text already collapsed: `&name;` / `&#N;` / `&#xH;`
+   (the ';' within 32 characters) become their character, anything else stays as written.
+   Returns the new length, or -1 when a reference needs the Swift decoder (grapheme clusters
+   around the ';', a signed number), leaving the text untouched. */
+static int hw_decode_references(char *text, int n) {
+    /* First pass: can every reference be decided here? */
+    for (int i = 0; i < n; i++) {
+        if (text[i] != '&') continue;
+        int limit = i + 1 + 32 < n ? i + 1 + 32 : n;
+        for (int j = i + 1; j < limit; j++) {
+            if (text[j] != ';') continue;
+            /* A combining mark after ';' makes one Character of it, which Swift does not match. */
+            if (j + 1 < n && (unsigned char)text[j + 1] >= 0x80) return -1;
+            unsigned int value;
+            if (hw_reference_value(text + i + 1, j - i - 1, &value) < 0) return -1;
+            break;
+        }
+        /* A non-ASCII byte within the 32 means fewer than 32 Characters: the ';' may lie further.
+           Such a name never decodes (it is not an entity name nor digits), so '&' stays literal. */
+    }
+    int out = 0;
+    for (int i = 0; i < n;) {
+        if (text[i] != '&') { text[out++] = text[i++]; continue; }
+        int limit = i + 1 + 32 < n ? i + 1 + 32 : n, semi = -1;
+        for (int j = i + 1; j < limit; j++) if (text[j] == ';') { semi = j; break; }
+        unsigned int value;
+        if (semi > 0 && hw_reference_value(text + i + 1, semi - i - 1, &value) == 1) {
+            hw_put_scalar(text, &out, value);
+            i = semi + 1;
+            continue;
+        }
+        text[out++] = text[i++];
+    }
+    text[out] = 0;
+    return out;
+}
+
 char *hw_field_text(xmlNodePtr node, int html, int *length, int *references) {
     /* Collected behind a BOM, so that markup can go to the HTML parser without another copy. */
     hw_buffer buffer = {malloc(256), 0, 256};
@@ -431,13 +614,25 @@ char *hw_field_text(xmlNodePtr node, int html, int *length, int *references) {
     char *text = buffer.data;
     int n = buffer.length - 3;
     if (html && n > 0 && memchr(text + 3, '<', (size_t)n) != NULL) {
+        hw_buffer simple = {malloc((size_t)n + 64), 0, n + 64};
+        if (simple.data != NULL && hw_html_fast(text + 3, n, &simple)) {
+            free(text);
+            *length = hw_collapse(simple.data, simple.length);
+            return simple.data;
+        }
+        free(simple.data);
         int parsed = 0;
         char *plain = hw_html_text_marked(text, n + 3, &parsed);
         if (plain != NULL) { free(text); *length = hw_collapse(plain, parsed); return plain; }
     }
-    if (html && n > 0 && memchr(text + 3, '&', (size_t)n) != NULL) *references = 1;
     memmove(text, text + 3, (size_t)n + 1);
     *length = hw_collapse(text, n);
+    if (html && *length > 0 && memchr(text, '&', (size_t)*length) != NULL) {
+        /* References only (no markup): decoded here, without a parser or a Swift pass. */
+        int decoded = hw_decode_references(text, *length);
+        if (decoded < 0) *references = 1;
+        else *length = hw_collapse(text, decoded);
+    }
     return text;
 }
 

@@ -26,6 +26,7 @@ extension FeedText {
     /// ASCII letters are lowercased in the same pass.
     static func collapse(_ text: String, lowercasingASCII: Bool = false) -> String {
         var text = text
+        if !lowercasingASCII, isCollapsed(&text) { return text }
         return text.withUTF8 { b in
             var out: [UInt8] = []
             out.reserveCapacity(b.count)
@@ -44,6 +45,26 @@ extension FeedText {
                 i += 1
             }
             return String(decoding: out, as: UTF8.self)
+        }
+    }
+
+    /// True when `collapse` would return `text` unchanged: no whitespace but single spaces
+    /// between other characters (most field texts, already collapsed by the XML reader).
+    static func isCollapsed(_ text: inout String) -> Bool {
+        text.withUTF8 { b in
+            var i = 0
+            while i < b.count {
+                let byte = b[i]
+                if byte > 0x20 && byte < 0x80 { i += 1; continue }
+                if byte == 0x20 {
+                    if i == 0 || i == b.count - 1 || b[i + 1] == 0x20 { return false }
+                    i += 1
+                    continue
+                }
+                if whitespaceLength(b, i) > 0 { return false }
+                i += 1
+            }
+            return true
         }
     }
 
@@ -70,7 +91,18 @@ extension FeedText {
 
     /// The UTF-8 of `text` with ASCII letters lowercased (other bytes unchanged, so offsets match).
     static func asciiLowercased(_ text: String) -> [UInt8] {
-        text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        // One loop over the contiguous bytes (`utf8.map` went through the generic collection
+        // path at ≈ 9,000 instructions per RSS item).
+        var text = text
+        return text.withUTF8 { b in
+            [UInt8](unsafeUninitializedCapacity: b.count) { out, count in
+                for i in 0..<b.count {
+                    let byte = b[i]
+                    out[i] = byte &- 0x41 < 26 ? byte | 0x20 : byte
+                }
+                count = b.count
+            }
+        }
     }
 
     /// The first offset at or after `from` where `needle` occurs in `haystack`.

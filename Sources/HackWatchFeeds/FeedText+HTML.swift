@@ -24,6 +24,19 @@ enum FeedText {
         }
     }
 
+    /// What `hw_field_text`'s parser-free path makes of an HTML fragment (collapsed), or nil when
+    /// the fragment is left to the parser. Tests hold it to `stripHTML` on generated fragments.
+    static func fastHTMLText(_ html: String) -> String? {
+        var html = html
+        return html.withUTF8 { bytes -> String? in
+            var length: Int32 = 0
+            let text = bytes.withMemoryRebound(to: CChar.self) { hw_html_fast_text($0.baseAddress, Int32($0.count), &length) }
+            guard let text else { return nil }
+            defer { hw_free(text) }
+            return collapse(String(decoding: UnsafeRawBufferPointer(start: text, count: Int(length)), as: UTF8.self))
+        }
+    }
+
     /// HTML character references (`&eacute;`, `&#233;`, `&#xE9;`) decoded as the HTML parser
     /// would; anything else (`AT&T`, `&unknown;`) stays as written.
     static func decodeReferences(_ text: String) -> String {
@@ -57,7 +70,10 @@ enum FeedText {
 
     /// Cuts `text` to `limit` characters, marking the cut with "…".
     static func capped(_ text: String, _ limit: Int) -> String {
-        text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"
+        // A character is at least one UTF-8 byte: within the limit in bytes is within it in
+        // characters, without counting grapheme clusters (most titles and summaries).
+        if text.utf8.count <= limit { return text }
+        return text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"
     }
 
     /// `&name;` references HTML names (`&eacute;`) replaced by their character; others stay as

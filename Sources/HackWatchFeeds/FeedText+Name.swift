@@ -21,31 +21,60 @@ extension FeedText {
 
     static func name(fromTitle title: String) -> String {
         var text = collapse(title)
-        // "BREAKING: X hacked" → "X hacked"
-        if let colon = text.utf8.firstIndex(of: UInt8(ascii: ":")), leadLabels.contains(text[..<colon].lowercased()) {
-            text = collapse(String(text[text.index(after: colon)...]))
+        // "BREAKING: X hacked" → "X hacked". The longest label is 11 bytes; a lowercased prefix
+        // can be shorter than its original only by non-ASCII letters (K → k), hence the margin.
+        if let colonOffset = firstOffset(of: UInt8(ascii: ":"), in: text), colonOffset <= 40 {
+            let colon = text.utf8.index(text.utf8.startIndex, offsetBy: colonOffset)
+            if leadLabels.contains(text[..<colon].lowercased()) {
+                text = collapse(String(text[text.index(after: colon)...]))
+            }
         }
         let bytes = Array(text.utf8)
         let lower = asciiLowercased(text)
-        var cut = bytes.count
-        if let rekt = rektCut(lower) {
-            cut = rekt
-        } else {
-            for marker in verbBytes {
-                // The first occurrence only, and not at the very start (the name would be empty).
-                if let at = find(marker, in: lower), at > 0, at < cut { cut = at }
-            }
-        }
+        let cut = rektCut(lower) ?? markerCut(lower) ?? bytes.count
         var candidate = Array(bytes[..<cut])
-        for possessive in [Array("'s ".utf8), Array("’s ".utf8)] {
+        for possessive in possessiveBytes {
             if let at = find(possessive, in: candidate) { candidate.removeSubrange(at...) }
         }
         var name = String(decoding: candidate, as: UTF8.self)
-        if name.hasSuffix("'s") || name.hasSuffix("’s") { name.removeLast(2) }
-        if name.lowercased().hasPrefix("the ") { name.removeFirst(4) }
+        // Byte checks first: the Character-wise comparisons are only needed when they may match.
+        if candidate.last == UInt8(ascii: "s"), name.hasSuffix("'s") || name.hasSuffix("’s") { name.removeLast(2) }
+        if let first = name.utf8.first, first | 0x20 == UInt8(ascii: "t"), name.lowercased().hasPrefix("the ") { name.removeFirst(4) }
         name = trimmingPunctuation(name)
-        guard !name.isEmpty, name.count <= 60 else { return capped(text, maxTitle) }
+        guard !name.isEmpty, name.utf8.count <= 60 || name.count <= 60 else { return capped(text, maxTitle) }
         return name
+    }
+
+    static let possessiveBytes = [Array("'s ".utf8), Array("’s ".utf8)]
+
+    /// The earliest first occurrence (not at offset 0) of any of `verbBytes` in `lower`, as
+    /// checking each marker's first occurrence in turn would find, in one pass over the title.
+    private static func markerCut(_ lower: [UInt8]) -> Int? {
+        lower.withUnsafeBufferPointer { b -> Int? in
+            func matches(_ marker: [UInt8], at i: Int) -> Bool {
+                guard i + marker.count <= b.count else { return false }
+                for k in 1..<max(marker.count, 1) where b[i + k] != marker[k] { return false }
+                return true
+            }
+            // Markers found at offset 0 do not count, and their later occurrences neither.
+            var atStart: [Bool] = []
+            for i in 0..<b.count where b[i] == 0x20 || b[i] == 0x3A {
+                if i == 0 {
+                    atStart = verbBytes.map { $0.first == b[0] && matches($0, at: 0) }
+                    continue
+                }
+                for (index, marker) in verbBytes.enumerated() where marker.first == b[i] && matches(marker, at: i) {
+                    if atStart.isEmpty || !atStart[index] { return i }
+                }
+            }
+            return nil
+        }
+    }
+
+    /// The byte offset of the first `byte` in `text`, if any.
+    static func firstOffset(of byte: UInt8, in text: String) -> Int? {
+        var text = text
+        return text.withUTF8 { b in b.firstIndex(of: byte) }
     }
 
     /// `text` without leading and trailing whitespace and punctuation (Unicode categories Z*, P*).

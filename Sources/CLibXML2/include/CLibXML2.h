@@ -49,6 +49,11 @@ int hw_utf8_valid(const unsigned char *bytes, int size);
 /// Parses HTML (recovering, no network; libxml2's HTML parser knows the full entity set).
 xmlDocPtr hw_html_read(const char *bytes, int size, const char *encoding);
 
+/// What the parser path of hw_html_text gives for simple fragments (bare <p>, <div>, <br>, a few
+/// inline tags, no references), without starting the parser; NULL with `length` -1 for any
+/// other fragment. hw_field_text tries it first. malloc'd (hw_free).
+char *hw_html_fast_text(const char *bytes, int size, int *length);
+
 /// The text (as hw_node_text gives it) of an HTML fragment in UTF-8, parsed with a parser
 /// context kept per thread. malloc'd (free with hw_free); NULL only when out of memory.
 char *hw_html_text(const char *bytes, int size, int *length);
