@@ -20,6 +20,31 @@ enum CaseFold {
         }
     }
 
+    /// Lowercases ASCII `A`–`Z` in place, eight bytes at a time; false (bytes partly changed)
+    /// as soon as a byte is not ASCII, for the caller to take the Unicode path.
+    static func foldASCIIInPlace(_ bytes: UnsafeMutablePointer<UInt8>, count: Int) -> Bool {
+        var index = 0
+        let raw = UnsafeMutableRawPointer(bytes)
+        while index + 8 <= count {
+            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            if word & 0x8080_8080_8080_8080 != 0 { return false }
+            // Per byte (all < 0x80): high bit of `word + (0x80 - 'A')` says >= 'A', of
+            // `word + (0x80 - 'Z' - 1)` says > 'Z'; no carries cross bytes.
+            let atLeastA = word &+ 0x3F3F_3F3F_3F3F_3F3F
+            let aboveZ = word &+ 0x2525_2525_2525_2525
+            let upper = atLeastA & ~aboveZ & 0x8080_8080_8080_8080
+            if upper != 0 { raw.storeBytes(of: word | (upper >> 2), toByteOffset: index, as: UInt64.self) }
+            index += 8
+        }
+        while index < count {
+            let byte = bytes[index]
+            if byte >= 0x80 { return false }
+            bytes[index] = byte &- 65 < 26 ? byte | 0x20 : byte
+            index += 1
+        }
+        return true
+    }
+
     static func foldUnicode(_ text: String) -> String {
         var result = ""
         for scalar in text.lowercased().unicodeScalars {

@@ -18,7 +18,13 @@ extension RuleCompiler {
             switch field {
             case .loss: return { $0.pointer.pointee.loss?.usd }
             case .returned: return { $0.pointer.pointee.returned?.usd }
-            case .netLoss: return { $0.pointer.pointee.netLoss?.usd }
+            case .netLoss:
+                // Read the stored fields in place: a computed property of the incident would copy it.
+                return { ctx in
+                    guard let loss = ctx.pointer.pointee.loss?.usd else { return nil }
+                    guard let returned = ctx.pointer.pointee.returned?.usd else { return loss }
+                    return loss - returned
+                }
             case .exposureUSD: return { $0.pointer.pointee.exposureUSD?.usd }
             case .previousLoss: return { $0.pointer.pointee.previousLoss?.usd }
             case .date: return { $0.pointer.pointee.date?.timeIntervalSince1970 }
@@ -80,7 +86,7 @@ extension RuleCompiler {
             let value: Bool? = if case .bool(let b) = literal { b } else { nil }
             return { _ in value }
         case .field(.update): return { $0.pointer.pointee.update }
-        case .field(.exposed): return { $0.pointer.pointee.exposed }
+        case .field(.exposed): return { !$0.pointer.pointee.exposure.isEmpty }  // `exposed`, read in place
         case .field: return { $0.pointer.pointee.bridge }
         }
     }

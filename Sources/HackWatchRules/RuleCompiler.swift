@@ -13,6 +13,8 @@ struct StoredPredicate: Sendable {
 /// unknown operand is false, including `!=` and `not in`.
 struct RuleCompiler {
     var macros: [Int: StoredPredicate] = [:]
+    /// Typed macro bodies (for cost estimates and the reference evaluator).
+    var macroBodies: [Int: TypedCondition] = [:]
 
     typealias Getter<T> = @Sendable (RuleEvalContext) -> T?
 
@@ -25,7 +27,8 @@ struct RuleCompiler {
         case .not(let inner):
             let p = compile(inner)
             return { !p($0) }
-        case .and(let items):
+        case .and(let written):
+            let items = ordered(written)
             if items.count == 2 {
                 let a = compile(items[0]), b = compile(items[1])
                 return { a($0) && b($0) }
@@ -37,7 +40,8 @@ struct RuleCompiler {
                     return true
                 }
             }
-        case .or(let items):
+        case .or(let written):
+            let items = ordered(written)
             if items.count == 2 {
                 let a = compile(items[0]), b = compile(items[1])
                 return { a($0) || b($0) }
@@ -62,8 +66,8 @@ struct RuleCompiler {
                 return membership(rhs, lhs, kind, negated: false)
             }
             if case .field(let field) = lhs, let constant = Self.constantString(rhs) {
-                let slot = field.slot
-                return { ctx in ctx.withFolded(field, slot: slot) { CaseFold.contains($0, constant) } ?? false }
+                let slot = field.slot, needle = Needle(constant)
+                return { ctx in ctx.withFolded(field, slot: slot) { needle.found(in: $0) } ?? false }
             }
             let hay = stringGetter(lhs), needle = stringGetter(rhs)
             return { ctx in
@@ -97,11 +101,11 @@ struct RuleCompiler {
                 let slot = field.slot
                 if folded {
                     return { ctx in
-                        ctx.withFolded(field, slot: slot) { program.search(bytes: $0) { ctx.regexInput(field, slot: slot, folded: true) } } ?? false
+                        ctx.withFolded(field, slot: slot) { program.search(bytes: $0) { ctx.regexRun(program, field, slot: slot, folded: true) } } ?? false
                     }
                 }
                 return { ctx in
-                    ctx.withUTF8(field, slot: slot) { program.search(bytes: $0) { ctx.regexInput(field, slot: slot, folded: false) } } ?? false
+                    ctx.withUTF8(field, slot: slot) { program.search(bytes: $0) { ctx.regexRun(program, field, slot: slot, folded: false) } } ?? false
                 }
             case .literal(.string(let text)):
                 let result = program.search(text: text)

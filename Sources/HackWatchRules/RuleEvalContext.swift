@@ -62,9 +62,15 @@ package struct RuleEvalContext {
         var touchedCount = 0
         /// Arena ranges (start, end pairs) of folded list elements.
         var elements: [Int32] = []
-        /// Regex VM inputs per (slot, folded), made only when a literal prefilter passes.
-        var scalars: [RegexInput?] = []
+        /// Regex VM inputs (scalar values), back to back; made only when a literal prefilter passes.
+        var scalars: UnsafeMutablePointer<UInt32>? = nil
+        var scalarCount = 0
+        var scalarCapacity = 0
+        /// Per (slot, folded): start, end in `scalars` and 1 when complete (-1 = not made yet).
+        var scalarSpans: [Int32] = []
         var scalarsUsed = false
+        /// The regex VM's lists, kept for the thread's next search.
+        var regexWork = RegexWork()
     }
 
     /// The per-thread pool of scratch blocks: one kept per thread, more only when evaluations nest.
@@ -104,6 +110,7 @@ package struct RuleEvalContext {
 
         static func free(_ state: UnsafeMutablePointer<State>) {
             if !isInline(state) { state.pointee.arena.deallocate() }
+            state.pointee.scalars?.deallocate()
             state.deinitialize(count: 1)
             UnsafeMutableRawPointer(state).deallocate()
         }
@@ -126,8 +133,14 @@ package struct RuleEvalContext {
             state.pointee.count = 0
             if !state.pointee.elements.isEmpty { state.pointee.elements.removeAll(keepingCapacity: true) }
             if state.pointee.scalarsUsed {
-                for index in state.pointee.scalars.indices { state.pointee.scalars[index] = nil }
+                for index in state.pointee.scalarSpans.indices { state.pointee.scalarSpans[index] = -1 }
+                state.pointee.scalarCount = 0
                 state.pointee.scalarsUsed = false
+                if state.pointee.scalarCapacity * 4 > keptArena {
+                    state.pointee.scalars?.deallocate()
+                    state.pointee.scalars = nil
+                    state.pointee.scalarCapacity = 0
+                }
             }
             if state.pointee.capacity > keptArena {
                 state.pointee.arena.deallocate()
@@ -233,23 +246,50 @@ package struct RuleEvalContext {
         let (start, end) = text.withUTF8 { append($0) }
         guard folded else { return (start, end) }
         // Fold ASCII in place; anything else takes the Unicode path.
-        let arena = state.pointee.arena
-        for index in start..<end {
-            let byte = arena[index]
-            if byte >= 0x80 {
-                state.pointee.count = start
-                var unicode = CaseFold.foldUnicode(text)
-                return unicode.withUTF8 { append($0) }
+        if CaseFold.foldASCIIInPlace(state.pointee.arena + start, count: end - start) { return (start, end) }
+        // Start again, scalar by scalar, writing the fold straight into the arena: the same
+        // result as `CaseFold.foldUnicode` (each scalar's lowercase mapping, then ß ς ſ), with no
+        // String made (the mappings are small strings, stored inline).
+        state.pointee.count = start
+        for scalar in text.unicodeScalars {
+            if scalar.isASCII {
+                let byte = UInt8(scalar.value)
+                appendScalar(byte &- 65 < 26 ? byte | 0x20 : byte)
+                continue
             }
-            arena[index] = byte &- 65 < 26 ? byte | 0x20 : byte
+            for mapped in scalar.properties.lowercaseMapping.unicodeScalars {
+                switch mapped {
+                case "ß": appendScalar(0x73); appendScalar(0x73)
+                case "ſ": appendScalar(0x73)
+                case "ς": appendScalar("σ")
+                default: appendScalar(mapped)
+                }
+            }
         }
-        return (start, end)
+        return (start, state.pointee.count)
+    }
+
+    private func appendScalar(_ byte: UInt8) {
+        reserve(1)
+        state.pointee.arena[state.pointee.count] = byte
+        state.pointee.count += 1
+    }
+
+    private func appendScalar(_ scalar: Unicode.Scalar) {
+        reserve(4)
+        UTF8.encode(scalar) { byte in
+            state.pointee.arena[state.pointee.count] = byte
+            state.pointee.count += 1
+        }
     }
 
     @inline(__always)
     private func buffer(_ start: Int32, _ end: Int32) -> UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(start: state.pointee.arena + Int(start), count: Int(end - start))
     }
+
+    /// Slots of `text`'s parts, looked up once (`RuleField.slot` is a dictionary lookup).
+    private static let nameSlot = RuleField.name.slot, titleSlot = RuleField.title.slot, summarySlot = RuleField.summary.slot
 
     /// Computes (once) the arena range of a string field; start -1 when null.
     private func stringSpan(_ field: RuleField, slot: Int, folded: Bool) -> (Int32, Int32) {
@@ -258,9 +298,9 @@ package struct RuleEvalContext {
         if cached.0 != -2 { return cached }
         if field == .text {
             // text = (title or name) + "\n" + summary, built from the parts' ranges.
-            let head = pointer.pointee.title == nil ? stringSpan(.name, slot: RuleField.name.slot, folded: folded)
-                : stringSpan(.title, slot: RuleField.title.slot, folded: folded)
-            let tail = pointer.pointee.summary == nil ? (-1, -1) : stringSpan(.summary, slot: RuleField.summary.slot, folded: folded)
+            let head = pointer.pointee.title == nil ? stringSpan(.name, slot: Self.nameSlot, folded: folded)
+                : stringSpan(.title, slot: Self.titleSlot, folded: folded)
+            let tail = pointer.pointee.summary == nil ? (-1, -1) : stringSpan(.summary, slot: Self.summarySlot, folded: folded)
             let start = state.pointee.count
             let hasHead = head.0 >= 0 && head.1 > head.0, hasTail = tail.0 >= 0 && tail.1 > tail.0
             if hasHead { appendCopy(head.0, head.1) }
@@ -331,23 +371,59 @@ package struct RuleEvalContext {
     /// Characters of a field the regex VM looks at.
     static let maxRegexInput = 65_536
 
-    /// Scalars of a string field for the regex VM: of the folded text when `folded`.
-    func regexInput(_ field: RuleField, slot: Int, folded: Bool) -> RegexInput {
-        let key = slot * 2 + (folded ? 1 : 0)
-        if state.pointee.scalars.isEmpty { state.pointee.scalars = [RegexInput?](repeating: nil, count: RuleField.count * 2) }
-        if let cached = state.pointee.scalars[key] { return cached }
-        state.pointee.scalarsUsed = true
-        // The VM's cost is program size x input length: bound the input so one huge summary
-        // cannot stall evaluation (plain-literal patterns still search the whole text).
-        let body: (UnsafeBufferPointer<UInt8>) -> RegexInput = {
-            let all = String(decoding: $0, as: UTF8.self).unicodeScalars
-            let values = Array(all.prefix(Self.maxRegexInput + 1).map(\.value))
-            return values.count > Self.maxRegexInput
-                ? RegexInput(scalars: Array(values.prefix(Self.maxRegexInput)), complete: false)
-                : RegexInput(scalars: values, complete: true)
+    /// Runs `program`'s VM over a string field's scalars (of the folded text when `folded`),
+    /// decoded once per incident into the scratch block; allocates nothing once the block has grown.
+    func regexRun(_ program: RegexProgram, _ field: RuleField, slot: Int, folded: Bool) -> Bool {
+        let state = self.state
+        if state.pointee.scalarSpans.isEmpty { state.pointee.scalarSpans = [Int32](repeating: -1, count: RuleField.count * 6) }
+        let key = (slot * 2 + (folded ? 1 : 0)) * 3
+        if state.pointee.scalarSpans[key] < 0 {
+            state.pointee.scalarsUsed = true
+            let made = (folded ? withFolded(field, slot: slot, appendScalars) : withUTF8(field, slot: slot, appendScalars))
+                ?? (state.pointee.scalarCount, state.pointee.scalarCount, true)
+            state.pointee.scalarSpans[key] = Int32(made.0)
+            state.pointee.scalarSpans[key + 1] = Int32(made.1)
+            state.pointee.scalarSpans[key + 2] = made.2 ? 1 : 0
         }
-        let value = (folded ? withFolded(field, slot: slot, body) : withUTF8(field, slot: slot, body)) ?? RegexInput(scalars: [], complete: true)
-        state.pointee.scalars[key] = value
-        return value
+        let start = Int(state.pointee.scalarSpans[key]), end = Int(state.pointee.scalarSpans[key + 1])
+        let input = UnsafeBufferPointer(start: state.pointee.scalars.map { $0 + start }, count: end - start)
+        return program.simulate(input, complete: state.pointee.scalarSpans[key + 2] == 1, work: &state.pointee.regexWork)
+    }
+
+    /// Decodes UTF-8 into the scalar buffer, at most `maxRegexInput` scalars: the VM's cost is
+    /// program size x input length, so one huge summary cannot stall evaluation (plain-literal
+    /// patterns still search the whole text). Returns the range and whether it is all there.
+    private func appendScalars(_ bytes: UnsafeBufferPointer<UInt8>) -> (Int, Int, Bool) {
+        let state = self.state
+        let most = min(bytes.count, Self.maxRegexInput)  // never more scalars than bytes
+        let needed = state.pointee.scalarCount + most
+        if needed > state.pointee.scalarCapacity {
+            let capacity = max(needed, state.pointee.scalarCapacity * 2, 256)
+            let grown = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
+            if let old = state.pointee.scalars {
+                grown.update(from: old, count: state.pointee.scalarCount)
+                old.deallocate()
+            }
+            state.pointee.scalars = grown
+            state.pointee.scalarCapacity = capacity
+        }
+        let out = state.pointee.scalars! + state.pointee.scalarCount
+        let start = state.pointee.scalarCount
+        var count = 0
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        var complete = true
+        decoding: while true {
+            let result = decoder.decode(&iterator)
+            if case .emptyInput = result { break decoding }
+            if count == Self.maxRegexInput { complete = false; break decoding }
+            switch result {
+            case .scalarValue(let scalar): out[count] = scalar.value
+            default: out[count] = 0xFFFD
+            }
+            count += 1
+        }
+        state.pointee.scalarCount += count
+        return (start, start + count, complete)
     }
 }

@@ -106,6 +106,7 @@ public enum RuleLoader {
         }
         // Pass 4: compile, macros first so rules share their closures.
         var compiler = RuleCompiler()
+        compiler.macroBodies = checker.macroBodies
         for index in resolver.macroOrder {
             if let body = checker.macroBodies[index] { compiler.macros[index] = StoredPredicate(call: compiler.compile(body)) }
         }
@@ -116,7 +117,8 @@ public enum RuleLoader {
             rules.append(CompiledRule(
                 name: decl.name, severity: decl.severity.flatMap { Severity(rawValue: $0.0) } ?? .medium,
                 notify: decl.notify?.map(\.0), message: decl.message?.0, enabled: decl.enabled,
-                location: "\(files[fileIndex].path):\(line):\(column)", predicate: compiler.compile(condition)))
+                location: "\(files[fileIndex].path):\(line):\(column)", predicate: compiler.compile(condition),
+                condition: compiler.inlined(condition)))
         }
         var ruleSet = RuleSet(rules: rules)
         ruleSet.aggregates = aggregates.compile(compiler, files: files)

@@ -16,6 +16,8 @@ public struct CompiledRule: Sendable {
     /// Where the rule is defined (`path:line:col`), for logs.
     public var location: String
     let predicate: RulePredicate
+    /// The typed condition with macros inlined, as written (the reference evaluator's input).
+    var condition: TypedCondition? = nil
 
     /// Whether the rule's condition holds for `incident` at `now` (ignores `enabled`).
     public func matches(_ incident: Incident, now: Date) -> Bool {

@@ -1,7 +1,12 @@
-/// The scalars a regex VM runs over; `complete` is false when a long text was cut short.
-struct RegexInput {
-    var scalars: [UInt32]
-    var complete: Bool
+/// The Pike VM's work lists, kept between runs (in the evaluation scratch block) so a search
+/// allocates nothing once they have grown to the program's size.
+struct RegexWork {
+    var marks: [Int] = []
+    var current: [Int] = []
+    var next: [Int] = []
+    var stack: [Int] = []
+    /// Generation stamp for `marks`: only ever increases, so marks from earlier runs are stale.
+    var listID = 0
 }
 
 extension RegexProgram {
@@ -9,33 +14,54 @@ extension RegexProgram {
     func search(text: String) -> Bool {
         let bytes = caseInsensitive ? CaseFold.fold(text) : Array(text.utf8)
         return bytes.withUnsafeBufferPointer { buffer in
-            search(bytes: buffer) { RegexInput(scalars: String(decoding: bytes, as: UTF8.self).unicodeScalars.map(\.value), complete: true) }
+            search(bytes: buffer) {
+                let scalars = String(decoding: bytes, as: UTF8.self).unicodeScalars.map(\.value)
+                var work = RegexWork()
+                return scalars.withUnsafeBufferPointer { simulate($0, complete: true, work: &work) }
+            }
         }
     }
 
     /// Searches `bytes` (the UTF-8 of the input, case-folded with `CaseFold.fold` when the
-    /// pattern is case-insensitive); `scalars` gives the same text as scalar values, asked for
+    /// pattern is case-insensitive); `run` runs the VM over the same text as scalars, asked for
     /// only when the literal shortcuts cannot decide.
-    func search(bytes: UnsafeBufferPointer<UInt8>, scalars: () -> RegexInput) -> Bool {
-        if let literalBytes { return literalBytes.contains { CaseFold.contains(bytes, $0) } }
-        if let requiredBytes, !CaseFold.contains(bytes, requiredBytes) { return false }
-        let input = scalars()
-        return simulate(input.scalars, complete: input.complete)
+    func search(bytes: UnsafeBufferPointer<UInt8>, run: () -> Bool) -> Bool {
+        if let literalBytes {
+            for needle in literalBytes where needle.found(in: bytes) { return true }
+            return false
+        }
+        if let requiredBytes, !requiredBytes.found(in: bytes) { return false }
+        return run()
     }
 
-    private func isWordAt(_ input: [UInt32], _ pos: Int) -> Bool {
+    private func isWordAt(_ input: UnsafeBufferPointer<UInt32>, _ pos: Int) -> Bool {
         pos >= 0 && pos < input.count && RegexCharSet.isWord(input[pos])
     }
 
     /// The Pike VM: one list of live program counters per input position.
-    func simulate(_ input: [UInt32], complete: Bool = true) -> Bool {
+    /// `complete` is false when `input` was cut short (then `$` cannot match at its end).
+    func simulate(_ input: UnsafeBufferPointer<UInt32>, complete: Bool, work: inout RegexWork) -> Bool {
         let count = insts.count
-        var marks = [Int](repeating: -1, count: count)
-        var current: [Int] = [], next: [Int] = []
+        // Borrow the kept lists (swapped out, so no copy-on-write), hand them back at the end.
+        var marks: [Int] = [], current: [Int] = [], next: [Int] = [], stack: [Int] = []
+        swap(&marks, &work.marks)
+        swap(&current, &work.current)
+        swap(&next, &work.next)
+        swap(&stack, &work.stack)
+        var listID = work.listID + 1
+        defer {
+            current.removeAll(keepingCapacity: true)
+            next.removeAll(keepingCapacity: true)
+            stack.removeAll(keepingCapacity: true)
+            swap(&marks, &work.marks)
+            swap(&current, &work.current)
+            swap(&next, &work.next)
+            swap(&stack, &work.stack)
+            work.listID = listID
+        }
+        if marks.count < count { marks.append(contentsOf: repeatElement(-1, count: count - marks.count)) }
         current.reserveCapacity(count)
         next.reserveCapacity(count)
-        var stack: [Int] = []
-        var listID = 0
 
         // Follows jumps, splits and assertions from `pc`; returns true on reaching `match`.
         func add(_ pc: Int, _ pos: Int, _ list: inout [Int]) -> Bool {

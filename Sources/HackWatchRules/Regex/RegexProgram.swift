@@ -23,9 +23,9 @@ struct RegexProgram: Sendable {
     /// When the whole pattern is an alternation of plain literals: a substring search suffices.
     var literals: [[UInt32]]?
     /// `literals` as UTF-8, searched in the (folded) UTF-8 of the input.
-    var literalBytes: [[UInt8]]?
+    var literalBytes: [Needle]?
     /// A literal every match contains (UTF-8): inputs without it are rejected before the VM runs.
-    var requiredBytes: [UInt8]?
+    var requiredBytes: Needle?
 
     /// Compiles `pattern` with `flags` (any of `i`, `s`, `m`).
     init(pattern: String, flags: String) throws(RegexSyntaxError) {
@@ -37,8 +37,8 @@ struct RegexProgram: Sendable {
             throw RegexSyntaxError(message: "regular expression too large (over \(Self.maxInstructions) instructions once repetitions are expanded)", offset: 0, length: max(1, pattern.unicodeScalars.count))
         }
         literals = Self.literalAlternatives(node)
-        literalBytes = literals?.map(Self.utf8)
-        requiredBytes = Self.requiredLiteral(node).map(Self.utf8)
+        literalBytes = literals?.map { Needle(Self.utf8($0)) }
+        requiredBytes = Self.requiredLiteral(node).map { Needle(Self.utf8($0)) }
         emit(node)
         insts.append(.match)
     }
