@@ -231,18 +231,17 @@ import Glibc
         // The trickle thread ends before the descriptors are closed: sending to a closed number
         // would write into whatever descriptor another test opened under it meanwhile (a
         // Process's termination socket, a loopback connection).
-        let trickling = ManagedFlag()
-        let trickled = DispatchSemaphore(value: 0)
+        let stopTrickle = DispatchSemaphore(value: 0), trickled = DispatchSemaphore(value: 0)
         let trickle = Thread {
-            for _ in 0..<15 where trickling.isSet {
+            for _ in 0..<15 {
                 for fd in slow { _ = HTTPProbe.send(fd, "X") }
-                Thread.sleep(forTimeInterval: 0.3)
+                if stopTrickle.wait(timeout: .now() + 0.3) == .success { break }
             }
             trickled.signal()
         }
         trickle.start()
         #expect(slow.allSatisfy { HTTPProbe.closedByPeer($0, within: 4.5) }, "slowloris connections closed by the deadline")
-        trickling.clear()
+        stopTrickle.signal()
         trickled.wait()
         slow.forEach { close($0) }
 
@@ -348,12 +347,4 @@ import Glibc
         #expect(second.process?.terminationStatus == 78)
         #expect(second.stderr.contains("http.listen 127.0.0.1:\(first.port): cannot listen"), "\(second.stderr)")
     }
-}
-
-/// A flag one thread clears and another reads.
-private final class ManagedFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = true
-    var isSet: Bool { lock.withLock { value } }
-    func clear() { lock.withLock { value = false } }
 }

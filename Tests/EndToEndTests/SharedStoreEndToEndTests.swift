@@ -43,11 +43,7 @@ struct SharedStoreEndToEndTests {
     @Test func killNineOfTheLeaderMidDeliveryTheStandbyTakesOverWithinTheLease() throws {
         let harness = try SharedStoreHarness(cluster: try PostgresCluster.shared(), delay: 0.1)
         defer { harness.stopAll() }
-        try harness.start("a")
-        #expect(harness.waitForLeader(among: ["a"]) == "a")
-        try harness.start("b")
-        #expect(waitUntil(timeout: 20) { harness.log("b").contains("standing by") })
-        #expect(waitUntil(timeout: 30) { harness.deliveries.count >= 10 })
+        try harness.startLeaderAThenB(standbyLogged: true)
         harness.signal("a", SIGKILL)
         let killed = Date()
         #expect(harness.waitForLeader(among: ["b"]) == "b")
@@ -64,11 +60,7 @@ struct SharedStoreEndToEndTests {
     @Test func aLeaderFrozenPastItsLeaseWritesAndSendsNothingAfterTheTakeover() throws {
         let harness = try SharedStoreHarness(cluster: try PostgresCluster.shared(), delay: 0.1)
         defer { harness.stopAll() }
-        try harness.start("a")
-        #expect(harness.waitForLeader(among: ["a"]) == "a")
-        try harness.start("b")
-        #expect(waitUntil(timeout: 20) { harness.log("b").contains("standing by") })
-        #expect(waitUntil(timeout: 30) { harness.deliveries.count >= 10 })
+        try harness.startLeaderAThenB(standbyLogged: true)
         harness.signal("a", SIGSTOP)
         let stopped = Date()
         #expect(harness.waitForLeader(among: ["b"]) == "b", "b did not take over:\n\(harness.log("b"))")
@@ -89,10 +81,7 @@ struct SharedStoreEndToEndTests {
     @Test func theLeadersBackendTerminatedItReconnectsAndNothingIsLostOrRepeatedTwice() throws {
         let harness = try SharedStoreHarness(cluster: try PostgresCluster.shared(), delay: 0.05)
         defer { harness.stopAll() }
-        try harness.start("a")
-        #expect(harness.waitForLeader(among: ["a"]) == "a")
-        try harness.start("b")
-        #expect(waitUntil(timeout: 30) { harness.deliveries.count >= 10 })
+        try harness.startLeaderAThenB(standbyLogged: false)
         let killed = harness.sqlInt("""
             SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity
             WHERE datname = current_database() AND application_name = 'hw-a') t
@@ -112,10 +101,7 @@ struct SharedStoreEndToEndTests {
         let cluster = try PostgresCluster()
         let harness = try SharedStoreHarness(cluster: cluster, delay: 0.05)
         defer { harness.stopAll() }
-        try harness.start("a")
-        #expect(harness.waitForLeader(among: ["a"]) == "a")
-        try harness.start("b")
-        #expect(waitUntil(timeout: 30) { harness.deliveries.count >= 10 })
+        try harness.startLeaderAThenB(standbyLogged: false)
         try cluster.stop()
         Thread.sleep(forTimeInterval: 1.5)
         try cluster.start()

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import TestSupport
 
 /// Two (or more) `hackwatch run` processes on one PostgreSQL database, one loopback DefiLlama
@@ -84,6 +85,19 @@ final class SharedStoreHarness: @unchecked Sendable {
         process.standardOutput = handle
         try spawn(process)
         processes[name] = process
+    }
+
+    /// The failover tests' common opening: "a" starts and leads, then "b" starts (and, with
+    /// `standbyLogged`, says it stands by), and at least 10 alerts are delivered — so what the
+    /// test does next happens mid-delivery, with a standby ready.
+    func startLeaderAThenB(standbyLogged: Bool, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        try start("a")
+        #expect(waitForLeader(among: ["a"]) == "a", sourceLocation: sourceLocation)
+        try start("b")
+        if standbyLogged {
+            #expect(waitUntil(timeout: 20) { self.log("b").contains("standing by") }, sourceLocation: sourceLocation)
+        }
+        #expect(waitUntil(timeout: 30) { self.deliveries.count >= 10 }, sourceLocation: sourceLocation)
     }
 
     func log(_ name: String) -> String {
