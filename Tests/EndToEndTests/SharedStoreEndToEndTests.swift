@@ -63,7 +63,13 @@ struct SharedStoreEndToEndTests {
         try harness.startLeaderAThenB(standbyLogged: true)
         harness.signal("a", SIGSTOP)
         let stopped = Date()
-        #expect(harness.waitForLeader(among: ["b"]) == "b", "b did not take over:\n\(harness.log("b"))")
+        #expect(harness.waitForLeader(among: ["b"]) == "b", """
+            b did not take over; a is pid \(harness.pid("a").map(String.init) ?? "?"), the lease row (holder, epoch, \
+            expires_at, now): \(harness.sql("SELECT holder, epoch, expires_at, clock_timestamp() FROM hackwatch_leader")), \
+            backends: \(harness.sql("SELECT application_name, state, wait_event_type, left(query, 60) FROM pg_stat_activity WHERE datname = current_database()"))
+            b's log:
+            \(harness.log("b"))
+            """)
         Thread.sleep(forTimeInterval: max(0, 4.5 - Date().timeIntervalSince(stopped)))
         let resumed = Date()
         harness.signal("a", SIGCONT)

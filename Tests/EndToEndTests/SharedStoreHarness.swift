@@ -104,6 +104,9 @@ final class SharedStoreHarness: @unchecked Sendable {
         (try? String(contentsOf: dir(name).appendingPathComponent("stderr.log"), encoding: .utf8)) ?? ""
     }
 
+    /// Instance `name`'s process id, once started.
+    func pid(_ name: String) -> Int32? { processes[name]?.processIdentifier }
+
     func signal(_ name: String, _ number: Int32) {
         if let process = processes[name] { kill(process.processIdentifier, number) }
     }
