@@ -45,6 +45,8 @@ extension FeedText {
         return name
     }
 
+    static let rektWord = Array(" rekt".utf8)
+
     static let possessiveBytes = [Array("'s ".utf8), Array("’s ".utf8)]
 
     /// The earliest first occurrence (not at offset 0) of any of `verbBytes` in `lower`, as
@@ -102,6 +104,8 @@ extension FeedText {
 
     /// Where "Name - REKT…" ends its name ("rekt" as a whole word after a dash), if anywhere.
     private static func rektCut(_ lower: [UInt8]) -> Int? {
+        // Every pattern ends in " rekt": one scan for that turns away nearly every title.
+        guard find(rektWord, in: lower) != nil else { return nil }
         var best: Int?
         for pattern in rektBytes {
             var from = 0
