@@ -29,7 +29,7 @@ enum DefiLlamaFormat {
         do {
             other = try JSONValue.forEachRecordFields(bytes, options: .feed, keys: keys, skipped: &skipped) { index, record in
                 do throws(RecordError) {
-                    incidents.append(try makeIncident(record, source: config.name, sources: sources, strings: &strings))
+                    try appendIncident(record, source: config.name, sources: sources, strings: &strings, to: &incidents)
                     indices.append(index)
                 } catch {
                     recordWarnings.append("\(config.name): record \(index) skipped: \(error.reason)")
@@ -49,14 +49,11 @@ enum DefiLlamaFormat {
         return result
     }
 
-    static func makeIncident(_ value: JSONFieldRecord, source: String) throws(RecordError) -> Incident {
-        var strings = RecordStrings()
-        return try makeIncident(value, source: source, sources: [source], strings: &strings)
-    }
-
-    /// `makeIncident(_:source:)` with the feed's shared `sources` list and string table.
-    static func makeIncident(_ value: JSONFieldRecord, source: String, sources: [String],
-                             strings: inout RecordStrings) throws(RecordError) -> Incident {
+    /// Record → incident, appended to `incidents` (built in place: an incident returned and then
+    /// appended was copied whole, a retain and release per field). `sources` is the feed's shared
+    /// `[name]` list, `strings` its table of repeated values.
+    static func appendIncident(_ value: JSONFieldRecord, source: String, sources: [String],
+                               strings: inout RecordStrings, to incidents: inout [Incident]) throws(RecordError) {
         let record = try RecordReader(value)
         let name = try record.string(.name) ?? ""
         guard !name.isEmpty else { throw RecordError(reason: "missing or empty 'name'") }
@@ -72,16 +69,16 @@ enum DefiLlamaFormat {
         let url = try record.string(.source).flatMap(nonEmpty)
         let tags = try record.list(.language, shared: &strings)
 
-        var incident = Incident(
+        let defillamaId = record.identifier(.defillamaId), parentProtocolId = record.identifier(.parentProtocolId)
+        incidents.append(Incident(
             id: "", source: source, sources: sources, name: name,
             title: FeedAssembly.title(name: name, loss: loss, classification: classification),
             summary: FeedAssembly.summary(technique: technique, chains: chains, target: target, returned: returned), url: url,
             date: Date(timeIntervalSince1970: seconds), loss: loss, returned: returned, chains: chains,
             classification: classification, technique: technique, bridge: bridge, target: target,
-            attribution: nil, tags: tags)
-        incident.defillamaId = record.identifier(.defillamaId)
-        incident.parentProtocolId = record.identifier(.parentProtocolId)
-        return incident
+            attribution: nil, tags: tags))
+        incidents[incidents.count - 1].defillamaId = defillamaId
+        incidents[incidents.count - 1].parentProtocolId = parentProtocolId
     }
 
     /// True when the bytes look like DefiLlama's array (for `auto`): an array whose first

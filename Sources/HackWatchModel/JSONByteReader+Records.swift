@@ -121,43 +121,30 @@ package struct JSONFields {
 /// Finds a member name among the requested keys by its bytes. Records in a feed are alike, so
 /// the key found at each member position last time is tried first.
 struct JSONKeyMatcher {
-    /// The keys' UTF-8, one after another: key `k` is `packed[starts[k] ..< starts[k + 1]]`
-    /// (one flat buffer: comparing costs no retain of a per-key array).
-    let packed: [UInt8]
-    let starts: [Int]
-    /// `hints[p]`: the slot of the member at position `p` in the previous object (-1: none).
-    var hints = [Int](repeating: -1, count: JSONKeyMatcher.hintedPositions)
-    /// Member positions past this are matched without a hint.
-    static let hintedPositions = 64
+    let keys: [[UInt8]]
+    /// `hints[p]`: the slot of the member at position `p` in the previous object.
+    var hints: [Int] = []
 
     init(_ keys: [String]) {
-        var packed: [UInt8] = [], starts = [0]
-        for key in keys {
-            packed += Array(key.utf8)
-            starts.append(packed.count)
-        }
-        self.packed = packed
-        self.starts = starts
+        self.keys = keys.map { Array($0.utf8) }
     }
 
     mutating func slot(of name: UnsafeBufferPointer<UInt8>, position: Int) -> Int? {
-        let hinted = position < Self.hintedPositions
-        if hinted, case let hint = hints[position], hint >= 0, matches(hint, name) { return hint }
-        var found = -1
-        for slot in 0..<starts.count - 1 where matches(slot, name) {
+        if position < hints.count, hints[position] >= 0, Self.equal(keys[hints[position]], name) { return hints[position] }
+        var found: Int?
+        for slot in keys.indices where Self.equal(keys[slot], name) {
             found = slot
             break
         }
-        if hinted { hints[position] = found }
-        return found >= 0 ? found : nil
+        while hints.count <= position { hints.append(-1) }
+        hints[position] = found ?? -1
+        return found
     }
 
-    @inline(__always)
-    private func matches(_ slot: Int, _ name: UnsafeBufferPointer<UInt8>) -> Bool {
-        let start = starts[slot], count = starts[slot + 1] - start
-        guard count == name.count else { return false }
-        return packed.withUnsafeBufferPointer { packed in
-            for offset in 0..<count where packed[start + offset] != name[offset] { return false }
+    private static func equal(_ key: [UInt8], _ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard key.count == name.count else { return false }
+        return key.withUnsafeBufferPointer { key in
+            for offset in 0..<key.count where key[offset] != name[offset] { return false }
             return true
         }
     }

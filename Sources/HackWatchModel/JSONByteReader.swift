@@ -214,9 +214,9 @@ struct JSONByteReader {
         throw .unexpectedEnd
     }
 
-    /// The first offset at or after `start` that is not inside a run of whole 8-byte words of
-    /// printable ASCII other than `"` and `\\` (the bytes `scanString` steps over unchecked);
-    /// fewer than 8 bytes left are left to the caller.
+    /// The offset of the first byte at or after `start` that `scanString` must look at (a quote,
+    /// a backslash, a control byte or a non-ASCII byte), found 8 bytes at a time; when fewer
+    /// than 8 bytes are left without one, where they begin (the caller reads those one by one).
     @inline(__always)
     func plainWordEnd(from start: Int) -> Int {
         guard let base = bytes.baseAddress else { return start }
@@ -229,7 +229,8 @@ struct JSONByteReader {
             let quotes = word ^ (ones &* 0x22), backslashes = word ^ (ones &* 0x5C)
             let special = ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes)
                 | ((word &- ones &* 0x20) & ~word) | word
-            if special & highs != 0 { break }
+            // The lowest flagged byte is exact (a borrow only ever flags bytes above a real hit).
+            if case let flagged = special & highs, flagged != 0 { return offset + flagged.trailingZeroBitCount / 8 }
             offset += 8
         }
         return offset
