@@ -18,6 +18,10 @@ enum DefiLlamaFormat {
         var recordWarnings: [String] = []
         var incidents: [Incident] = []
         var indices: [Int] = []
+        // Shared by every incident: values that repeat are decoded once (`RecordStrings`), and
+        // each incident's `sources` is this one list, not an allocation of its own.
+        var strings = RecordStrings()
+        let sources = [config.name]
         // Records are streamed: each becomes an incident as soon as it is read, so no parse tree
         // of the whole feed (nor a dictionary, nor a `JSONValue` per record) is ever built: the
         // members are decoded from the bytes straight into the incident's fields.
@@ -25,7 +29,7 @@ enum DefiLlamaFormat {
         do {
             other = try JSONValue.forEachRecordFields(bytes, options: .feed, keys: keys, skipped: &skipped) { index, record in
                 do throws(RecordError) {
-                    incidents.append(try makeIncident(record, source: config.name))
+                    try appendIncident(record, source: config.name, sources: sources, strings: &strings, to: &incidents)
                     indices.append(index)
                 } catch {
                     recordWarnings.append("\(config.name): record \(index) skipped: \(error.reason)")
@@ -45,31 +49,36 @@ enum DefiLlamaFormat {
         return result
     }
 
-    static func makeIncident(_ value: JSONFieldRecord, source: String) throws(RecordError) -> Incident {
+    /// Record → incident, appended to `incidents` (built in place: an incident returned and then
+    /// appended was copied whole, a retain and release per field). `sources` is the feed's shared
+    /// `[name]` list, `strings` its table of repeated values.
+    static func appendIncident(_ value: JSONFieldRecord, source: String, sources: [String],
+                               strings: inout RecordStrings, to incidents: inout [Incident]) throws(RecordError) {
         let record = try RecordReader(value)
         let name = try record.string(.name) ?? ""
         guard !name.isEmpty else { throw RecordError(reason: "missing or empty 'name'") }
         guard let seconds = try record.number(.date) else { throw RecordError(reason: "'\(name)': missing 'date'") }
         let loss = try record.number(.amount).map { Money(usd: $0) }
         let returned = try record.number(.returnedFunds).map { Money(usd: $0) }
-        let chains = try record.strings(.chain)
-        let classification = try record.string(.classification).flatMap(nonEmpty)
-        let technique = try record.string(.technique).flatMap(nonEmpty)
-        let target = try record.string(.targetType).flatMap(nonEmpty)
+        // The fields whose values repeat across records go through the shared table.
+        let chains = try record.strings(.chain, shared: &strings)
+        let classification = try record.string(.classification, shared: &strings)
+        let technique = try record.string(.technique, shared: &strings)
+        let target = try record.string(.targetType, shared: &strings)
         let bridge = try record.bool(.bridgeHack)
         let url = try record.string(.source).flatMap(nonEmpty)
-        let language = try record.string(.language).flatMap(nonEmpty)
+        let tags = try record.list(.language, shared: &strings)
 
-        var incident = Incident(
-            id: "", source: source, name: name,
+        let defillamaId = record.identifier(.defillamaId), parentProtocolId = record.identifier(.parentProtocolId)
+        incidents.append(Incident(
+            id: "", source: source, sources: sources, name: name,
             title: FeedAssembly.title(name: name, loss: loss, classification: classification),
             summary: FeedAssembly.summary(technique: technique, chains: chains, target: target, returned: returned), url: url,
             date: Date(timeIntervalSince1970: seconds), loss: loss, returned: returned, chains: chains,
             classification: classification, technique: technique, bridge: bridge, target: target,
-            attribution: nil, tags: language.map { [$0] } ?? [])
-        incident.defillamaId = record.identifier(.defillamaId)
-        incident.parentProtocolId = record.identifier(.parentProtocolId)
-        return incident
+            attribution: nil, tags: tags))
+        incidents[incidents.count - 1].defillamaId = defillamaId
+        incidents[incidents.count - 1].parentProtocolId = parentProtocolId
     }
 
     /// True when the bytes look like DefiLlama's array (for `auto`): an array whose first
@@ -122,8 +131,24 @@ struct RecordReader {
     /// the kept text becomes a `String`.
     private func text(_ field: JSONField) -> String {
         fields.withContent(field) { bytes in
-            String(decoding: UnsafeBufferPointer(rebasing: bytes[FeedText.trimmedRange(bytes)]), as: UTF8.self)
+            String(decoding: Self.trimmed(bytes), as: UTF8.self)
         } ?? FeedText.trimmed(fields.string(field))
+    }
+
+    /// `text`, through the feed's shared table (`nil` when it trims to nothing).
+    private func sharedText(_ field: JSONField, _ strings: inout RecordStrings) -> String? {
+        let text = fields.withContent(field) { bytes in
+            let trimmed = Self.trimmed(bytes)
+            return trimmed.isEmpty ? "" : strings.string(trimmed)
+        } ?? FeedText.trimmed(fields.string(field))
+        return text.isEmpty ? nil : text
+    }
+
+    /// `bytes` without leading and trailing whitespace (`FeedText.trimmedRange`); most values
+    /// begin and end with printable ASCII, which whitespace never is, so they are not scanned.
+    private static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        if let first = bytes.first, let last = bytes.last, first &- 0x21 < 0x5E, last &- 0x21 < 0x5E { return bytes }
+        return UnsafeBufferPointer(rebasing: bytes[FeedText.trimmedRange(bytes)])
     }
 
     func string(_ key: Field) throws(RecordError) -> String? {
@@ -131,6 +156,32 @@ struct RecordReader {
         switch field.kind {
         case .absent, .null: return nil
         case .string: return text(field)
+        default: throw wrongType(key, "a string", field)
+        }
+    }
+
+    /// `string(key)` with empty text as nil, decoded through the feed's shared table.
+    func string(_ key: Field, shared strings: inout RecordStrings) throws(RecordError) -> String? {
+        let field = self[key]
+        switch field.kind {
+        case .absent, .null: return nil
+        case .string: return sharedText(field, &strings)
+        default: throw wrongType(key, "a string", field)
+        }
+    }
+
+    /// A string field as a one-element list (`[]` when absent, null or empty), shared per value.
+    func list(_ key: Field, shared strings: inout RecordStrings) throws(RecordError) -> [String] {
+        let field = self[key]
+        switch field.kind {
+        case .absent, .null: return []
+        case .string:
+            if let list = fields.withContent(field, { bytes in
+                let trimmed = Self.trimmed(bytes)
+                return trimmed.isEmpty ? [] : strings.list(trimmed)
+            }) { return list }
+            let text = FeedText.trimmed(fields.string(field))
+            return text.isEmpty ? [] : [text]
         default: throw wrongType(key, "a string", field)
         }
     }
@@ -168,8 +219,10 @@ struct RecordReader {
         }
     }
 
-    /// A list of strings; a single string is accepted as a one-element list (kept as given).
-    func strings(_ key: Field) throws(RecordError) -> [String] {
+    /// A list of strings, elements trimmed and empty ones dropped; a single string is accepted
+    /// as a one-element list (kept as given). Elements go through the feed's shared table, and
+    /// a list of one element is the table's shared list of it.
+    func strings(_ key: Field, shared strings: inout RecordStrings) throws(RecordError) -> [String] {
         let field = self[key]
         switch field.kind {
         case .absent, .null: return []
@@ -178,15 +231,24 @@ struct RecordReader {
             return text.isEmpty ? [] : [text]
         case .array:
             var result: [String] = []
+            var single: [String]?  // the shared list, while the array has had one kept element
             var wrong: JSONField?
             fields.forEachElement(of: field) { element in
                 guard element.kind == .string else { wrong = element; return false }
-                let trimmed = text(element)
-                if !trimmed.isEmpty { result.append(trimmed) }
+                if result.isEmpty, single == nil, let list = fields.withContent(element, { bytes in
+                    let trimmed = Self.trimmed(bytes)
+                    return trimmed.isEmpty ? [] : strings.list(trimmed)
+                }) {
+                    if !list.isEmpty { single = list }
+                    return true
+                }
+                guard let text = sharedText(element, &strings) else { return true }
+                if let first = single { result = first; single = nil }
+                result.append(text)
                 return true
             }
             if let wrong { throw wrongType(key, "a list of strings", wrong) }
-            return result
+            return single ?? result
         default: throw wrongType(key, "a list of strings", field)
         }
     }

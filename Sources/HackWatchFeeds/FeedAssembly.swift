@@ -118,32 +118,37 @@ enum FeedAssembly {
     /// "Ronin Bridge hacked: $624M lost (Infrastructure)" — the headline for feeds without one.
     /// Built as bytes: `String` appends cost more than everything else per DefiLlama record.
     static func title(name: String, loss: Money?, classification: String?) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(name.utf8.count + 64)
-        out.appendUTF8(name)
-        out.appendUTF8(" hacked")
-        if let loss { out.appendUTF8(": "); out.appendUTF8(loss.human); out.appendUTF8(" lost") }
-        if let classification { out.appendUTF8(" ("); out.appendUTF8(classification); out.append(UInt8(ascii: ")")) }
-        return String(decoding: out, as: UTF8.self)
+        let human = loss?.human
+        return String.concatenated { add in
+            add(name)
+            add(" hacked")
+            if let human { add(": "); add(human); add(" lost") }
+            if let classification { add(" ("); add(classification); add(")") }
+        }
     }
 
     /// "Technique: …. Chains: …. Target: …. Returned: $…." — a summary for feeds without one.
     static func summary(technique: String?, chains: [String], target: String?, returned: Money?) -> String? {
-        var out: [UInt8] = []
-        out.reserveCapacity(160)
-        func part(_ label: String, _ values: [String], separator: String = "") {
-            if !out.isEmpty { out.append(0x20) }
-            out.appendUTF8(label)
-            for (offset, value) in values.enumerated() {
-                if offset > 0 { out.appendUTF8(separator) }
-                out.appendUTF8(value)
+        guard technique != nil || !chains.isEmpty || target != nil || returned != nil else { return nil }
+        let human = returned?.human
+        return String.concatenated { add in
+            var first = true
+            func label(_ text: String) {
+                if !first { add(" ") }
+                first = false
+                add(text)
             }
-            out.append(UInt8(ascii: "."))
+            if let technique { label("Technique: "); add(technique); add(".") }
+            if !chains.isEmpty {
+                label("Chains: ")
+                for (offset, chain) in chains.enumerated() {
+                    if offset > 0 { add(", ") }
+                    add(chain)
+                }
+                add(".")
+            }
+            if let target { label("Target: "); add(target); add(".") }
+            if let human { label("Returned: "); add(human); add(".") }
         }
-        if let technique { part("Technique: ", [technique]) }
-        if !chains.isEmpty { part("Chains: ", chains, separator: ", ") }
-        if let target { part("Target: ", [target]) }
-        if let returned { part("Returned: ", [returned.human]) }
-        return out.isEmpty ? nil : String(decoding: out, as: UTF8.self)
     }
 }

@@ -30,7 +30,10 @@ struct JSONByteReader {
         return value
     }
 
+    @inline(__always)
     mutating func skipWhitespace() {
+        // Compact JSON (feeds are) has none: one test, not a loop, in the common case.
+        if index < bytes.count, bytes[index] > 0x20 { return }
         while index < bytes.count {
             switch bytes[index] {
             case 0x20, 0x0A, 0x0D, 0x09: index += 1
@@ -64,6 +67,17 @@ struct JSONByteReader {
 
     mutating func literal(_ word: StaticString) throws(JSONParseError) {
         let count = word.utf8CodeUnitCount
+        // The whole word compared as one or two loads; a mismatch is located by the loop below.
+        if index + count <= bytes.count, let base = bytes.baseAddress, count >= 4, count <= 8 {
+            let head = UnsafeRawPointer(base + index).loadUnaligned(as: UInt32.self)
+            let tail = UnsafeRawPointer(base + index + count - 4).loadUnaligned(as: UInt32.self)
+            let wordHead = UnsafeRawPointer(word.utf8Start).loadUnaligned(as: UInt32.self)
+            let wordTail = UnsafeRawPointer(word.utf8Start + count - 4).loadUnaligned(as: UInt32.self)
+            if head == wordHead, tail == wordTail {
+                index += count
+                return
+            }
+        }
         guard index + count <= bytes.count else { throw .unexpectedEnd }
         for offset in 0..<count where bytes[index + offset] != word.utf8Start[offset] {
             index += offset
@@ -165,6 +179,10 @@ struct JSONByteReader {
         index += 1
         var escaped = false
         while index < bytes.count {
+            // Eight plain bytes at a time (`plainWordEnd`): most strings are ASCII without
+            // escapes, so the byte-by-byte checks below run only around the interesting bytes.
+            index = plainWordEnd(from: index)
+            guard index < bytes.count else { break }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 index += 1
@@ -194,6 +212,28 @@ struct JSONByteReader {
             index += 1
         }
         throw .unexpectedEnd
+    }
+
+    /// The offset of the first byte at or after `start` that `scanString` must look at (a quote,
+    /// a backslash, a control byte or a non-ASCII byte), found 8 bytes at a time; when fewer
+    /// than 8 bytes are left without one, where they begin (the caller reads those one by one).
+    @inline(__always)
+    func plainWordEnd(from start: Int) -> Int {
+        guard let base = bytes.baseAddress else { return start }
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        var offset = start
+        while offset + 8 <= bytes.count {
+            let word = UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self)
+            // Per byte, the high bit of `(x - 1) & ~x` is set where x is 0 (exact for "any byte"),
+            // so: a quote, a backslash, a control byte (< 0x20), or any non-ASCII byte.
+            let quotes = word ^ (ones &* 0x22), backslashes = word ^ (ones &* 0x5C)
+            let special = ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes)
+                | ((word &- ones &* 0x20) & ~word) | word
+            // The lowest flagged byte is exact (a borrow only ever flags bytes above a real hit).
+            if case let flagged = special & highs, flagged != 0 { return offset + flagged.trailingZeroBitCount / 8 }
+            offset += 8
+        }
+        return offset
     }
 
     /// The bytes of string content that `scanString` accepted, escapes decoded. A high surrogate
