@@ -1,7 +1,10 @@
+/* memmem is a GNU extension. */
+#define _GNU_SOURCE
 #include "CLibXML2.h"
 #include <libxml/parserInternals.h>
 #include <libxml/SAX2.h>
 #include <libxml/hash.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -325,10 +328,20 @@ static int hw_fast_kind(const char *name, int length) {
     if (length == 3 && memcmp(name, "div", 3) == 0) return hw_fast_div;
     if (length == 2 && memcmp(name, "br", 2) == 0) return hw_fast_br;
     for (int k = 0; hw_fast_inlines[k]; k++) {
-        if ((int)strlen(hw_fast_inlines[k]) == length && memcmp(name, hw_fast_inlines[k], (size_t)length) == 0) return hw_fast_inline + k;
+        if (hw_fast_inlines[k][0] == name[0] && (int)strlen(hw_fast_inlines[k]) == length
+            && memcmp(name, hw_fast_inlines[k], (size_t)length) == 0) return hw_fast_inline + k;
     }
     return 0;
 }
+
+/* What a text byte is to hw_html_fast: plain (appended as is), blank (space, tab, newline), or
+   special ('<', '&', DEL, other control characters, and 0xEF, which may start U+FFFE/U+FFFF). */
+enum { hw_text_plain = 0, hw_text_blank = 1, hw_text_special = 2 };
+static const unsigned char hw_text_class[256] = {
+    [0x00 ... 0x08] = hw_text_special, ['\t'] = hw_text_blank, ['\n'] = hw_text_blank,
+    [0x0B ... 0x1F] = hw_text_special, [' '] = hw_text_blank,
+    ['&'] = hw_text_special, ['<'] = hw_text_special, [0x7F] = hw_text_special, [0xEF] = hw_text_special,
+};
 
 /* The text libxml2's HTML parser gives (through the hw_html_* callbacks) for the common shape of
    feed HTML: bare <p>, <div>, <br> and a few inline tags, properly nested, text without
@@ -378,11 +391,15 @@ static int hw_html_fast(const char *text, int n, hw_buffer *out) {
             continue;
         }
         int run = i, blank = 1;
-        while (i < n && text[i] != '<') {
+        while (i < n) {
             unsigned char b = (unsigned char)text[i];
-            if (b == '&' || b == 0x7F || (b < 0x20 && b != '\t' && b != '\n')) goto decline;
-            if (b == 0xEF && i + 2 < n && (unsigned char)text[i + 1] == 0xBF && ((unsigned char)text[i + 2] & 0xFE) == 0xBE) goto decline;
-            if (b != ' ' && b != '\t' && b != '\n') blank = 0;
+            unsigned char kind = hw_text_class[b];
+            if (kind == hw_text_plain) { blank = 0; i++; continue; }  /* most bytes: one lookup */
+            if (kind == hw_text_blank) { i++; continue; }
+            if (b == '<') break;
+            if (b != 0xEF) goto decline;  /* '&', DEL, control characters */
+            if (i + 2 < n && (unsigned char)text[i + 1] == 0xBF && ((unsigned char)text[i + 2] & 0xFE) == 0xBE) goto decline;
+            blank = 0;
             i++;
         }
         /* Text outside any element opens an implied <p> (blank text does not). */
@@ -501,10 +518,23 @@ static int hw_collapse(char *text, int n) {
     int out = 0, pending = 0;
     for (int i = 0; i < n;) {
         unsigned char c = b[i];
-        if (c > 0x20 && c < 0x80) {  /* the common case: printable ASCII */
+        if (c > 0x20 && c < 0x80) {  /* the common case: a run of printable ASCII */
             if (pending) { text[out++] = ' '; pending = 0; }
-            text[out++] = (char)c;
-            i++;
+            if (out == i) {
+                /* Nothing removed yet (most fields): skip words and single spaces in place. */
+                const unsigned char *p = b + i + 1, *end = b + n;
+                for (;;) {
+                    while (p < end && (unsigned char)(*p - 0x21) < 0x5F) p++;
+                    if (p + 1 < end && *p == ' ' && (unsigned char)(p[1] - 0x21) < 0x5F) { p += 2; continue; }
+                    break;
+                }
+                i = out = (int)(p - b);
+                continue;
+            }
+            int start = i;
+            do i++; while (i < n && (unsigned char)(b[i] - 0x21) < 0x5F);
+            memmove(text + out, text + start, (size_t)(i - start));
+            out += i - start;
             continue;
         }
         int length = hw_space_length(b, i, n);
@@ -636,6 +666,16 @@ char *hw_field_text(xmlNodePtr node, int html, int *length, int *references) {
     return text;
 }
 
+int hw_field_name(const xmlChar *name) {
+    static const char *const names[] = {NULL, "title", "link", "guid", "id", "pubDate", "published", "issued",
+        "date", "created", "updated", "modified", "description", "summary", "content", "encoded", "category", "subject"};
+    if (name == NULL) return 0;
+    for (int k = 1; k < (int)(sizeof(names) / sizeof(names[0])); k++) {
+        if (names[k][0] == (char)name[0] && strcmp(names[k], (const char *)name) == 0) return k;
+    }
+    return 0;
+}
+
 unsigned int hw_html_entity(const char *name) {
     const htmlEntityDesc *entity = htmlEntityLookup((const xmlChar *)name);
     return entity ? entity->value : 0;
@@ -653,6 +693,12 @@ int hw_xpath_compiles(const char *expression) {
     return 1;
 }
 
+long hw_find(const void *haystack, long size, const void *needle, long length) {
+    if (length <= 0 || size < length) return -1;
+    const char *found = memmem(haystack, (size_t)size, needle, (size_t)length);
+    return found ? (long)(found - (const char *)haystack) : -1;
+}
+
 void hw_free(void *pointer) { free(pointer); }
 
 void hw_xml_free(void *pointer) { xmlFree(pointer); }
@@ -660,6 +706,14 @@ void hw_xml_free(void *pointer) { xmlFree(pointer); }
 int hw_utf8_valid(const unsigned char *b, int n) {
     int i = 0;
     while (i < n) {
+        /* ASCII eight bytes at a time: feeds are mostly ASCII (7 instructions a byte before). */
+        while (i + 8 <= n) {
+            uint64_t word;
+            memcpy(&word, b + i, 8);
+            if (word & 0x8080808080808080ull) break;
+            i += 8;
+        }
+        if (i >= n) break;
         unsigned char c = b[i];
         if (c < 0x80) { i++; continue; }
         int length; unsigned int min;

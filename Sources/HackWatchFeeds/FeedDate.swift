@@ -36,6 +36,7 @@ enum FeedDate {
 
     /// W3DTF partial dates: `YYYY` and `YYYY-MM` (the first day, midnight UTC).
     static func partial(_ text: String) -> Date? {
+        guard text.utf8.count == 4 || text.utf8.count == 7 else { return nil }  // before copying the bytes
         let b = Array(text.utf8)
         guard b.count == 4 || b.count == 7, b.prefix(4).allSatisfy(isDigit), let year = Int(String(decoding: b.prefix(4), as: UTF8.self))
         else { return nil }
@@ -46,6 +47,7 @@ enum FeedDate {
 
     /// ISO 8601 basic form: `YYYYMMDDTHHMM[SS][Z|±HHMM|±HH]`.
     static func basic(_ text: String) -> Date? {
+        guard text.utf8.count >= 13, startsWithDigit(text) else { return nil }  // before copying the bytes
         let b = Array(text.utf8)
         guard b.count >= 13, b[8] == UInt8(ascii: "T") || b[8] == UInt8(ascii: "t"),
               let day = compact(String(decoding: b[0..<8], as: UTF8.self)) else { return nil }
@@ -66,6 +68,8 @@ enum FeedDate {
     }
 
     private static func isDigit(_ byte: UInt8) -> Bool { byte >= 48 && byte <= 57 }
+
+    private static func startsWithDigit(_ text: String) -> Bool { text.utf8.first.map(isDigit) ?? false }
 
     /// ISO 8601 basic `YYYYMMDD` (DeFiHackLabs), midnight UTC.
     static func compact(_ text: String) -> Date? {
@@ -119,36 +123,93 @@ enum FeedDate {
     }
 
     static func rfc822(_ text: String, unknownZone: inout String?) -> Date? {
+        var text = text
+        return text.withUTF8 { rfc822Bytes($0, unknownZone: &unknownZone) }
+    }
+
+    /// `rfc822` on the UTF-8 bytes. The first six words are kept as offset ranges on the stack
+    /// (splitting into an array of slices, a String per zone and a clock array were most of an
+    /// RSS item's date parse).
+    private static func rfc822Bytes(_ bytes: UnsafeBufferPointer<UInt8>, unknownZone: inout String?) -> Date? {
         // Non-ASCII bytes count as letters, so a localised day name ("Mié") is skipped like "Wed".
         func isLetter(_ byte: UInt8) -> Bool { byte >= 0x80 || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) }
-        let bytes = Array(text.utf8)
-        var words = bytes.split(whereSeparator: { $0 == 0x20 || $0 == 0x2C || $0 == 0x09 })
-        if let first = words.first, isLetter(first[first.startIndex]), monthNumber(first) == nil { words.removeFirst() }  // day name
-        guard words.count >= 3 else { return nil }
-        // "Mar 23 2022" (month first) appears too.
-        if isLetter(words[0][words[0].startIndex]) { words.swapAt(0, 1) }
-        guard let day = number(words[0]), let month = monthNumber(words[1]), var year = number(words[2]) else { return nil }
-        if words[2].count <= 2 { year += year < 50 ? 2000 : 1900 }
-        var seconds = 0
-        var offset = 0
-        if words.count >= 4 {
-            let clock = words[3].split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false).map(number)
-            guard clock.count >= 2, clock.count <= 3, !clock.contains(nil) else { return nil }
-            let parts = clock.map { $0! }
-            guard parts[0] < 24, parts[1] < 60, (parts.count == 2 || parts[2] <= 60) else { return nil }
-            seconds = parts[0] * 3600 + parts[1] * 60 + (parts.count == 3 ? parts[2] : 0)
-        }
-        if words.count >= 5 {
-            let word = String(decoding: words[4], as: UTF8.self)
-            if let zone = zoneOffset(word) { offset = zone }
-            else if isZoneName(word) { unknownZone = word }
+        func isSeparator(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x2C || byte == 0x09 }
+        // Words: space, comma and tab separate, empty ones dropped; only the first six matter
+        // (a day name, day, month, year, clock and zone).
+        return withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: 6) { slots -> Date? in
+            var count = 0, i = 0
+            while i < bytes.count, count < 6 {
+                while i < bytes.count, isSeparator(bytes[i]) { i += 1 }
+                guard i < bytes.count else { break }
+                let start = i
+                while i < bytes.count, !isSeparator(bytes[i]) { i += 1 }
+                slots.initializeElement(at: count, to: start..<i)
+                count += 1
+            }
+            var first = 0
+            if count > 0, isLetter(bytes[slots[0].lowerBound]), monthNumber(bytes[slots[0]]) == nil { first = 1 }  // day name
+            guard count - first >= 3 else { return nil }
+            var dayWord = slots[first], monthWord = slots[first + 1]
+            // "Mar 23 2022" (month first) appears too.
+            if isLetter(bytes[dayWord.lowerBound]) { swap(&dayWord, &monthWord) }
+            let yearWord = slots[first + 2]
+            guard let day = number(bytes[dayWord]), let month = monthNumber(bytes[monthWord]), var year = number(bytes[yearWord])
             else { return nil }
+            if yearWord.count <= 2 { year += year < 50 ? 2000 : 1900 }
+            var seconds = 0
+            var offset = 0
+            if count - first >= 4 {
+                // HH:MM[:SS], each part 1 to 9 digits (empty parts fail).
+                let clock = bytes[slots[first + 3]]
+                var parts = (0, 0, 0), partCount = 0, start = clock.startIndex
+                while true {
+                    var end = start
+                    while end < clock.endIndex, clock[end] != UInt8(ascii: ":") { end += 1 }
+                    guard partCount < 3, let value = number(clock[start..<end]) else { return nil }
+                    switch partCount {
+                    case 0: parts.0 = value
+                    case 1: parts.1 = value
+                    default: parts.2 = value
+                    }
+                    partCount += 1
+                    if end == clock.endIndex { break }
+                    start = end + 1
+                }
+                guard partCount >= 2, parts.0 < 24, parts.1 < 60, partCount == 2 || parts.2 <= 60 else { return nil }
+                seconds = parts.0 * 3600 + parts.1 * 60 + (partCount == 3 ? parts.2 : 0)
+            }
+            if count - first >= 5 {
+                let zoneWord = bytes[slots[first + 4]]
+                if let zone = utcZone(zoneWord) { offset = zone }
+                else {
+                    let word = String(decoding: zoneWord, as: UTF8.self)
+                    if let zone = zoneOffset(word) { offset = zone }
+                    else if isZoneName(word) { unknownZone = word }
+                    else { return nil }
+                }
+            }
+            return make(year: year, month: month, day: day, seconds: Double(seconds), offset: offset)
         }
-        return make(year: year, month: month, day: day, seconds: Double(seconds), offset: offset)
+    }
+
+    /// 0 for `GMT`, `UTC`, `UT`, `Z` (any case) and `+0000`, without building a String (what
+    /// nearly every feed writes); nil for anything else, which `zoneOffset` then reads.
+    private static func utcZone(_ word: Slice<UnsafeBufferPointer<UInt8>>) -> Int? {
+        if word.count == 5 {
+            let sign = word[word.startIndex]
+            return (sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-")) && word.dropFirst().allSatisfy { $0 == 0x30 } ? 0 : nil
+        }
+        guard word.count <= 3 else { return nil }
+        var key: UInt32 = 0
+        for byte in word { key = key << 8 | UInt32(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) }
+        switch (word.count, key) {
+        case (3, 0x67_6D_74), (3, 0x75_74_63), (2, 0x75_74), (1, 0x7A): return 0  // gmt utc ut z
+        default: return nil
+        }
     }
 
     /// 1 to 9 ASCII digits as a number.
-    private static func number(_ digits: ArraySlice<UInt8>) -> Int? {
+    private static func number<Bytes: Collection<UInt8>>(_ digits: Bytes) -> Int? {
         guard !digits.isEmpty, digits.count <= 9 else { return nil }
         var value = 0
         for byte in digits {
@@ -159,7 +220,7 @@ enum FeedDate {
     }
 
     /// `Mar`, `march`, `MAR.` → 3: the first three letters, any case.
-    static func monthNumber(_ word: ArraySlice<UInt8>) -> Int? {
+    static func monthNumber(_ word: Slice<UnsafeBufferPointer<UInt8>>) -> Int? {
         guard word.count >= 3 else { return nil }
         let start = word.startIndex
         func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
@@ -198,6 +259,8 @@ enum FeedDate {
     }
 
     static func rfc3339(_ text: String, unknownZone: inout String?) -> Date? {
+        // An RFC 822 date ("Tue, …") is turned away before its bytes are copied.
+        guard text.utf8.count >= 10, startsWithDigit(text) else { return nil }
         let b = Array(text.utf8)
         func digits(_ at: Int, _ count: Int) -> Int? {
             guard at + count <= b.count else { return nil }
@@ -211,7 +274,7 @@ enum FeedDate {
         guard b.count >= 10, let year = digits(0, 4), b[4] == UInt8(ascii: "-"), let month = digits(5, 2),
               b[7] == UInt8(ascii: "-"), let day = digits(8, 2) else { return nil }
         if b.count == 10 { return make(year: year, month: month, day: day, seconds: 0, offset: 0) }
-        guard [UInt8(ascii: "T"), UInt8(ascii: "t"), UInt8(ascii: " ")].contains(b[10]),
+        guard b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t") || b[10] == UInt8(ascii: " "),
               let hour = digits(11, 2), b.count > 13, b[13] == UInt8(ascii: ":"), let minute = digits(14, 2),
               hour < 24, minute < 60 else { return nil }
         var index = 16

@@ -6,7 +6,12 @@ extension FeedText {
     /// `$3,000,000`, `$4.5m`, `USD 2 million`, `$250k`. Other currencies (`A$`, `C$`) and token
     /// amounts (`120,000 ETH`) are not USD and are ignored.
     static func usdAmount(in text: String) -> Double? {
-        let b = Array(text.utf8)
+        var text = text
+        return text.withUTF8(usdAmount)
+    }
+
+    /// `usdAmount` on UTF-8 bytes (no copy of the text, no String per number or word).
+    private static func usdAmount(_ b: UnsafeBufferPointer<UInt8>) -> Double? {
         var i = 0
         while i < b.count {
             var numberStart: Int?
@@ -38,31 +43,48 @@ extension FeedText {
 
     /// A number (digits, `,` thousands separators, one `.` decimal part) after up to two spaces,
     /// then an optional multiplier word.
-    private static func amount(_ b: [UInt8], from start: Int) -> Double? {
+    private static func amount(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Double? {
         var i = start
         while i < b.count, i - start < 2, b[i] == 0x20 || b[i] == 0xA0 { i += 1 }
         guard i < b.count, isDigit(b[i]) else { return nil }
         var digits: [UInt8] = []
+        var whole = 0, wholeDigits = 0, decimal = false
         while i < b.count {
             if isDigit(b[i]) {
                 digits.append(b[i])
+                if !decimal { whole = whole &* 10 &+ Int(b[i] - 0x30); wholeDigits += 1 }
             } else if b[i] == UInt8(ascii: ","), i + 1 < b.count, isDigit(b[i + 1]) {
                 // thousands separator: skip
-            } else if b[i] == UInt8(ascii: "."), i + 1 < b.count, isDigit(b[i + 1]), !digits.contains(UInt8(ascii: ".")) {
+            } else if b[i] == UInt8(ascii: "."), i + 1 < b.count, isDigit(b[i + 1]), !decimal {
                 digits.append(b[i])
+                decimal = true
             } else {
                 break
             }
             i += 1
         }
-        guard let value = Double(String(decoding: digits, as: UTF8.self)) else { return nil }
+        // Up to 15 digits without a decimal part are exact as an Int: the same Double as parsing.
+        let parsed = !decimal && wholeDigits <= 15 ? Double(whole) : Double(String(decoding: digits, as: UTF8.self))
+        guard let value = parsed else { return nil }
         var j = i
         while j < b.count, j - i < 1, b[j] == 0x20 { j += 1 }
         let wordStart = j
         while j < b.count, isLetter(b[j]) { j += 1 }
-        let word = String(decoding: b[wordStart..<j], as: UTF8.self).lowercased()
-        let usd = value * (multipliers[word] ?? 1)
+        let usd = value * (multiplier(b[wordStart..<j]) ?? 1)
         return usd.isFinite ? usd : nil  // "$" and 400 digits: Double() gives infinity
+    }
+
+    /// `multipliers[word]` for ASCII letters in any case, compared as a packed integer (the
+    /// longest word has 8 letters) instead of hashing a lowercased String.
+    private static func multiplier(_ word: Slice<UnsafeBufferPointer<UInt8>>) -> Double? {
+        guard !word.isEmpty, word.count <= 8 else { return nil }
+        var key: UInt64 = 0
+        for byte in word { key = key << 8 | UInt64(byte | 0x20) }
+        return multiplierKeys.first { $0.key == key }?.value
+    }
+
+    private static let multiplierKeys: [(key: UInt64, value: Double)] = multipliers.map { word, value in
+        (word.utf8.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }, value)
     }
 
     /// Named attacker groups and the spellings that point at them (first match wins).

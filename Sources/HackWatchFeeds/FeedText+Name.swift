@@ -45,6 +45,23 @@ extension FeedText {
         return name
     }
 
+    static let rektWord = Array(" rekt".utf8)
+
+    /// For a space followed by byte N (256: the end), the markers (bits, by index in
+    /// `verbBytes`) that start with those two bytes.
+    private static let markersAfterSpace: [UInt32] = (0...256).map { next in
+        var bits: UInt32 = 0
+        for (index, marker) in verbBytes.enumerated() where marker.first == 0x20 && (marker.count == 1 ? next == 256 : Int(marker[1]) == next) {
+            bits |= 1 << UInt32(index)
+        }
+        return bits
+    }
+
+    /// The markers that start with ':'.
+    private static let markersAfterColon: UInt32 = verbBytes.enumerated().reduce(0) { bits, entry in
+        entry.element.first == 0x3A ? bits | 1 << UInt32(entry.offset) : bits
+    }
+
     static let possessiveBytes = [Array("'s ".utf8), Array("’s ".utf8)]
 
     /// The earliest first occurrence (not at offset 0) of any of `verbBytes` in `lower`, as
@@ -63,8 +80,14 @@ extension FeedText {
                     atStart = verbBytes.map { $0.first == b[0] && matches($0, at: 0) }
                     continue
                 }
-                for (index, marker) in verbBytes.enumerated() where marker.first == b[i] && matches(marker, at: i) {
-                    if atStart.isEmpty || !atStart[index] { return i }
+                // Only markers whose first two bytes are here (a bit set per second byte): most
+                // spaces are followed by a letter no marker has, and need one lookup.
+                let next = i + 1 < b.count ? Int(b[i + 1]) : 256
+                var candidates = b[i] == 0x20 ? markersAfterSpace[next] : (b[i] == 0x3A ? markersAfterColon : 0)
+                while candidates != 0 {
+                    let index = candidates.trailingZeroBitCount
+                    candidates &= candidates - 1
+                    if matches(verbBytes[index], at: i), atStart.isEmpty || !atStart[index] { return i }
                 }
             }
             return nil
@@ -93,6 +116,9 @@ extension FeedText {
             default: return false
             }
         }
+        // Most names start and end with an ASCII letter or digit: nothing to trim.
+        if let first = text.utf8.first, let last = text.utf8.last, first < 0x80, last < 0x80,
+           !trimmable(Unicode.Scalar(first)), !trimmable(Unicode.Scalar(last)) { return text }
         let scalars = text.unicodeScalars
         guard let first = scalars.firstIndex(where: { !trimmable($0) }),
               let last = scalars.lastIndex(where: { !trimmable($0) }) else { return "" }
@@ -102,6 +128,8 @@ extension FeedText {
 
     /// Where "Name - REKT…" ends its name ("rekt" as a whole word after a dash), if anywhere.
     private static func rektCut(_ lower: [UInt8]) -> Int? {
+        // Every pattern ends in " rekt": one scan for that turns away nearly every title.
+        guard find(rektWord, in: lower) != nil else { return nil }
         var best: Int?
         for pattern in rektBytes {
             var from = 0

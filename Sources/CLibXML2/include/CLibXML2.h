@@ -70,6 +70,11 @@ char *hw_node_text(xmlNodePtr node, int *length);
 /// that the caller must decode. malloc'd (hw_free).
 char *hw_field_text(xmlNodePtr node, int html, int *length, int *references);
 
+/// Which item field an element's local name is, numbered in this order from 1: title, link,
+/// guid, id, pubDate, published, issued, date, created, updated, modified, description, summary,
+/// content, encoded, category, subject; 0 for any other name. (ItemReader's `FieldName`.)
+int hw_field_name(const xmlChar *name);
+
 /// The code point an HTML entity name stands for, or 0.
 unsigned int hw_html_entity(const char *name);
 
@@ -79,6 +84,9 @@ int hw_xpath_compiles(const char *expression);
 /// Sends this thread's XPath errors nowhere (libxml2 prints them on stderr by default; the
 /// caller reports bad expressions itself).
 void hw_xpath_quiet(void);
+
+/// The offset of the first `needle` in `haystack` (glibc's memmem), or -1.
+long hw_find(const void *haystack, long size, const void *needle, long length);
 
 /// Frees what hw_node_text returns.
 void hw_free(void *pointer);
