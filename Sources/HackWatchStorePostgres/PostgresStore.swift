@@ -44,8 +44,7 @@ package final class PostgresStore: @unchecked Sendable {
         self.secrets = PGConnection.secrets(in: conninfo)
         self.leaseSeconds = leaseSeconds
         self.holder = holder ?? "\(ProcessInfo.processInfo.hostName):\(getpid()):\(UInt32.random(in: 0...UInt32.max))"
-        let redact = Self.redactor(secrets)
-        connection = try PGConnection(conninfo: conninfo, redact: redact)
+        connection = try Self.openSession(conninfo: conninfo, secrets: secrets, leaseSeconds: leaseSeconds)
         if migrate { try self.migrate() } else if try storedSchemaVersion() > Self.schemaVersion {
             throw .newerSchema(found: try storedSchemaVersion(), supported: Self.schemaVersion)
         }
@@ -91,15 +90,7 @@ package final class PostgresStore: @unchecked Sendable {
         }
         do {
             connection?.close()
-            let fresh = try PGConnection(conninfo: conninfo, redact: Self.redactor(secrets))
-            // A process frozen inside a transaction (SIGSTOP, a stalled VM) would hold its row
-            // locks — the lease row's FOR SHARE among them — and block the standby's takeover
-            // until it resumed. Every transaction here is a few statements issued back to back,
-            // so the server may end a session idle in one for a third of the lease; the frozen
-            // process finds its connection gone when it resumes, and fencing does the rest.
-            // lock_timeout keeps a lease attempt from waiting on a lock past the renewal interval.
-            let third = max(100, Int(leaseSeconds * 1000 / 3))
-            try fresh.execute("SET idle_in_transaction_session_timeout = \(third); SET lock_timeout = \(third)")
+            let fresh = try Self.openSession(conninfo: conninfo, secrets: secrets, leaseSeconds: leaseSeconds)
             connection = fresh
             connectBackoff = 0.25
             return fresh
@@ -109,6 +100,28 @@ package final class PostgresStore: @unchecked Sendable {
             connectBackoff = min(max(0.25, leaseSeconds / 3), connectBackoff * 2)
             throw error
         }
+    }
+
+    /// Opens a connection with the session settings every connection of the store needs — the
+    /// first one as much as a reconnect (the first one once lacked them, so a leader frozen inside
+    /// a transaction blocked the standby's takeover until it resumed).
+    ///
+    /// A process frozen inside a transaction (SIGSTOP, a stalled VM) would hold its row locks —
+    /// the lease row's FOR SHARE among them — and block the standby's takeover until it resumed.
+    /// Every transaction here is a few statements issued back to back, so the server may end a
+    /// session idle in one for a third of the lease; the frozen process finds its connection gone
+    /// when it resumes, and fencing does the rest. lock_timeout keeps a lease attempt from
+    /// waiting on a lock past the renewal interval.
+    static func openSession(conninfo: String, secrets: [String], leaseSeconds: Double) throws(StoreError) -> PGConnection {
+        let fresh = try PGConnection(conninfo: conninfo, redact: redactor(secrets))
+        let third = max(100, Int(leaseSeconds * 1000 / 3))
+        do {
+            try fresh.execute("SET idle_in_transaction_session_timeout = \(third); SET lock_timeout = \(third)")
+        } catch {
+            fresh.close()
+            throw error
+        }
+        return fresh
     }
 
     /// Whether the store is connected now (for `status` and `/-/ready`; no round trip).
