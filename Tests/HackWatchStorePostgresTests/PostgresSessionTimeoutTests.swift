@@ -12,12 +12,9 @@ import TestSupport
 @Suite(.serialized, .enabled(if: PostgresCluster.binFolder != nil, "needs PostgreSQL (make test installs it)"))
 struct PostgresSessionTimeoutTests {
     @Test func aStandbyWaitsOnTheLeaseRowsLockForAThirdOfTheLeaseAtMost() throws {
-        let cluster = try PostgresCluster.shared()
-        let database = try cluster.createDatabase()
-        let conninfo = cluster.conninfo(database: database)
-        let a = try PostgresStore(conninfo: conninfo, leaseSeconds: 3, holder: "a")
-        let b = try PostgresStore(conninfo: conninfo, leaseSeconds: 3, holder: "b")
-        defer { a.close(); b.close() }
+        let pair = try LeasePair()
+        defer { pair.close() }
+        let (cluster, database, a, b) = (pair.cluster, pair.database, pair.a, pair.b)
         #expect(try a.acquireLease() == .leader(epoch: 1, newTerm: true))
         try cluster.psql(database, "UPDATE hackwatch_leader SET expires_at = clock_timestamp()")
         // Another session holds the row as a frozen leader's fenced write does, for 20 s.

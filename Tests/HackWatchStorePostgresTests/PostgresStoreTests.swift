@@ -13,12 +13,9 @@ struct PostgresStoreTests {
     }
 
     @Test func onlyTheLeaseHolderWritesAndATakeoverFencesTheOldLeader() throws {
-        let cluster = try PostgresCluster.shared()
-        let database = try cluster.createDatabase()
-        let conninfo = cluster.conninfo(database: database)
-        let a = try PostgresStore(conninfo: conninfo, leaseSeconds: 3, holder: "a")
-        let b = try PostgresStore(conninfo: conninfo, leaseSeconds: 3, holder: "b")
-        defer { a.close(); b.close() }
+        let pair = try LeasePair()
+        defer { pair.close() }
+        let (cluster, database, a, b) = (pair.cluster, pair.database, pair.a, pair.b)
         #expect(try a.acquireLease() == .leader(epoch: 1, newTerm: true))
         #expect(try a.acquireLease() == .leader(epoch: 1, newTerm: false), "a renewal keeps the term")
         guard case .standby(let seen) = try b.acquireLease() else { Issue.record("b took a live lease"); return }
